@@ -1,0 +1,32 @@
+# Sourced by ./loomchat and ./run-tests: finds a JDK >= 21 and exports JAVA_HOME.
+# Order: $JAVA_HOME if new enough, else the newest JDK under /usr/lib/jvm.
+
+loomchat_java_major() {
+    # Prints the feature version of the java at $1 (e.g. 25), or nothing.
+    "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\)[."].*/\1/p' | head -n 1
+}
+
+loomchat_find_jdk() {
+    local min=21 candidate major
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        major=$(loomchat_java_major "$JAVA_HOME/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
+            return 0
+        fi
+    fi
+    local best="" best_major=0
+    for candidate in /usr/lib/jvm/*; do
+        [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+        major=$(loomchat_java_major "$candidate/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge "$min" ] && [ "$major" -gt "$best_major" ]; then
+            best=$candidate
+            best_major=$major
+        fi
+    done
+    if [ -z "$best" ]; then
+        echo "loomchat: no JDK ${min} or newer found (JAVA_HOME=${JAVA_HOME:-unset}, nothing usable in /usr/lib/jvm)." >&2
+        echo "loomchat: install one (e.g. apt-get install -y openjdk-21-jdk) or point JAVA_HOME at it." >&2
+        return 1
+    fi
+    export JAVA_HOME=$best
+}

@@ -1,0 +1,51 @@
+-- LoomChat schema for MySQL 8 / MariaDB 10.11 (and H2 in MySQL mode, the embedded default).
+-- The table and column names of the classic C++ chat server are kept so that its tooling and
+-- its users' habits still apply; what a real server needs comes on top. The server runs this
+-- file at start-up, so every statement must be safe to run again.
+
+-- password holds a salted PBKDF2 hash, "pbkdf2-sha256$<iterations>$<salt>$<hash>", never the password.
+CREATE TABLE IF NOT EXISTS User (
+    id       INT          NOT NULL AUTO_INCREMENT,
+    name     VARCHAR(50)  NOT NULL,
+    password VARCHAR(255) NOT NULL,
+    state    VARCHAR(8)   NOT NULL DEFAULT 'offline',
+    PRIMARY KEY (id),
+    UNIQUE KEY uk_user_name (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Friendship is mutual: adding a friend writes both rows.
+CREATE TABLE IF NOT EXISTS Friend (
+    userid   INT NOT NULL,
+    friendid INT NOT NULL,
+    PRIMARY KEY (userid, friendid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS AllGroup (
+    id        INT          NOT NULL AUTO_INCREMENT,
+    groupname VARCHAR(50)  NOT NULL,
+    groupdesc VARCHAR(200) NOT NULL DEFAULT '',
+    PRIMARY KEY (id),
+    UNIQUE KEY uk_group_name (groupname)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- grouprole is 'creator' or 'normal'. The key by user serves "the groups of a user" at login.
+CREATE TABLE IF NOT EXISTS GroupUser (
+    groupid   INT        NOT NULL,
+    userid    INT        NOT NULL,
+    grouprole VARCHAR(8) NOT NULL DEFAULT 'normal',
+    PRIMARY KEY (groupid, userid),
+    KEY idx_groupuser_user (userid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- One row per message waiting for a user. id orders them (oldest first) and lets a login delete
+-- exactly the rows it delivered; mid is the message's cluster-wide id; message is the JSON
+-- frame the recipient gets.
+CREATE TABLE IF NOT EXISTS OfflineMessage (
+    id         BIGINT     NOT NULL AUTO_INCREMENT,
+    userid     INT        NOT NULL,
+    mid        BIGINT     NOT NULL,
+    message    MEDIUMTEXT NOT NULL,
+    created_at TIMESTAMP  NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (id),
+    KEY idx_offline_user (userid, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -1,0 +1,18 @@
+package io.loomchat.cli;
+
+/** Process exit codes of every subcommand. */
+final class ExitCodes {
+
+    static final int OK = 0;
+    /** The server or client stopped because of an error at run time. */
+    static final int FAILED = 1;
+    /** Bad options (picocli's own code for usage errors). */
+    static final int USAGE = 2;
+    /** The port could not be bound. */
+    static final int CANNOT_LISTEN = 3;
+    /** The database could not be opened. */
+    static final int NO_DATABASE = 4;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,132 @@
+package io.loomchat.cli;
+
+import io.loomchat.LoomChatServer;
+import io.loomchat.server.NetworkConfig;
+import io.loomchat.service.ServiceConfig;
+import io.loomchat.store.StoreConfig;
+import io.loomchat.store.StoreException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code loomchat server}: runs one chat server until SIGINT or SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Runs a chat server. Without --db-url it keeps its data in an embedded database under ./data/.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "1:failed at run time", "2:bad options",
+                "3:cannot listen on the port", "4:cannot open the database"})
+final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:LOOMCHAT_HOST:-" + NetworkConfig.DEFAULT_HOST + "}",
+            description = "Address to listen on (env LOOMCHAT_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LOOMCHAT_PORT:-" + NetworkConfig.DEFAULT_PORT + "}",
+            description = "TCP port (env LOOMCHAT_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--db-url", defaultValue = "${env:LOOMCHAT_DB_URL}",
+            description = "JDBC URL, e.g. jdbc:mysql://127.0.0.1:3306/loomchat (env LOOMCHAT_DB_URL; "
+                    + "default: embedded H2 under ./data/).")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:LOOMCHAT_DB_USER:-root}",
+            description = "Database user (env LOOMCHAT_DB_USER, default ${DEFAULT-VALUE}).")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:LOOMCHAT_DB_PASSWORD:-}",
+            description = "Database password (env LOOMCHAT_DB_PASSWORD, default empty).")
+    String dbPassword;
+
+    @Option(names = "--max-connections",
+            defaultValue = "${env:LOOMCHAT_MAX_CONNECTIONS:-" + NetworkConfig.DEFAULT_MAX_CONNECTIONS + "}",
+            description = "Connections served at once (env LOOMCHAT_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-frame-bytes",
+            defaultValue = "${env:LOOMCHAT_MAX_FRAME_BYTES:-" + NetworkConfig.DEFAULT_MAX_FRAME_BYTES + "}",
+            description = "Largest request frame in bytes (env LOOMCHAT_MAX_FRAME_BYTES, default ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--idle-timeout", defaultValue = "${env:LOOMCHAT_IDLE_TIMEOUT:-90s}",
+            converter = DurationConverter.class,
+            description = "Close connections silent this long, e.g. 90s, 2m (env LOOMCHAT_IDLE_TIMEOUT, "
+                    + "default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--password-iterations",
+            defaultValue = "${env:LOOMCHAT_PASSWORD_ITERATIONS:-" + ServiceConfig.DEFAULT_PASSWORD_ITERATIONS + "}",
+            description = "PBKDF2 iterations for new password hashes (env LOOMCHAT_PASSWORD_ITERATIONS, "
+                    + "default ${DEFAULT-VALUE}).")
+    int passwordIterations;
+
+    @Option(names = "--max-message-chars",
+            defaultValue = "${env:LOOMCHAT_MAX_MESSAGE_CHARS:-" + ServiceConfig.DEFAULT_MAX_MESSAGE_CHARS + "}",
+            description = "Longest chat text in characters (env LOOMCHAT_MAX_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
+    int maxMessageChars;
+
+    @Option(names = "--db-pool-size", defaultValue = "${env:LOOMCHAT_DB_POOL_SIZE:-" + StoreConfig.DEFAULT_POOL_SIZE + "}",
+            description = "JDBC connections in the pool (env LOOMCHAT_DB_POOL_SIZE, default ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @Override
+    public Integer call() {
+        NetworkConfig network;
+        StoreConfig store;
+        ServiceConfig service;
+        try {
+            NetworkConfig defaults = NetworkConfig.defaults();
+            network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
+                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout());
+            store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
+                    dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
+            ServiceConfig serviceDefaults = ServiceConfig.defaults();
+            service = new ServiceConfig(passwordIterations, serviceDefaults.hashThreads(), maxMessageChars,
+                    serviceDefaults.nodeId());
+        } catch (IllegalArgumentException e) {
+            System.err.println("loomchat server: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+
+        LoomChatServer server;
+        try {
+            server = LoomChatServer.start(network, store, service);
+        } catch (StoreException e) {
+            System.err.println("loomchat server: cannot open the database " + store.url() + ": " + e.getMessage());
+            return ExitCodes.NO_DATABASE;
+        } catch (IOException e) {
+            System.err.println("loomchat server: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return ExitCodes.CANNOT_LISTEN;
+        }
+        System.err.println("loomchat server listening on " + host + ":" + server.port()
+                + " (database " + describe(store.url()) + "); stop with Ctrl-C");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "loomchat-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The URL without anything after ';' or '?', where passwords and options live. */
+    private static String describe(String url) {
+        int cut = url.length();
+        for (char c : new char[] {';', '?'}) {
+            int at = url.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return url.substring(0, cut);
+    }
+}

@@ -1,0 +1,66 @@
+package io.loomchat.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The one JSON codec of the project. Frames go out as compact UTF-8 followed by {@code \n}.
+ */
+public final class Json {
+
+    /** Thread-safe once configured; shared by every connection. */
+    public static final JsonMapper MAPPER = JsonMapper.builder()
+            // "{"a":1} trailing" is not one JSON object: refuse it instead of reading its prefix.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Parses one frame; throws on anything that is not valid JSON in valid UTF-8. */
+    public static JsonNode parse(byte[] bytes, int offset, int length) throws IOException {
+        return MAPPER.readTree(bytes, offset, length);
+    }
+
+    public static JsonNode parse(String text) throws IOException {
+        return MAPPER.readTree(text);
+    }
+
+    /** The frame's bytes: the object as compact JSON plus the {@code \n} terminator. */
+    public static byte[] frame(JsonNode node) {
+        byte[] body = bytes(node);
+        byte[] framed = Arrays.copyOf(body, body.length + 1);
+        framed[body.length] = '\n';
+        return framed;
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode a JSON tree", e);
+        }
+    }
+
+    public static String text(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode a JSON tree", e);
+        }
+    }
+}

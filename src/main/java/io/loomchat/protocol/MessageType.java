@@ -1,0 +1,45 @@
+package io.loomchat.protocol;
+
+/**
+ * The {@code msgid} values of PROTOCOL.md. Codes 1-10 are the classic C++ server's and must
+ * never change; 11 and up are LoomChat's own.
+ */
+public enum MessageType {
+    LOGIN(1),
+    LOGIN_ACK(2),
+    LOGOUT(3),
+    REGISTER(4),
+    REGISTER_ACK(5),
+    ONE_CHAT(6),
+    ADD_FRIEND(7),
+    CREATE_GROUP(8),
+    ADD_GROUP(9),
+    GROUP_CHAT(10),
+    ACK(11),
+    PING(12),
+    PONG(13),
+    PRESENCE(14);
+
+    private static final MessageType[] BY_CODE = new MessageType[16];
+
+    static {
+        for (MessageType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The type with this code, or {@code null} when there is none. */
+    public static MessageType fromCode(long code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[(int) code] : null;
+    }
+}

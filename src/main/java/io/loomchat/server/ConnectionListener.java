@@ -1,0 +1,29 @@
+package io.loomchat.server;
+
+/**
+ * The business side of one connection. Every method runs on that connection's reader thread,
+ * one at a time, so an implementation needs no locking for state only the reader touches.
+ */
+public interface ConnectionListener {
+
+    /** Creates the listener of a newly accepted connection. */
+    @FunctionalInterface
+    interface Factory {
+        ConnectionListener connected(Outbound outbound);
+    }
+
+    /**
+     * One frame without its terminator (and without a {@code \r} before {@code \n}). The array
+     * is the reader's buffer: it is valid only during the call.
+     */
+    void onFrame(byte[] buffer, int offset, int length, boolean nulTerminated);
+
+    /** The peer sent a frame over the size limit; the connection closes after this returns. */
+    void onFrameTooLarge(int maxFrameBytes);
+
+    /**
+     * The connection is closing, for any reason. Frames queued so far (and during this call) are
+     * still flushed, within the flush timeout, before the socket closes.
+     */
+    void onClose();
+}

@@ -1,0 +1,59 @@
+package io.loomchat.server;
+
+import java.time.Duration;
+
+/**
+ * Settings of the network layer: where to listen and how much one connection may cost.
+ *
+ * @param host                 address to bind; {@code 0.0.0.0} listens on every interface
+ * @param port                 TCP port; 0 picks a free one (tests)
+ * @param maxConnections       connections served at once; further clients wait in the accept backlog
+ * @param maxFrameBytes        largest frame accepted, terminator excluded
+ * @param idleTimeout          a connection that sends nothing for this long is closed
+ * @param maxQueuedFrames      frames waiting for one slow client before it is disconnected
+ * @param maxQueuedBytes       bytes waiting for one slow client before it is disconnected
+ * @param flushTimeout         how long a closing connection may take to write what is queued
+ */
+public record NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes,
+                            Duration idleTimeout, int maxQueuedFrames, int maxQueuedBytes,
+                            Duration flushTimeout) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 6000;
+    /** Below the 20,000 open files a process may hold here, leaving room for the pool and logs. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
+    public static final int DEFAULT_MAX_QUEUED_FRAMES = 2_048;
+    /** Large enough for a login ack carrying a long offline backlog. */
+    public static final int DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+    public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+    public NetworkConfig {
+        require(host != null && !host.isBlank(), "--host must not be empty");
+        require(port >= 0 && port <= 65_535, "--port must be between 0 and 65535, not " + port);
+        require(maxConnections > 0, "--max-connections must be positive, not " + maxConnections);
+        require(maxFrameBytes >= 256, "--max-frame-bytes must be at least 256, not " + maxFrameBytes);
+        require(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero()
+                && idleTimeout.toMillis() <= Integer.MAX_VALUE, "--idle-timeout must be a positive duration");
+        require(maxQueuedFrames > 0, "the outbound queue must hold at least one frame");
+        require(maxQueuedBytes > 0, "the outbound queue must hold at least one byte");
+        require(flushTimeout != null && !flushTimeout.isNegative(), "the flush timeout must not be negative");
+    }
+
+    public static NetworkConfig defaults() {
+        return new NetworkConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FRAME_BYTES,
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_QUEUED_FRAMES, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_FLUSH_TIMEOUT);
+    }
+
+    public NetworkConfig withPort(int newPort) {
+        return new NetworkConfig(host, newPort, maxConnections, maxFrameBytes, idleTimeout,
+                maxQueuedFrames, maxQueuedBytes, flushTimeout);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.loomchat.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP side of the server: one named platform thread accepts, one virtual thread per
+ * connection reads. It knows frames and sockets, never users or message types.
+ */
+public final class NetworkServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkServer.class);
+    /** Pending connections the kernel keeps while every permit is taken or the loop is busy. */
+    private static final int ACCEPT_BACKLOG = 4_096;
+    /** Pause after a failed accept (EMFILE, say) so that the loop does not spin. */
+    private static final long ACCEPT_RETRY_MILLIS = 100;
+
+    private final NetworkConfig config;
+    private final ConnectionListener.Factory listeners;
+    private final Semaphore permits;
+    /** Every open connection and its reader thread, for shutdown. */
+    private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private ServerSocket serverSocket;
+    private Thread acceptThread;
+
+    public NetworkServer(NetworkConfig config, ConnectionListener.Factory listeners) {
+        this.config = config;
+        this.listeners = listeners;
+        this.permits = new Semaphore(config.maxConnections());
+    }
+
+    /** Binds the port and starts accepting. */
+    public void start() throws IOException {
+        serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
+        acceptThread = Thread.ofPlatform().name("loomchat-accept-" + port()).start(this::acceptLoop);
+        LOG.info("listening on {}:{}", config.host(), port());
+    }
+
+    /** The bound port: the configured one, or the one the OS picked for port 0. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                permits.release();
+                if (stopping) {
+                    return;
+                }
+                LOG.warn("accept failed, retrying: {}", e.toString());
+                sleepQuietly(ACCEPT_RETRY_MILLIS);
+                continue;
+            }
+            handOff(socket);
+        }
+    }
+
+    private void handOff(Socket socket) {
+        Connection connection = null;
+        try {
+            connection = new Connection(socket, config, listeners, permits);
+            Connection registered = connection;
+            Thread reader = Thread.ofVirtual().unstarted(() -> {
+                try {
+                    registered.run();
+                } finally {
+                    connections.remove(registered);
+                }
+            });
+            connections.put(connection, reader);
+            reader.start();
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not start a connection for {}: {}", socket.getRemoteSocketAddress(), e.toString());
+            if (connection != null) {
+                connections.remove(connection);
+            }
+            try {
+                socket.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            permits.release();
+        }
+    }
+
+    /**
+     * Stops accepting, asks every connection to finish (each flushes what is queued and runs its
+     * listener's close), and waits up to {@code grace} for them.
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        try {
+            if (serverSocket != null) {
+                serverSocket.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the listening socket failed", e);
+        }
+        if (acceptThread != null) {
+            acceptThread.interrupt();
+            joinQuietly(acceptThread, TimeUnit.SECONDS.toNanos(5));
+        }
+        connections.keySet().forEach(Connection::close);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread reader : connections.values()) {
+            joinQuietly(reader, deadline - System.nanoTime());
+        }
+        if (!connections.isEmpty()) {
+            LOG.warn("{} connections still open after {}", connections.size(), grace);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(config.flushTimeout().plusSeconds(1));
+    }
+
+    private static void joinQuietly(Thread thread, long nanos) {
+        try {
+            if (nanos > 0) {
+                thread.join(Duration.ofNanos(nanos));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

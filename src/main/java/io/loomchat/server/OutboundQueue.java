@@ -1,0 +1,222 @@
+package io.loomchat.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one way frames reach a socket. Any thread may {@link #send}; frames are written whole and
+ * in order by a single writer, so they never interleave.
+ *
+ * <p>The writer is a virtual thread started when the queue turns non-empty and ended when it
+ * drains, so an idle connection costs no writer thread at all. A sender never blocks on the
+ * socket: when a client stops reading and its queue fills up, the client is disconnected and
+ * the frames still queued are handed back through {@link OutboundFrame.Callback#undelivered()}
+ * by {@link #finish}, which the connection's reader thread calls on its way out.
+ */
+final class OutboundQueue {
+
+    /** Frames written with one system call at most, to keep a busy writer's batches bounded. */
+    private static final int MAX_BATCH_BYTES = 64 * 1024;
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("loomchat-writer").factory();
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final OutputStream out;
+    private final Runnable closeSocket;
+    private final int maxFrames;
+    private final int maxBytes;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the writer thread ends. */
+    private final Condition writerDone = lock.newCondition();
+    // guarded by lock
+    private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>(4);
+    // guarded by lock
+    private int queuedBytes;
+    // guarded by lock: true while a writer thread runs; frames is empty whenever it is false
+    private boolean writing;
+    // guarded by lock
+    private State state = State.OPEN;
+    // guarded by lock
+    private boolean overflowed;
+
+    OutboundQueue(OutputStream out, Runnable closeSocket, int maxFrames, int maxBytes) {
+        this.out = out;
+        this.closeSocket = closeSocket;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+    }
+
+    /** See {@link Outbound#send}. */
+    boolean send(OutboundFrame frame) {
+        boolean startWriter = false;
+        boolean overflow = false;
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                return false;
+            }
+            // An empty queue takes any frame, so that one large login ack always fits.
+            if (!frames.isEmpty() && (frames.size() >= maxFrames || queuedBytes + frame.bytes().length > maxBytes)) {
+                state = State.CLOSED;
+                overflowed = true;
+                overflow = true;
+            } else {
+                frames.addLast(frame);
+                queuedBytes += frame.bytes().length;
+                if (!writing) {
+                    writing = true;
+                    startWriter = true;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (overflow) {
+            // Wakes the reader, whose finish() returns the queued frames to their senders.
+            closeSocket.run();
+            return false;
+        }
+        if (startWriter) {
+            WRITERS.newThread(this::drain).start();
+        }
+        return true;
+    }
+
+    /** True when the queue was closed because its client stopped reading. */
+    boolean overflowed() {
+        lock.lock();
+        try {
+            return overflowed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs on the writer thread until the queue is empty or the connection fails. */
+    private void drain() {
+        List<OutboundFrame> batch = new ArrayList<>();
+        while (true) {
+            int batchBytes = 0;
+            lock.lock();
+            try {
+                if (state == State.CLOSED || frames.isEmpty()) {
+                    writing = false;
+                    writerDone.signalAll();
+                    return;
+                }
+                while (!frames.isEmpty() && (batch.isEmpty()
+                        || batchBytes + frames.peekFirst().bytes().length <= MAX_BATCH_BYTES)) {
+                    OutboundFrame frame = frames.pollFirst();
+                    batchBytes += frame.bytes().length;
+                    batch.add(frame);
+                }
+                queuedBytes -= batchBytes;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                write(batch, batchBytes);
+            } catch (IOException e) {
+                failBatch(batch, batchBytes);
+                return;
+            }
+            for (OutboundFrame frame : batch) {
+                frame.callback().written();
+            }
+            batch.clear();
+        }
+    }
+
+    private void write(List<OutboundFrame> batch, int batchBytes) throws IOException {
+        if (batch.size() == 1) {
+            out.write(batch.get(0).bytes());
+        } else {
+            byte[] joined = new byte[batchBytes];
+            int at = 0;
+            for (OutboundFrame frame : batch) {
+                byte[] bytes = frame.bytes();
+                System.arraycopy(bytes, 0, joined, at, bytes.length);
+                at += bytes.length;
+            }
+            out.write(joined);
+        }
+        out.flush();
+    }
+
+    /**
+     * A failed write may have reached the peer in part or not at all; the batch goes back to the
+     * head of the queue so that {@link #finish} reports it undelivered, in order with the rest.
+     */
+    private void failBatch(List<OutboundFrame> batch, int batchBytes) {
+        lock.lock();
+        try {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                frames.addFirst(batch.get(i));
+            }
+            queuedBytes += batchBytes;
+            state = State.CLOSED;
+            writing = false;
+            writerDone.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeSocket.run();
+    }
+
+    /**
+     * Refuses further frames, lets the writer flush what is queued for at most {@code timeoutNanos},
+     * then reports whatever was not written as undelivered, oldest first. Called once, by the
+     * reader thread as the connection ends.
+     */
+    void finish(long timeoutNanos) {
+        List<OutboundFrame> leftovers;
+        lock.lock();
+        try {
+            if (state == State.OPEN) {
+                state = State.CLOSING;
+            }
+            long remaining = timeoutNanos;
+            while (writing && remaining > 0) {
+                remaining = writerDone.awaitNanos(remaining);
+            }
+            if (writing) {
+                // The peer is not reading; closing the socket makes the blocked write fail.
+                lock.unlock();
+                try {
+                    closeSocket.run();
+                } finally {
+                    lock.lock();
+                }
+                while (writing) {
+                    writerDone.awaitUninterruptibly();
+                }
+            }
+            state = State.CLOSED;
+            leftovers = new ArrayList<>(frames);
+            frames.clear();
+            queuedBytes = 0;
+        } catch (InterruptedException e) {
+            // Nothing interrupts reader threads but a dying JVM; the frames go back all the same.
+            Thread.currentThread().interrupt();
+            closeSocket.run();
+            while (writing) {
+                writerDone.awaitUninterruptibly();
+            }
+            state = State.CLOSED;
+            leftovers = new ArrayList<>(frames);
+            frames.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (OutboundFrame frame : leftovers) {
+            frame.callback().undelivered();
+        }
+    }
+}

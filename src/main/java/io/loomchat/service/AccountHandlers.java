@@ -1,0 +1,146 @@
+package io.loomchat.service;
+
+import io.loomchat.protocol.Errno;
+import io.loomchat.server.OutboundFrame;
+import io.loomchat.store.Contact;
+import io.loomchat.store.DuplicateKeyException;
+import io.loomchat.store.Group;
+import io.loomchat.store.OfflineMessage;
+import io.loomchat.store.StoreException;
+import io.loomchat.store.User;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** REG, LOGIN, LOGINOUT and PING, and what happens when a logged-in connection drops. */
+final class AccountHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountHandlers.class);
+    static final int MAX_NAME_CHARS = 50;
+    static final int MAX_PASSWORD_CHARS = 128;
+
+    private AccountHandlers() {
+    }
+
+    static void register(Services services, UserSession session, Request request) {
+        String name = request.requiredText("name", MAX_NAME_CHARS);
+        String password = request.requiredText("password", MAX_PASSWORD_CHARS);
+        if (name.isBlank() || name.chars().anyMatch(Character::isISOControl)) {
+            throw new ServiceException(Errno.BAD_REQUEST, "name must be visible text without control characters");
+        }
+        String hash = services.passwords().hash(password);
+        int id;
+        try {
+            id = services.db().users().create(name, hash);
+        } catch (DuplicateKeyException e) {
+            throw new ServiceException(Errno.INVALID_CREDENTIALS, "registration failed: the name " + name + " is taken");
+        }
+        session.send(Frames.registerAck(request, id));
+    }
+
+    static void login(Services services, UserSession session, Request request) {
+        int id = request.requiredInt("id");
+        String password = request.requiredText("password", MAX_PASSWORD_CHARS);
+        if (session.loggedIn()) {
+            throw new ServiceException(Errno.CONFLICT,
+                    "this connection is already logged in as user " + session.userId() + ", log out first");
+        }
+        User user = services.db().users().find(id);
+        // Verified even for an unknown id, so that timing does not tell which ids exist.
+        if (!services.passwords().verify(password, user == null ? null : user.passwordHash())) {
+            throw new ServiceException(Errno.INVALID_CREDENTIALS);
+        }
+        if (!services.online().claim(id, session)) {
+            throw new ServiceException(Errno.ALREADY_ONLINE);
+        }
+        List<Contact> friends;
+        try {
+            // Deliveries to this user wait while the ack is built, so none can overtake it.
+            friends = session.exclusive(() -> {
+                session.attach(id, user.name());
+                services.db().users().setOnline(id, true);
+                List<Contact> contacts = services.db().friends().friendsOf(id);
+                List<Group> groups = services.db().groups().groupsOf(id);
+                List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
+                session.send(Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline),
+                        offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
+                return contacts;
+            });
+        } catch (RuntimeException e) {
+            session.exclusive(() -> {
+                session.detach();
+                return null;
+            });
+            services.online().release(id, session);
+            markOffline(services, id);
+            throw e;
+        }
+        services.router().announce(id, user.name(), true, ids(friends));
+    }
+
+    static void logout(Services services, UserSession session, Request request) {
+        // Inside the lock: every message accepted for this session is queued before this ACK.
+        detach(services, session, () -> session.send(Frames.ack(request)));
+    }
+
+    /** Signs out whoever is logged in on a connection that is going away. */
+    static void signOut(Services services, UserSession session) {
+        if (session.loggedIn()) {
+            detach(services, session, () -> { });
+        }
+    }
+
+    /**
+     * Ends the user's session: from the moment the lock is released no message reaches it, and
+     * its friends hear that the user is offline. Only the reader thread changes who is logged
+     * in, so reading the user here without the lock is safe.
+     */
+    private static void detach(Services services, UserSession session, Runnable underLock) {
+        int id = session.userId();
+        String name = session.userName();
+        session.exclusive(() -> {
+            services.online().release(id, session);
+            session.detach();
+            underLock.run();
+            return null;
+        });
+        markOffline(services, id);
+        List<Contact> friends = List.of();
+        try {
+            friends = services.db().friends().friendsOf(id);
+        } catch (StoreException e) {
+            LOG.warn("user {} went offline, but their friends could not be told: {}", id, e.getMessage());
+        }
+        services.router().announce(id, name, false, ids(friends));
+    }
+
+    static void ping(Services services, UserSession session, Request request) {
+        session.send(Frames.pong(request, System.currentTimeMillis()));
+    }
+
+    private static void markOffline(Services services, int id) {
+        try {
+            services.db().users().setOnline(id, false);
+        } catch (StoreException e) {
+            LOG.warn("user {} is offline but could not be marked so: {}", id, e.getMessage());
+        }
+    }
+
+    private static List<Integer> ids(List<Contact> contacts) {
+        return contacts.stream().map(Contact::id).toList();
+    }
+
+    /** Removes delivered offline messages by id once the login ack carrying them was written. */
+    private record DeleteWhenWritten(Services services, int userId, List<OfflineMessage> messages)
+            implements OutboundFrame.Callback {
+        @Override
+        public void written() {
+            try {
+                services.db().offlineMessages().delete(userId, messages.stream().map(OfflineMessage::id).toList());
+            } catch (StoreException e) {
+                LOG.warn("{} offline messages of user {} were delivered but not deleted, they will come again: {}",
+                        messages.size(), userId, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Errno;
+import java.util.List;
+import java.util.Locale;
+
+/** ONE_CHAT and GROUP_CHAT: the sender is the session's user, whatever the frame says. */
+final class ChatHandlers {
+
+    private ChatHandlers() {
+    }
+
+    static void oneChat(Services services, UserSession session, Request request) {
+        int toId = request.requiredInt("toid", "to");
+        String text = request.requiredText("msg", services.config().maxMessageChars());
+        if (!services.online().isOnline(toId) && !services.db().users().exists(toId)) {
+            throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
+        }
+        long mid = services.messageIds().next();
+        MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
+                Frames.oneChat(mid, session.userId(), session.userName(), toId, text, System.currentTimeMillis()));
+        MessageRouter.Outcome outcome = services.router().send(chat, toId);
+        ObjectNode ack = Frames.ack(request);
+        ack.put("mid", mid);
+        ack.put("stored", outcome.name().toLowerCase(Locale.ROOT));
+        session.send(ack);
+    }
+
+    static void groupChat(Services services, UserSession session, Request request) {
+        int groupId = request.requiredInt("groupid");
+        String text = request.requiredText("msg", services.config().maxMessageChars());
+        int senderId = session.userId();
+        List<Integer> members = services.db().groups().memberIds(groupId);
+        if (!members.contains(senderId)) {
+            if (members.isEmpty() && !services.db().groups().exists(groupId)) {
+                throw new ServiceException(Errno.NOT_FOUND, "no group with id " + groupId);
+            }
+            throw new ServiceException(Errno.FORBIDDEN, "you are not a member of group " + groupId);
+        }
+        long mid = services.messageIds().next();
+        MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
+                Frames.groupChat(mid, senderId, session.userName(), groupId, text, System.currentTimeMillis()));
+        MessageRouter.Fanout fanout = services.router().sendToAll(chat,
+                members.stream().filter(id -> id != senderId).toList());
+        ObjectNode ack = Frames.ack(request);
+        ack.put("mid", mid);
+        ack.put("online", fanout.online());
+        ack.put("offline", fanout.offline());
+        session.send(ack);
+    }
+}

@@ -1,0 +1,122 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import io.loomchat.server.ConnectionListener;
+import io.loomchat.server.Outbound;
+import io.loomchat.store.Database;
+import io.loomchat.store.StoreException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The business layer: turns frames into requests, routes them through the {@link HandlerTable}
+ * and maps every failure to an errno. It never sees a socket, only {@link Outbound}.
+ */
+public final class ChatService implements ConnectionListener.Factory, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
+    /** Enough of a parser's complaint to tell the client what was wrong, without echoing its frame. */
+    private static final int MAX_REASON_CHARS = 120;
+
+    private final Services services;
+
+    public ChatService(ServiceConfig config, Database database) {
+        OnlineUsers online = new OnlineUsers();
+        this.services = new Services(config, database, online,
+                new MessageRouter(online, database.offlineMessages()),
+                new PasswordHasher(config.passwordIterations(), config.hashThreads()),
+                new MessageIds(config.nodeId()));
+    }
+
+    @Override
+    public ConnectionListener connected(Outbound outbound) {
+        return new UserSession(outbound, this);
+    }
+
+    /** Users logged in on this server. */
+    public int onlineUsers() {
+        return services.online().count();
+    }
+
+    void dispatch(UserSession session, byte[] buffer, int offset, int length) {
+        Request request;
+        try {
+            JsonNode root = Json.parse(buffer, offset, length);
+            if (root == null || root.isMissingNode()) {
+                return; // a line of blanks
+            }
+            request = Request.of(root);
+        } catch (JsonProcessingException e) {
+            session.send(Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object: " + reason(e)));
+            return;
+        } catch (IOException e) {
+            session.send(Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object"));
+            return;
+        } catch (Request.Refusal e) {
+            session.send(Frames.error(e.msgid, e.seq, Errno.BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        try {
+            serve(session, request);
+        } catch (ServiceException e) {
+            session.send(Frames.error(request.msgid(), request.seq(), e.errno(), e.getMessage()));
+        } catch (StoreException e) {
+            LOG.warn("{}: {} not carried out: {}", session, request.type(), e.getMessage());
+            session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {} failed unexpectedly", session, request.type(), e);
+            session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));
+        }
+    }
+
+    private void serve(UserSession session, Request request) {
+        HandlerTable.Route route = HandlerTable.route(request.type());
+        if (route == null) {
+            throw new ServiceException(Errno.BAD_REQUEST, "unknown msgid " + request.msgid());
+        }
+        if (route.needsLogin() && !session.loggedIn()) {
+            throw new ServiceException(Errno.NOT_LOGGED_IN, "log in first");
+        }
+        // Identity comes from the session; a request may repeat it, but not claim another.
+        if (session.loggedIn() && request.type() != MessageType.LOGIN && request.has("id")
+                && request.requiredInt("id") != session.userId()) {
+            throw new ServiceException(Errno.FORBIDDEN,
+                    "id " + request.requiredInt("id") + " is not the logged-in user " + session.userId());
+        }
+        route.handler().handle(services, session, request);
+    }
+
+    /** The connection of {@code session} closed: its user, if any, goes offline. */
+    void disconnected(UserSession session) {
+        try {
+            AccountHandlers.signOut(services, session);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: sign-out after disconnect failed", session, e);
+        }
+    }
+
+    private static String reason(JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        if (reason == null) {
+            return "unreadable";
+        }
+        int cut = reason.indexOf('\n');
+        reason = cut < 0 ? reason : reason.substring(0, cut);
+        return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...";
+    }
+
+    @Override
+    public void close() {
+        services.passwords().close();
+    }
+
+    /** For single-node start-up: nobody can be online before this server accepts anyone. */
+    public static int resetPresence(Database database) {
+        return database.users().resetAllOffline();
+    }
+}

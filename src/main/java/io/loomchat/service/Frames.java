@@ -1,0 +1,200 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Dialect;
+import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import io.loomchat.store.Contact;
+import io.loomchat.store.Group;
+import io.loomchat.store.OfflineMessage;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** Builds the frames the server sends, in the shapes PROTOCOL.md gives them. */
+final class Frames {
+
+    /** The classic client prints this. Server-local time, as the classic server used. */
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private Frames() {
+    }
+
+    /**
+     * The refusal of a request: LOGIN and REG are answered with their own ack type, everything
+     * else with an ACK naming the refused {@code msgid} (0 when it is unknown).
+     */
+    static ObjectNode error(int msgid, JsonNode seq, Errno errno, String errmsg) {
+        ObjectNode frame;
+        if (msgid == MessageType.LOGIN.code()) {
+            frame = typed(MessageType.LOGIN_ACK);
+        } else if (msgid == MessageType.REGISTER.code()) {
+            frame = typed(MessageType.REGISTER_ACK);
+        } else {
+            frame = typed(MessageType.ACK);
+            frame.put("ack", msgid);
+        }
+        frame.put("errno", errno.code());
+        frame.put("errmsg", errmsg);
+        return withSeq(frame, seq);
+    }
+
+    /** A successful ACK; handlers add their result fields. */
+    static ObjectNode ack(Request request) {
+        ObjectNode frame = typed(MessageType.ACK);
+        frame.put("ack", request.msgid());
+        frame.put("errno", 0);
+        return withSeq(frame, request.seq());
+    }
+
+    static ObjectNode registerAck(Request request, int userId) {
+        ObjectNode frame = typed(MessageType.REGISTER_ACK);
+        frame.put("errno", 0);
+        frame.put("id", userId);
+        return withSeq(frame, request.seq());
+    }
+
+    static ObjectNode pong(Request request, long nowMillis) {
+        ObjectNode frame = typed(MessageType.PONG);
+        frame.put("time", nowMillis);
+        return withSeq(frame, request.seq());
+    }
+
+    /**
+     * The login ack. In the legacy dialect every element of the arrays is itself JSON text, and
+     * empty arrays are left out, as the classic server did.
+     */
+    static ObjectNode loginAck(Request request, Dialect dialect, int userId, String name, List<Contact> friends,
+                               List<Group> groups, List<OfflineMessage> offline) {
+        boolean legacy = dialect == Dialect.LEGACY;
+        ObjectNode frame = typed(MessageType.LOGIN_ACK);
+        frame.put("errno", 0);
+        frame.put("id", userId);
+        frame.put("name", name);
+        ArrayNode friendArray = Json.MAPPER.createArrayNode();
+        friends.forEach(friend -> add(friendArray, contact(friend), legacy));
+        ArrayNode groupArray = Json.MAPPER.createArrayNode();
+        groups.forEach(group -> add(groupArray, group(group, legacy), legacy));
+        ArrayNode offlineArray = Json.MAPPER.createArrayNode();
+        for (OfflineMessage message : offline) {
+            if (legacy) {
+                offlineArray.add(message.json());
+            } else {
+                offlineArray.add(parseStored(message));
+            }
+        }
+        put(frame, "friends", friendArray, legacy);
+        put(frame, "groups", groupArray, legacy);
+        put(frame, "offlinemsg", offlineArray, legacy);
+        return withSeq(frame, request.seq());
+    }
+
+    static ObjectNode contact(Contact contact) {
+        ObjectNode node = Json.object();
+        node.put("id", contact.id());
+        node.put("name", contact.name());
+        node.put("state", state(contact.online()));
+        return node;
+    }
+
+    /** A group as the login ack and the join ack carry it. */
+    static ObjectNode group(Group group, boolean legacy) {
+        ObjectNode node = Json.object();
+        node.put("id", group.id());
+        node.put("groupname", group.name());
+        node.put("groupdesc", group.description());
+        ArrayNode users = Json.MAPPER.createArrayNode();
+        for (Group.Member member : group.members()) {
+            ObjectNode user = Json.object();
+            user.put("id", member.id());
+            user.put("name", member.name());
+            user.put("state", state(member.online()));
+            user.put("role", member.role());
+            add(users, user, legacy);
+        }
+        put(node, "users", users, legacy);
+        return node;
+    }
+
+    /** A one-to-one chat message as its recipient gets it. */
+    static ObjectNode oneChat(long mid, int fromId, String fromName, int toId, String text, long nowMillis) {
+        ObjectNode frame = chatHeader(MessageType.ONE_CHAT, mid, fromId, fromName);
+        frame.put("toid", toId);
+        return chatBody(frame, text, nowMillis);
+    }
+
+    /** A group chat message as every recipient gets it. */
+    static ObjectNode groupChat(long mid, int fromId, String fromName, int groupId, String text, long nowMillis) {
+        ObjectNode frame = chatHeader(MessageType.GROUP_CHAT, mid, fromId, fromName);
+        frame.put("groupid", groupId);
+        return chatBody(frame, text, nowMillis);
+    }
+
+    static ObjectNode presence(int userId, String name, boolean online) {
+        ObjectNode frame = typed(MessageType.PRESENCE);
+        frame.put("id", userId);
+        frame.put("name", name);
+        frame.put("state", state(online));
+        return frame;
+    }
+
+    static String state(boolean online) {
+        return online ? "online" : "offline";
+    }
+
+    private static ObjectNode chatHeader(MessageType type, long mid, int fromId, String fromName) {
+        ObjectNode frame = typed(type);
+        frame.put("mid", mid);
+        frame.put("id", fromId);
+        frame.put("name", fromName);
+        return frame;
+    }
+
+    private static ObjectNode chatBody(ObjectNode frame, String text, long nowMillis) {
+        frame.put("msg", text);
+        frame.put("time", TIME.format(Instant.ofEpochMilli(nowMillis)));
+        frame.put("ts", nowMillis);
+        return frame;
+    }
+
+    private static JsonNode parseStored(OfflineMessage message) {
+        try {
+            return Json.parse(message.json());
+        } catch (java.io.IOException e) {
+            // Only the server writes this column; a row it cannot read is still shown, as text.
+            return Json.MAPPER.getNodeFactory().textNode(message.json());
+        }
+    }
+
+    private static ObjectNode typed(MessageType type) {
+        ObjectNode frame = Json.object();
+        frame.put("msgid", type.code());
+        return frame;
+    }
+
+    private static ObjectNode withSeq(ObjectNode frame, JsonNode seq) {
+        if (seq != null) {
+            frame.set("seq", seq);
+        }
+        return frame;
+    }
+
+    private static void add(ArrayNode array, ObjectNode element, boolean legacy) {
+        if (legacy) {
+            array.add(Json.text(element));
+        } else {
+            array.add(element);
+        }
+    }
+
+    private static void put(ObjectNode frame, String field, ArrayNode array, boolean legacy) {
+        if (!legacy || !array.isEmpty()) {
+            frame.set(field, array);
+        }
+    }
+}

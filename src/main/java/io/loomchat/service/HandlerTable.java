@@ -1,0 +1,48 @@
+package io.loomchat.service;
+
+import io.loomchat.protocol.MessageType;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The one msgid -> handler table, built once. The network layer never looks at message
+ * types; adding a message type means one line here and one handler method.
+ */
+final class HandlerTable {
+
+    /** Serves one request on the sender's reader thread. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Services services, UserSession session, Request request);
+    }
+
+    /** A handler and whether it needs a logged-in session (errno 3 otherwise). */
+    record Route(Handler handler, boolean needsLogin) {
+    }
+
+    private static final Map<MessageType, Route> ROUTES;
+
+    static {
+        Map<MessageType, Route> routes = new EnumMap<>(MessageType.class);
+        routes.put(MessageType.LOGIN, new Route(AccountHandlers::login, false));
+        routes.put(MessageType.REGISTER, new Route(AccountHandlers::register, false));
+        routes.put(MessageType.PING, new Route(AccountHandlers::ping, false));
+        routes.put(MessageType.LOGOUT, new Route(AccountHandlers::logout, true));
+        routes.put(MessageType.ONE_CHAT, new Route(ChatHandlers::oneChat, true));
+        routes.put(MessageType.GROUP_CHAT, new Route(ChatHandlers::groupChat, true));
+        routes.put(MessageType.ADD_FRIEND, new Route(SocialHandlers::addFriend, true));
+        routes.put(MessageType.CREATE_GROUP, new Route(SocialHandlers::createGroup, true));
+        routes.put(MessageType.ADD_GROUP, new Route(SocialHandlers::joinGroup, true));
+        // 2, 5, 11, 13 and 14 only go from server to client: a client sending them gets errno 4.
+        ROUTES = Collections.unmodifiableMap(routes);
+    }
+
+    private HandlerTable() {
+    }
+
+    /** The route of a request type, or {@code null} for an unknown or server-only type. */
+    static Route route(MessageType type) {
+        return type == null ? null : ROUTES.get(type);
+    }
+}

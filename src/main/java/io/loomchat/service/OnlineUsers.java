@@ -1,0 +1,37 @@
+package io.loomchat.service;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The users logged in on this server, each with its one session. */
+final class OnlineUsers {
+
+    private final ConcurrentHashMap<Integer, UserSession> sessions = new ConcurrentHashMap<>();
+
+    /** Makes {@code session} the user's session; false when the user has one already. */
+    boolean claim(int userId, UserSession session) {
+        return sessions.putIfAbsent(userId, session) == null;
+    }
+
+    /** Forgets the user's session, if it is still {@code session}. */
+    void release(int userId, UserSession session) {
+        sessions.remove(userId, session);
+    }
+
+    /** The user's session here, or {@code null}. */
+    UserSession get(int userId) {
+        return sessions.get(userId);
+    }
+
+    boolean isOnline(int userId) {
+        return sessions.containsKey(userId);
+    }
+
+    int count() {
+        return sessions.size();
+    }
+
+    Collection<UserSession> all() {
+        return sessions.values();
+    }
+}

@@ -1,0 +1,47 @@
+package io.loomchat.service;
+
+/**
+ * Settings of the chat rules.
+ *
+ * @param passwordIterations PBKDF2 iterations for new hashes (each hash keeps its own count,
+ *                           so raising this never locks anybody out)
+ * @param hashThreads        platform threads that hash passwords; logins beyond them wait
+ * @param maxMessageChars    longest chat text accepted, in characters
+ * @param nodeId             this server's number in the cluster (0-1023), part of every message id
+ */
+public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars, int nodeId) {
+
+    /**
+     * About 40 ms of one core here (see README, "Figures"): slow enough to make offline guessing
+     * expensive, fast enough that two cores log in ~50 users a second each.
+     */
+    public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
+    public static final int DEFAULT_HASH_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    public static final int DEFAULT_MAX_MESSAGE_CHARS = 4_096;
+    public static final int DEFAULT_NODE_ID = 0;
+
+    public ServiceConfig {
+        if (passwordIterations < 1_000 || passwordIterations > 10_000_000) {
+            throw new IllegalArgumentException(
+                    "--password-iterations must be between 1000 and 10000000, not " + passwordIterations);
+        }
+        if (hashThreads < 1) {
+            throw new IllegalArgumentException("hash threads must be positive, not " + hashThreads);
+        }
+        if (maxMessageChars < 1) {
+            throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
+        }
+        if (nodeId < 0 || nodeId > MessageIds.MAX_NODE_ID) {
+            throw new IllegalArgumentException("--node-id must be between 0 and " + MessageIds.MAX_NODE_ID + ", not " + nodeId);
+        }
+    }
+
+    public static ServiceConfig defaults() {
+        return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
+                DEFAULT_NODE_ID);
+    }
+
+    public ServiceConfig withPasswordIterations(int iterations) {
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, nodeId);
+    }
+}

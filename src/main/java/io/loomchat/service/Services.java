@@ -1,0 +1,8 @@
+package io.loomchat.service;
+
+import io.loomchat.store.Database;
+
+/** What handlers work with; one instance per server, shared by every session. */
+record Services(ServiceConfig config, Database db, OnlineUsers online, MessageRouter router,
+                PasswordHasher passwords, MessageIds messageIds) {
+}

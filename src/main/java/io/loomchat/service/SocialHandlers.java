@@ -1,0 +1,72 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Errno;
+import io.loomchat.store.Contact;
+import io.loomchat.store.DuplicateKeyException;
+import io.loomchat.store.Group;
+import io.loomchat.store.User;
+
+/** ADD_FRIEND, CREATE_GROUP and ADD_GROUP. */
+final class SocialHandlers {
+
+    static final int MAX_GROUP_NAME_CHARS = 50;
+    static final int MAX_GROUP_DESC_CHARS = 200;
+
+    private SocialHandlers() {
+    }
+
+    static void addFriend(Services services, UserSession session, Request request) {
+        int friendId = request.requiredInt("friendid");
+        int userId = session.userId();
+        if (friendId == userId) {
+            throw new ServiceException(Errno.BAD_REQUEST, "you cannot add yourself as a friend");
+        }
+        User friend = services.db().users().find(friendId);
+        if (friend == null) {
+            throw new ServiceException(Errno.NOT_FOUND, "no user with id " + friendId);
+        }
+        try {
+            services.db().friends().befriend(userId, friendId);
+        } catch (DuplicateKeyException e) {
+            throw new ServiceException(Errno.CONFLICT, "you and user " + friendId + " are friends already");
+        }
+        ObjectNode ack = Frames.ack(request);
+        ack.set("friend", Frames.contact(new Contact(friendId, friend.name(),
+                services.online().isOnline(friendId) || friend.online())));
+        session.send(ack);
+    }
+
+    static void createGroup(Services services, UserSession session, Request request) {
+        String name = request.requiredText("groupname", MAX_GROUP_NAME_CHARS);
+        String description = request.optionalText("groupdesc", MAX_GROUP_DESC_CHARS, "");
+        if (name.isBlank()) {
+            throw new ServiceException(Errno.BAD_REQUEST, "groupname must not be blank");
+        }
+        int groupId;
+        try {
+            groupId = services.db().groups().create(name, description, session.userId());
+        } catch (DuplicateKeyException e) {
+            throw new ServiceException(Errno.CONFLICT, "a group named " + name + " exists already");
+        }
+        ObjectNode ack = Frames.ack(request);
+        ack.put("groupid", groupId);
+        session.send(ack);
+    }
+
+    static void joinGroup(Services services, UserSession session, Request request) {
+        int groupId = request.requiredInt("groupid");
+        if (!services.db().groups().exists(groupId)) {
+            throw new ServiceException(Errno.NOT_FOUND, "no group with id " + groupId);
+        }
+        try {
+            services.db().groups().join(groupId, session.userId());
+        } catch (DuplicateKeyException e) {
+            throw new ServiceException(Errno.CONFLICT, "you are a member of group " + groupId + " already");
+        }
+        Group group = services.db().groups().find(groupId);
+        ObjectNode ack = Frames.ack(request);
+        ack.set("group", Frames.group(group, false));
+        session.send(ack);
+    }
+}

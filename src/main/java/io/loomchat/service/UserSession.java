@@ -1,0 +1,140 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Dialect;
+import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import io.loomchat.server.ConnectionListener;
+import io.loomchat.server.Outbound;
+import io.loomchat.server.OutboundFrame;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The business state of one connection: its dialect and the user logged in on it.
+ *
+ * <p>The {@code on*} methods and the handlers run on the connection's reader thread. Other
+ * users' threads call {@link #deliver}; the lock orders those deliveries against login and
+ * logout, so that a message accepted for this user is queued before the logout ACK (and
+ * flushed) or refused and stored offline, never queued to a session that no longer is the
+ * user's, and never overtakes the login ack.
+ */
+final class UserSession implements ConnectionListener {
+
+    private final Outbound outbound;
+    private final ChatService service;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Fixed by the first frame; read by delivering threads afterwards. */
+    private volatile Dialect dialect;
+    /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
+    private volatile int userId;
+    private volatile String userName;
+
+    UserSession(Outbound outbound, ChatService service) {
+        this.outbound = outbound;
+        this.service = service;
+    }
+
+    @Override
+    public void onFrame(byte[] buffer, int offset, int length, boolean nulTerminated) {
+        if (dialect == null) {
+            dialect = nulTerminated ? Dialect.LEGACY : Dialect.MODERN;
+        }
+        service.dispatch(this, buffer, offset, length);
+    }
+
+    @Override
+    public void onFrameTooLarge(int maxFrameBytes) {
+        send(Frames.error(0, null, Errno.FRAME_TOO_LARGE,
+                "frame larger than " + maxFrameBytes + " bytes, closing the connection"));
+    }
+
+    @Override
+    public void onClose() {
+        service.disconnected(this);
+    }
+
+    Dialect dialect() {
+        Dialect current = dialect;
+        return current == null ? Dialect.MODERN : current;
+    }
+
+    boolean loggedIn() {
+        return userId != 0;
+    }
+
+    int userId() {
+        return userId;
+    }
+
+    String userName() {
+        return userName;
+    }
+
+    /** Sends a reply or notice, if this session's dialect carries its type. */
+    void send(ObjectNode frame) {
+        send(frame, OutboundFrame.Callback.NONE);
+    }
+
+    void send(ObjectNode frame, OutboundFrame.Callback callback) {
+        if (carries(frame.get("msgid").intValue())) {
+            outbound.send(new OutboundFrame(Json.frame(frame), callback));
+        }
+    }
+
+    /**
+     * Queues a frame for {@code recipientId} if this session is still that user's. Returns
+     * false when it is not, or when the queue refused the frame: the caller must then find the
+     * message another way home. A type the dialect does not carry is dropped, and counts as done.
+     */
+    boolean deliver(int recipientId, MessageType type, OutboundFrame frame) {
+        lock.lock();
+        try {
+            if (userId != recipientId) {
+                return false;
+            }
+            return !carries(type.code()) || outbound.send(frame);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} with deliveries to this session held off. */
+    <T> T exclusive(Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes this the session of a user. Only inside {@link #exclusive}. */
+    void attach(int id, String name) {
+        assert lock.isHeldByCurrentThread();
+        userName = name;
+        userId = id;
+    }
+
+    /** Makes this session nobody's. Only inside {@link #exclusive}. */
+    void detach() {
+        assert lock.isHeldByCurrentThread();
+        userId = 0;
+        userName = null;
+    }
+
+    private boolean carries(int msgid) {
+        if (dialect() == Dialect.MODERN) {
+            return true;
+        }
+        return msgid == MessageType.LOGIN_ACK.code() || msgid == MessageType.REGISTER_ACK.code()
+                || msgid == MessageType.ONE_CHAT.code() || msgid == MessageType.GROUP_CHAT.code();
+    }
+
+    @Override
+    public String toString() {
+        int id = userId;
+        return id == 0 ? outbound.peer() : outbound.peer() + " (user " + id + ")";
+    }
+}

@@ -1,0 +1,133 @@
+package io.loomchat.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's database: one HikariCP pool and the DAOs over it. Opening it creates any
+ * missing table from {@code sql/schema.sql}.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String SCHEMA_RESOURCE = "/sql/schema.sql";
+
+    private final HikariDataSource pool;
+    private final UserDao users;
+    private final FriendDao friends;
+    private final GroupDao groups;
+    private final OfflineMessageDao offlineMessages;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        Sql sql = new Sql(pool);
+        this.users = new UserDao(sql);
+        this.friends = new FriendDao(sql);
+        this.groups = new GroupDao(sql);
+        this.offlineMessages = new OfflineMessageDao(sql);
+    }
+
+    /** Connects, creates missing tables, and returns the ready database. */
+    public static Database open(StoreConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("loomchat-db");
+        hikari.setJdbcUrl(config.url());
+        if (!config.embedded()) {
+            hikari.setUsername(config.user());
+            hikari.setPassword(config.password());
+        }
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 2_000));
+        // Fail at start-up, with the driver's own reason, when the database is unreachable.
+        hikari.setInitializationFailTimeout(config.connectionTimeout().toMillis());
+        if (config.url().startsWith("jdbc:mysql:")) {
+            hikari.addDataSourceProperty("cachePrepStmts", "true");
+            hikari.addDataSourceProperty("prepStmtCacheSize", "64");
+            hikari.addDataSourceProperty("useServerPrepStmts", "true");
+            hikari.addDataSourceProperty("rewriteBatchedStatements", "true");
+            hikari.addDataSourceProperty("characterEncoding", "UTF-8");
+            hikari.addDataSourceProperty("connectionCollation", "utf8mb4_unicode_ci");
+        }
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            createSchema(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    private static void createSchema(HikariDataSource pool) {
+        List<String> statements = schemaStatements();
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw Sql.translate("cannot create the schema", e);
+        }
+        LOG.info("database ready ({} schema statements checked)", statements.size());
+    }
+
+    /** The statements of schema.sql: comment lines dropped, split at each {@code ;} ending a line. */
+    static List<String> schemaStatements() {
+        String text;
+        try (InputStream in = Database.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the classpath");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                statements.add(current.substring(0, current.lastIndexOf(";")));
+                current.setLength(0);
+            }
+        }
+        return statements;
+    }
+
+    public UserDao users() {
+        return users;
+    }
+
+    public FriendDao friends() {
+        return friends;
+    }
+
+    public GroupDao groups() {
+        return groups;
+    }
+
+    public OfflineMessageDao offlineMessages() {
+        return offlineMessages;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

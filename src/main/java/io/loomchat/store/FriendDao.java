@@ -1,0 +1,38 @@
+package io.loomchat.store;
+
+import java.util.List;
+
+/** The {@code Friend} table. Friendship is mutual: one row each way. */
+public final class FriendDao {
+
+    private final Sql sql;
+
+    FriendDao(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** Makes two users friends of each other; existing friends throw {@link DuplicateKeyException}. */
+    public void befriend(int userId, int friendId) {
+        sql.transaction("cannot add friend " + friendId + " for user " + userId, connection -> {
+            String insert = "INSERT INTO Friend (userid, friendid) VALUES (?, ?)";
+            Sql.update(connection, insert, statement -> {
+                statement.setInt(1, userId);
+                statement.setInt(2, friendId);
+            });
+            Sql.update(connection, insert, statement -> {
+                statement.setInt(1, friendId);
+                statement.setInt(2, userId);
+            });
+            return null;
+        });
+    }
+
+    /** The friends of a user with their presence, by id. */
+    public List<Contact> friendsOf(int userId) {
+        return sql.list("cannot read the friends of user " + userId,
+                "SELECT u.id, u.name, u.state FROM Friend f JOIN User u ON u.id = f.friendid"
+                        + " WHERE f.userid = ? ORDER BY u.id",
+                statement -> statement.setInt(1, userId),
+                row -> new Contact(row.getInt(1), row.getString(2), "online".equals(row.getString(3))));
+    }
+}

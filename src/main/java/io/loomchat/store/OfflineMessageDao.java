@@ -1,0 +1,73 @@
+package io.loomchat.store;
+
+import java.util.List;
+
+/** The {@code OfflineMessage} table: messages waiting for their recipient's next login. */
+public final class OfflineMessageDao {
+
+    /** Ids per DELETE statement, to stay far below any driver's limit on parameters. */
+    private static final int DELETE_CHUNK = 500;
+
+    private final Sql sql;
+
+    OfflineMessageDao(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** A message for one recipient. */
+    public record Pending(int userId, long mid, String json) {
+    }
+
+    public void store(int userId, long mid, String json) {
+        storeAll(List.of(new Pending(userId, mid, json)));
+    }
+
+    /** Stores several messages in one transaction, in list order (which becomes delivery order). */
+    public void storeAll(List<Pending> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        sql.transaction("cannot store " + messages.size() + " offline messages", connection -> {
+            try (var statement = connection.prepareStatement(
+                    "INSERT INTO OfflineMessage (userid, mid, message) VALUES (?, ?, ?)")) {
+                for (Pending message : messages) {
+                    statement.setInt(1, message.userId());
+                    statement.setLong(2, message.mid());
+                    statement.setString(3, message.json());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The messages waiting for a user, oldest first. */
+    public List<OfflineMessage> pendingFor(int userId) {
+        return sql.list("cannot read the offline messages of user " + userId,
+                "SELECT id, message FROM OfflineMessage WHERE userid = ? ORDER BY id",
+                statement -> statement.setInt(1, userId),
+                row -> new OfflineMessage(row.getLong(1), row.getString(2)));
+    }
+
+    /** Deletes delivered messages by row id, so that one stored meanwhile is never deleted unseen. */
+    public void delete(int userId, List<Long> ids) {
+        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+            sql.update("cannot delete delivered offline messages of user " + userId,
+                    "DELETE FROM OfflineMessage WHERE userid = ? AND id IN (" + Sql.placeholders(chunk.size()) + ")",
+                    statement -> {
+                        statement.setInt(1, userId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            statement.setLong(i + 2, chunk.get(i));
+                        }
+                    });
+        }
+    }
+
+    public int countFor(int userId) {
+        return sql.first("cannot count the offline messages of user " + userId,
+                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ?",
+                statement -> statement.setInt(1, userId), row -> row.getInt(1));
+    }
+}

@@ -1,0 +1,51 @@
+package io.loomchat.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the data lives and how many connections to it the server keeps.
+ *
+ * @param url               JDBC URL: {@code jdbc:mysql://...} for a cluster, {@code jdbc:h2:...} embedded
+ * @param user              database user (ignored by the embedded default)
+ * @param password          database password
+ * @param poolSize          JDBC connections shared by every request of this server
+ * @param connectionTimeout how long a request waits for a pooled connection before it is
+ *                          answered "temporarily unavailable"
+ */
+public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+
+    /**
+     * The embedded default: an H2 file database under {@code ./data/}, in MySQL mode so that the
+     * same SQL runs on both. {@code USER} is a keyword in H2 but the classic table is named User.
+     */
+    public static final String EMBEDDED_URL = embeddedUrl(Path.of("data", "loomchat"));
+    public static final int DEFAULT_POOL_SIZE = 16;
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    public StoreConfig {
+        if (url == null || !url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("--db-url must be a JDBC URL (jdbc:mysql://... or jdbc:h2:...), not " + url);
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("the database pool size must be positive, not " + poolSize);
+        }
+        if (connectionTimeout == null || connectionTimeout.toMillis() < 250) {
+            throw new IllegalArgumentException("the database connection timeout must be at least 250 ms");
+        }
+    }
+
+    public StoreConfig(String url, String user, String password) {
+        this(url, user, password, DEFAULT_POOL_SIZE, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** An embedded H2 URL for a database stored at {@code base} (H2 adds {@code .mv.db}). */
+    public static String embeddedUrl(Path base) {
+        return "jdbc:h2:file:" + base.toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=USER";
+    }
+
+    boolean embedded() {
+        return url.startsWith("jdbc:h2:");
+    }
+}
