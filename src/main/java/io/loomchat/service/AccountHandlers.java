@@ -79,7 +79,6 @@ final class AccountHandlers {
     }
 
     static void logout(Services services, UserSession session, Request request) {
-        // Inside the lock: every message accepted for this session is queued before this ACK.
         detach(services, session, () -> session.send(Frames.ack(request)));
     }
 
@@ -91,20 +90,23 @@ final class AccountHandlers {
     }
 
     /**
-     * Ends the user's session: from the moment the lock is released no message reaches it, and
-     * its friends hear that the user is offline. Only the reader thread changes who is logged
-     * in, so reading the user here without the lock is safe.
+     * Ends the user's session: once the lock is released no message reaches it (those accepted
+     * before are already queued, ahead of anything sent by {@code whenOffline}); then the
+     * database says offline, the user may log in again, and friends are told. Only the reader thread changes who is logged in,
+     * so reading the user here without the lock is safe.
      */
-    private static void detach(Services services, UserSession session, Runnable underLock) {
+    private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();
         String name = session.userName();
         session.exclusive(() -> {
-            services.online().release(id, session);
             session.detach();
-            underLock.run();
             return null;
         });
         markOffline(services, id);
+        // Released only now: a new login of this user racing us is refused rather than marked
+        // online in the database and then overwritten with our offline.
+        services.online().release(id, session);
+        whenOffline.run();
         List<Contact> friends = List.of();
         try {
             friends = services.db().friends().friendsOf(id);

@@ -1,0 +1,218 @@
+package io.loomchat.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.protocol.Json;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.function.Predicate;
+
+/**
+ * A test's view of a chat client: a real TCP socket speaking the wire protocol, with helpers
+ * that wait for a frame and fail the test, saying what was expected, when none comes.
+ * Frames read while waiting for another one are kept, in order, for later calls.
+ */
+public final class ChatClient implements AutoCloseable {
+
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+    private static final int REPLY_LOGIN = 2;
+    private static final int REPLY_REGISTER = 5;
+    private static final int REPLY_ACK = 11;
+    private static final int REPLY_PONG = 13;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Deque<JsonNode> backlog = new ArrayDeque<>();
+    private boolean endOfStream;
+
+    private ChatClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    public static ChatClient connect(String host, int port) {
+        try {
+            Socket socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            return new ChatClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
+        }
+    }
+
+    /** Sends one modern frame: the JSON text and a newline. */
+    public ChatClient send(String json) {
+        return sendRaw((json + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    public ChatClient sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("send failed", e);
+        }
+    }
+
+    /** Sends a request and returns the reply to it (LOGIN/REG ack, ACK or PONG); pushes stay queued. */
+    public JsonNode call(String json) {
+        send(json);
+        return nextReply();
+    }
+
+    public JsonNode nextReply() {
+        return next(ChatClient::isReply, "a reply");
+    }
+
+    /** The next frame of this msgid; frames of other types stay queued. */
+    public JsonNode next(int msgid) {
+        return next(frame -> frame.path("msgid").asInt() == msgid, "a frame with msgid " + msgid);
+    }
+
+    /** The next frame, whatever it is. */
+    public JsonNode next() {
+        return next(frame -> true, "any frame");
+    }
+
+    public JsonNode next(Predicate<JsonNode> wanted, String description) {
+        return next(wanted, description, DEFAULT_WAIT);
+    }
+
+    public JsonNode next(Predicate<JsonNode> wanted, String description, Duration wait) {
+        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
+            JsonNode frame = it.next();
+            if (wanted.test(frame)) {
+                it.remove();
+                return frame;
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode frame = left <= 0 ? null : read(Duration.ofNanos(left));
+            if (frame == null) {
+                throw new AssertionError("waited " + wait + " for " + description + (endOfStream
+                        ? ", but the server closed the connection" : "") + "; queued meanwhile: " + backlog);
+            }
+            if (wanted.test(frame)) {
+                return frame;
+            }
+            backlog.addLast(frame);
+        }
+    }
+
+    /** Fails if any frame arrives within {@code wait}. */
+    public void expectNothing(Duration wait) {
+        if (!backlog.isEmpty()) {
+            throw new AssertionError("expected no frame, but have " + backlog);
+        }
+        JsonNode frame = read(wait);
+        if (frame != null) {
+            throw new AssertionError("expected no frame within " + wait + ", got " + frame);
+        }
+    }
+
+    /** True when the server closes the connection within {@code wait}; frames before that are kept. */
+    public boolean closedByServer(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!endOfStream) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            JsonNode frame = read(Duration.ofNanos(left));
+            if (frame != null) {
+                backlog.addLast(frame);
+            }
+        }
+        return true;
+    }
+
+    /** Reads one raw frame (bytes up to and without {@code \n}), or null on timeout or end of stream. */
+    public byte[] readRawFrame(Duration wait) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    endOfStream = true;
+                    return null;
+                }
+                if (b == '\n') {
+                    return frame.toByteArray();
+                }
+                frame.write(b);
+            }
+        } catch (SocketTimeoutException e) {
+            return null;
+        } catch (IOException e) {
+            endOfStream = true;
+            return null;
+        }
+    }
+
+    private JsonNode read(Duration wait) {
+        byte[] raw = readRawFrame(wait);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Json.parse(raw, 0, raw.length);
+        } catch (IOException e) {
+            throw new AssertionError("the server sent something that is not JSON: "
+                    + new String(raw, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    // --- conveniences for the common steps of a scenario
+
+    /** Registers and returns the new user's id, failing the test if registration fails. */
+    public int register(String name, String password) {
+        JsonNode ack = call("{\"msgid\":4,\"name\":" + quote(name) + ",\"password\":" + quote(password) + "}");
+        assertEquals(5, ack.path("msgid").asInt(), ack::toString);
+        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        return ack.path("id").asInt();
+    }
+
+    /** Logs in and returns the login ack, failing the test if the login fails. */
+    public JsonNode login(int id, String password) {
+        JsonNode ack = call("{\"msgid\":1,\"id\":" + id + ",\"password\":" + quote(password) + "}");
+        assertEquals(2, ack.path("msgid").asInt(), ack::toString);
+        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        return ack;
+    }
+
+    public static String quote(String text) {
+        return Json.text(Json.MAPPER.getNodeFactory().textNode(text));
+    }
+
+    public static boolean isReply(JsonNode frame) {
+        int msgid = frame.path("msgid").asInt();
+        return msgid == REPLY_LOGIN || msgid == REPLY_REGISTER || msgid == REPLY_ACK || msgid == REPLY_PONG;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.loomchat.testing;
+
+import io.loomchat.LoomChatServer;
+import io.loomchat.server.NetworkConfig;
+import io.loomchat.service.ServiceConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/**
+ * A real server on a free port of 127.0.0.1, over a database of its own. Tests hash passwords
+ * with the minimum iteration count so that logging in many users stays fast; the hashing
+ * itself is the server's real code.
+ */
+public final class RunningServer implements AutoCloseable {
+
+    public static final int TEST_PASSWORD_ITERATIONS = 1_000;
+
+    private final TestDatabase database;
+    private final boolean ownsDatabase;
+    private NetworkConfig network;
+    private final ServiceConfig service;
+    private LoomChatServer server;
+
+    private RunningServer(TestDatabase database, boolean ownsDatabase, NetworkConfig network, ServiceConfig service) {
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        this.network = network;
+        this.service = service;
+    }
+
+    public static RunningServer start(Backend backend) {
+        return start(TestDatabase.create(backend), true, defaultNetwork(), defaultService());
+    }
+
+    /** A server with its own database and the given network settings. */
+    public static RunningServer start(Backend backend, NetworkConfig network) {
+        return start(TestDatabase.create(backend), true, network, defaultService());
+    }
+
+    public static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
+                                      ServiceConfig service) {
+        RunningServer running = new RunningServer(database, ownsDatabase, network, service);
+        try {
+            running.boot();
+        } catch (RuntimeException e) {
+            if (ownsDatabase) {
+                database.close();
+            }
+            throw e;
+        }
+        return running;
+    }
+
+    public static NetworkConfig defaultNetwork() {
+        NetworkConfig defaults = NetworkConfig.defaults();
+        return new NetworkConfig("127.0.0.1", 0, 1_000, defaults.maxFrameBytes(), defaults.idleTimeout(),
+                defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), Duration.ofSeconds(2));
+    }
+
+    public static ServiceConfig defaultService() {
+        return ServiceConfig.defaults().withPasswordIterations(TEST_PASSWORD_ITERATIONS);
+    }
+
+    private void boot() {
+        try {
+            server = LoomChatServer.start(network, database.config(), service);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // A restart comes back on the same port, as a real server would.
+        network = network.withPort(server.port());
+    }
+
+    /** Stops the server as SIGTERM would, then starts it again over the same database and port. */
+    public void restart() {
+        server.close();
+        boot();
+    }
+
+    /** Stops the server as SIGTERM would; the database stays. */
+    public void stop() {
+        server.close();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public LoomChatServer server() {
+        return server;
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public ChatClient connect() {
+        return ChatClient.connect("127.0.0.1", port());
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            if (ownsDatabase) {
+                database.close();
+            }
+        }
+    }
+}
