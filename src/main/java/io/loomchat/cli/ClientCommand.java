@@ -1,0 +1,66 @@
+package io.loomchat.cli;
+
+import io.loomchat.client.ClientOptions;
+import io.loomchat.client.ConsoleClient;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code loomchat client}: the console client a person chats with. */
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Chats in a terminal against one server or the nginx address of a cluster.",
+            "With stdin not a terminal (or --script) it reads one command per line and prints one event per line.",
+            "The password comes from LOOMCHAT_PASSWORD, or is asked for without echo."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:quit or end of input", "1:script mode: the login or registration asked for failed",
+                "2:bad options"})
+final class ClientCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:LOOMCHAT_HOST:-" + ClientOptions.DEFAULT_HOST + "}",
+            description = "Server or nginx address (env LOOMCHAT_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LOOMCHAT_PORT:-" + ClientOptions.DEFAULT_PORT + "}",
+            description = "TCP port (env LOOMCHAT_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "<id>", description = "Log in as this user id at start.")
+    Integer user;
+
+    @Option(names = "--register", paramLabel = "<name>",
+            description = "Create an account with this name at start, then log in to it.")
+    String register;
+
+    @Option(names = "--script", description = "Read commands line by line even when stdin is a terminal.")
+    boolean script;
+
+    @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Send a PING after this long without sending (default ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+
+    @Option(names = "--reconnect-delay", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "First wait before reconnecting; it doubles up to --reconnect-max-delay "
+                    + "(default ${DEFAULT-VALUE}).")
+    Duration reconnectDelay;
+
+    @Option(names = "--reconnect-max-delay", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Longest wait between reconnection attempts (default ${DEFAULT-VALUE}).")
+    Duration reconnectMaxDelay;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ClientOptions options;
+        try {
+            String password = System.getenv("LOOMCHAT_PASSWORD");
+            options = new ClientOptions(host, port, user, register, password == null || password.isEmpty() ? null : password,
+                    script, heartbeat, reconnectDelay, reconnectMaxDelay, ClientOptions.DEFAULT_CONNECT_TIMEOUT,
+                    ClientOptions.DEFAULT_REPLY_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loomchat client: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        return ConsoleClient.run(options);
+    }
+}

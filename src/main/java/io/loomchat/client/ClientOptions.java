@@ -1,0 +1,82 @@
+package io.loomchat.client;
+
+import java.time.Duration;
+
+/**
+ * Settings of one console client. The command line builds it; {@link ConsoleClient} runs it.
+ *
+ * @param host              server (or nginx) address to connect to
+ * @param port              its TCP port
+ * @param userId            log in as this user at start, or {@code null}
+ * @param registerName      register this name at start and log in as the new user, or {@code null}
+ * @param password          password for {@code userId} / {@code registerName}; {@code null} asks for it
+ * @param script            read commands from stdin line by line even if it is a terminal
+ * @param heartbeatInterval send a PING when nothing was sent for this long
+ * @param reconnectMinDelay first wait before reconnecting after the connection was lost
+ * @param reconnectMaxDelay longest wait between two connection attempts
+ * @param connectTimeout    how long one connection attempt may take
+ * @param replyTimeout      how long script mode waits for the answer to a command before going on
+ */
+public record ClientOptions(String host, int port, Integer userId, String registerName, String password,
+                            boolean script, Duration heartbeatInterval, Duration reconnectMinDelay,
+                            Duration reconnectMaxDelay, Duration connectTimeout, Duration replyTimeout) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The server's default port. */
+    public static final int DEFAULT_PORT = 6000;
+    /** PROTOCOL.md: a client sends PING when it has sent nothing for 30 s (server idle timeout: 90 s). */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+    /** Short enough that a restarted server is found again at once, long enough not to spin. */
+    public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(500);
+    /** Doubling stops here, so a client comes back within half a minute of a long outage ending. */
+    public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Login hashes a password with a slow hash; a busy server may take seconds for it. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(15);
+
+    public ClientOptions {
+        require(host != null && !host.isBlank(), "--host must not be empty");
+        require(port > 0 && port <= 65_535, "--port must be between 1 and 65535, not " + port);
+        require(userId == null || registerName == null, "give either --user or --register, not both");
+        require(userId == null || userId > 0, "--user must be a positive user id, not " + userId);
+        require(registerName == null || !registerName.isBlank(), "--register needs a name");
+        requirePositive(heartbeatInterval, "--heartbeat");
+        requirePositive(reconnectMinDelay, "--reconnect-delay");
+        requirePositive(reconnectMaxDelay, "--reconnect-max-delay");
+        require(reconnectMaxDelay.compareTo(reconnectMinDelay) >= 0,
+                "--reconnect-max-delay must not be shorter than --reconnect-delay");
+        requirePositive(connectTimeout, "the connect timeout");
+        requirePositive(replyTimeout, "the reply timeout");
+    }
+
+    /** Defaults everywhere except where to connect. */
+    public static ClientOptions defaults(String host, int port) {
+        return new ClientOptions(host, port, null, null, null, false, DEFAULT_HEARTBEAT_INTERVAL,
+                DEFAULT_RECONNECT_MIN_DELAY, DEFAULT_RECONNECT_MAX_DELAY, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_REPLY_TIMEOUT);
+    }
+
+    String address() {
+        return host + ":" + port;
+    }
+
+    /**
+     * How long the connection may stay silent before it counts as dead. The server answers
+     * every PING with a PONG, so three missed heartbeats mean a half-open connection (a
+     * vanished NAT entry or proxy) that TCP itself would not notice for many minutes.
+     */
+    Duration readTimeout() {
+        return heartbeatInterval.multipliedBy(3);
+    }
+
+    private static void requirePositive(Duration value, String option) {
+        require(value != null && !value.isNegative() && !value.isZero() && value.toMillis() <= Integer.MAX_VALUE,
+                option + " must be a positive duration");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.loomchat.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.client.Console.Line;
+import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Carries out commands: builds the request, sends it with a {@code seq}, and says in words what
+ * the reply means. Also logs in again by itself after a reconnect. Commands run on the user's
+ * thread; reply handlers and {@link #connected} on the connection thread.
+ */
+final class CommandRunner {
+
+    /**
+     * PROTOCOL.md: a session whose server died stops counting as live within 30 s. Until then a
+     * new login is refused with errno 2, so after a reconnect we ask again at this pace.
+     */
+    private static final Duration ALREADY_ONLINE_RETRY = Duration.ofSeconds(5);
+
+    /** Who to log in as after a reconnect. */
+    private record Credentials(int userId, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[userId=" + userId + "]";
+        }
+    }
+
+    private final ClientOptions options;
+    private final Connector connector;
+    private final PendingRequests pending;
+    private final Roster roster;
+    private final EventRenderer renderer;
+    private final Console console;
+    private final ScheduledExecutorService timer;
+    /** Set by a successful login ack, cleared by logout; written on the connection thread. */
+    private volatile Credentials credentials;
+
+    CommandRunner(ClientOptions options, Connector connector, PendingRequests pending, Roster roster,
+                  EventRenderer renderer, Console console, ScheduledExecutorService timer) {
+        this.options = options;
+        this.connector = connector;
+        this.pending = pending;
+        this.roster = roster;
+        this.renderer = renderer;
+        this.console = console;
+        this.timer = timer;
+    }
+
+    /** Carries out one command; false when it was {@code quit}. */
+    boolean run(Command command) {
+        switch (command) {
+            case Command.Nothing nothing -> { }
+            case Command.Invalid invalid -> console.show(Line.error(invalid.problem()));
+            case Command.Help help -> console.show(renderer.help());
+            case Command.Friends friends -> console.show(renderer.friendsLine());
+            case Command.Groups groups -> console.show(renderer.groupLines(true));
+            case Command.Quit quit -> {
+                return false;
+            }
+            case Command.Login login -> login(login);
+            case Command.Register register -> register(register);
+            default -> runLoggedIn(command);
+        }
+        return true;
+    }
+
+    boolean loggedIn() {
+        return roster.me() != null;
+    }
+
+    /** Commands that need a user: refused here already when nobody is logged in. */
+    private void runLoggedIn(Command command) {
+        if (!loggedIn()) {
+            console.show(Line.error("Log in first: login <id>, or register <name> to create an account."));
+            return;
+        }
+        switch (command) {
+            case Command.Chat chat -> request(frame(MessageType.ONE_CHAT).put("toid", chat.toId()).put("msg", chat.text()),
+                    "send to " + roster.userLabel(chat.toId()),
+                    ack -> console.show(renderer.chatSent(chat.toId(), ack)));
+            case Command.GroupChat chat -> request(
+                    frame(MessageType.GROUP_CHAT).put("groupid", chat.groupId()).put("msg", chat.text()),
+                    "send to " + roster.groupLabel(chat.groupId()),
+                    ack -> console.show(renderer.groupChatSent(chat.groupId(), ack)));
+            case Command.AddFriend add -> request(frame(MessageType.ADD_FRIEND).put("friendid", add.userId()),
+                    "add friend " + add.userId(), ack -> {
+                        Roster.Person friend = Roster.Person.of(ack.path("friend"));
+                        roster.addFriend(friend);
+                        console.show(renderer.friendAdded(friend));
+                    });
+            case Command.CreateGroup create -> request(frame(MessageType.CREATE_GROUP)
+                            .put("groupname", create.name()).put("groupdesc", create.description()),
+                    "create group " + create.name(), ack -> {
+                        int groupId = ack.path("groupid").asInt();
+                        Roster.Person me = roster.me();
+                        roster.addGroup(new Roster.Group(groupId, create.name(), create.description(),
+                                List.of(new Roster.Member(me.id(), me.name(), true, "creator"))));
+                        console.show(renderer.groupCreated(create.name(), groupId));
+                    });
+            case Command.AddGroup join -> request(frame(MessageType.ADD_GROUP).put("groupid", join.groupId()),
+                    "join group " + join.groupId(), ack -> {
+                        Roster.Group group = Roster.Group.of(ack.path("group"));
+                        roster.addGroup(group);
+                        console.show(renderer.groupJoined(group));
+                    });
+            case Command.Logout logout -> request(frame(MessageType.LOGOUT), "log out", ack -> {
+                credentials = null;
+                roster.clear();
+                console.user(null);
+                console.show(Line.info("Logged out. login <id> or register <name> to go on, quit to leave."));
+            });
+            default -> throw new IllegalStateException("no way to run " + command);
+        }
+    }
+
+    private void login(Command.Login login) {
+        Roster.Person me = roster.me();
+        if (me != null) {
+            console.show(Line.error("You are logged in as " + me.name() + " (" + me.id() + ") already; "
+                    + "loginout first."));
+            return;
+        }
+        String password = login.password() != null ? login.password()
+                : password("Password for user " + login.userId() + ": ", false);
+        if (password != null) {
+            sendLogin(login.userId(), password, false);
+        }
+    }
+
+    private void register(Command.Register register) {
+        if (loggedIn()) {
+            console.show(Line.error("Log out first (loginout), then register."));
+            return;
+        }
+        String password = register.password() != null ? register.password()
+                : password("Password for " + register.name() + ": ", true);
+        if (password == null) {
+            return;
+        }
+        request(frame(MessageType.REGISTER).put("name", register.name()).put("password", password),
+                "register " + register.name(), ack -> {
+                    int userId = ack.path("id").asInt();
+                    console.show(Line.info("Registered " + register.name() + " as user " + userId + "."));
+                    sendLogin(userId, password, false);
+                });
+    }
+
+    /** Called on the connection thread for every new connection. */
+    void connected(String address, boolean again) {
+        Credentials known = credentials;
+        if (!again) {
+            console.show(Line.notice("Connected to " + address + "."));
+        } else if (known == null) {
+            console.show(Line.notice("Reconnected to " + address + "."));
+        } else {
+            sendLogin(known.userId(), known.password(), true);
+        }
+    }
+
+    private void sendLogin(int userId, String password, boolean again) {
+        Credentials attempt = new Credentials(userId, password);
+        request(frame(MessageType.LOGIN).put("id", userId).put("password", password),
+                again ? "log in again as user " + userId : "log in as user " + userId,
+                ack -> loggedIn(ack, attempt, again),
+                refusal -> loginRefused(refusal, attempt, again));
+    }
+
+    private void loggedIn(JsonNode ack, Credentials attempt, boolean again) {
+        credentials = attempt;
+        roster.reset(ack);
+        console.user(roster.me().name());
+        console.show(again ? renderer.reloginSummary(options.address(), ack) : renderer.loginSummary(ack));
+    }
+
+    private void loginRefused(JsonNode refusal, Credentials attempt, boolean again) {
+        if (again && refusal.path("errno").asInt() == Errno.ALREADY_ONLINE.code()) {
+            console.show(Line.notice("The server still counts your previous session as live; trying again in "
+                    + ALREADY_ONLINE_RETRY.toSeconds() + " s."));
+            timer.schedule(() -> retryLogin(attempt), ALREADY_ONLINE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (again) {
+            credentials = null;
+            roster.clear();
+            console.user(null);
+        }
+        console.show(EventRenderer.failure((again ? "log in again as user " : "log in as user ") + attempt.userId(),
+                refusal));
+    }
+
+    /** On the timer thread: unless the user logged out or the connection broke meanwhile. */
+    private void retryLogin(Credentials attempt) {
+        if (credentials == attempt && connector.current() != null) {
+            sendLogin(attempt.userId(), attempt.password(), true);
+        }
+    }
+
+    /** A password from the prompt, or from LOOMCHAT_PASSWORD for scripts; null (and says why) when none. */
+    private String password(String prompt, boolean confirm) {
+        if (!console.interactive()) {
+            if (options.password() == null) {
+                console.show(Line.error("No password: put it after the id or name, or set LOOMCHAT_PASSWORD."));
+            }
+            return options.password();
+        }
+        String password = console.readPassword(prompt);
+        if (password == null || password.isEmpty()) {
+            console.show(Line.error("No password given; nothing done."));
+            return null;
+        }
+        if (confirm && !password.equals(console.readPassword("Once more, to be sure: "))) {
+            console.show(Line.error("The two passwords differ; nothing done."));
+            return null;
+        }
+        return password;
+    }
+
+    private void request(ObjectNode frame, String action, Consumer<JsonNode> onSuccess) {
+        request(frame, action, onSuccess, refusal -> console.show(EventRenderer.failure(action, refusal)));
+    }
+
+    private void request(ObjectNode frame, String action, Consumer<JsonNode> onSuccess, Consumer<JsonNode> onRefusal) {
+        int seq = pending.open(action, reply -> {
+            if (reply.path("errno").asInt(-1) == 0) {
+                onSuccess.accept(reply);
+            } else {
+                onRefusal.accept(reply);
+            }
+        });
+        frame.put("seq", seq);
+        try {
+            connector.send(frame);
+        } catch (IOException e) {
+            pending.cancel(seq);
+            console.show(Line.error("Could not " + action + ": " + e.getMessage()
+                    + (e instanceof Connector.NotConnectedException ? "; reconnecting in the background." : ".")));
+        }
+    }
+
+    private static ObjectNode frame(MessageType type) {
+        return Json.object().put("msgid", type.code());
+    }
+}

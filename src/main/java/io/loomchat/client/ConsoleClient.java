@@ -1,0 +1,110 @@
+package io.loomchat.client;
+
+import io.loomchat.client.Console.Line;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The console client: wires the parts together and runs the user's loop on the calling
+ * thread. Threads: the caller reads commands; "loomchat-client-connection" reads frames and
+ * reconnects; "loomchat-client-timer" sends heartbeats and login retries.
+ */
+public final class ConsoleClient {
+
+    /** Exit codes, as the command line documents them. */
+    public static final int EXIT_OK = 0;
+    /** Script mode: the login or registration asked for on the command line failed. */
+    public static final int EXIT_LOGIN_FAILED = 1;
+
+    private ConsoleClient() {
+    }
+
+    /** Runs until {@code quit}, the end of input or Ctrl-D, and returns the process exit code. */
+    public static int run(ClientOptions options) throws InterruptedException {
+        boolean script = options.script() || !stdinIsTerminal();
+        Roster roster = new Roster();
+        try (Console console = script ? ScriptConsole.system() : TerminalConsole.open(roster)) {
+            return run(options, console, roster);
+        }
+    }
+
+    private static int run(ClientOptions options, Console console, Roster roster) throws InterruptedException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("loomchat-client-timer").daemon(true).factory());
+        PendingRequests pending = new PendingRequests();
+        EventRenderer renderer = new EventRenderer(roster, Clock.systemDefaultZone());
+        Connector connector = new Connector(options);
+        CommandRunner runner = new CommandRunner(options, connector, pending, roster, renderer, console, timer);
+        try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer)) {
+            connector.start(new FrameHandler(pending, roster, renderer, console, runner));
+            if (!console.interactive() || options.userId() != null || options.registerName() != null) {
+                // What comes first needs a connection: wait for it (retries are shown meanwhile).
+                connector.awaitConnected();
+            }
+            Command first = options.userId() != null ? new Command.Login(options.userId(), options.password())
+                    : options.registerName() != null ? new Command.Register(options.registerName(), options.password())
+                    : null;
+            if (first != null) {
+                runner.run(first);
+                awaitReply(options, console, pending);
+                if (!console.interactive() && !runner.loggedIn()) {
+                    return EXIT_LOGIN_FAILED;
+                }
+            } else if (console.interactive()) {
+                console.show(Line.info("Log in with login <id>, or create an account with register <name>. "
+                        + "help lists every command."));
+            }
+            loop(options, console, runner, pending);
+            return EXIT_OK;
+        } finally {
+            connector.close();
+            timer.shutdownNow();
+        }
+    }
+
+    private static void loop(ClientOptions options, Console console, CommandRunner runner, PendingRequests pending)
+            throws InterruptedException {
+        String line;
+        while ((line = console.readLine()) != null) {
+            if (!runner.run(CommandParser.parse(line))) {
+                break;
+            }
+            if (!console.interactive()) {
+                // A script's next command may depend on this one, and its output must come in order.
+                awaitReply(options, console, pending);
+            }
+        }
+        // Replies still on their way (a script that ends with "chat ...") are worth the wait.
+        awaitReply(options, console, pending);
+    }
+
+    private static void awaitReply(ClientOptions options, Console console, PendingRequests pending)
+            throws InterruptedException {
+        if (!pending.awaitIdle(options.replyTimeout())) {
+            console.show(Line.error("No answer from the server within " + options.replyTimeout().toSeconds()
+                    + " s; going on."));
+        }
+    }
+
+    /**
+     * Whether a person is at the keyboard. Up to JDK 21 {@code System.console()} is null unless
+     * stdin and stdout are a terminal; from JDK 22 it may exist anyway, and
+     * {@code Console.isTerminal()} (not in the JDK 21 API we compile against) tells.
+     */
+    static boolean stdinIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = java.io.Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot ask the JDK whether stdin is a terminal", e);
+        }
+    }
+}

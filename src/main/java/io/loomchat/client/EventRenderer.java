@@ -1,0 +1,206 @@
+package io.loomchat.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.client.Console.Line;
+import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.MessageType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Words for everything the client shows: what the server sent, and answers to commands. One
+ * line per event, readable by a person and by {@code grep}; the same text in a terminal and in
+ * a script, so that what the tests check is what people see.
+ */
+final class EventRenderer {
+
+    private static final DateTimeFormatter TODAY = DateTimeFormatter.ofPattern("HH:mm");
+    private static final DateTimeFormatter OTHER_DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final Roster roster;
+    private final Clock clock;
+
+    EventRenderer(Roster roster, Clock clock) {
+        this.roster = roster;
+        this.clock = clock;
+    }
+
+    // ---- after login ------------------------------------------------------------------------
+
+    /** Who you are, your friends, your groups and what came while you were away. */
+    List<Line> loginSummary(JsonNode loginAck) {
+        Roster.Person me = roster.me();
+        List<Line> lines = new ArrayList<>();
+        lines.add(Line.info("Logged in as " + me.name() + " (id " + me.id() + ")."));
+        lines.add(friendsLine());
+        lines.addAll(groupLines(false));
+        lines.addAll(offlineLines(loginAck, true));
+        return lines;
+    }
+
+    /** After a reconnect: only what is new, the roster was shown before. */
+    List<Line> reloginSummary(String address, JsonNode loginAck) {
+        Roster.Person me = roster.me();
+        List<Line> lines = new ArrayList<>();
+        lines.add(Line.notice("Reconnected to " + address + "; logged in again as " + me.name()
+                + " (id " + me.id() + ")."));
+        lines.addAll(offlineLines(loginAck, false));
+        return lines;
+    }
+
+    private List<Line> offlineLines(JsonNode loginAck, boolean sayNone) {
+        JsonNode offline = loginAck.path("offlinemsg");
+        List<Line> lines = new ArrayList<>();
+        if (offline.isEmpty()) {
+            if (sayNone) {
+                lines.add(Line.info("No messages arrived while you were away."));
+            }
+            return lines;
+        }
+        lines.add(Line.info(offline.size() == 1 ? "1 message arrived while you were away:"
+                : offline.size() + " messages arrived while you were away:"));
+        offline.forEach(message -> lines.add(message(message)));
+        return lines;
+    }
+
+    Line friendsLine() {
+        List<Roster.Person> friends = roster.friends();
+        if (friends.isEmpty()) {
+            return Line.info("Friends: none yet (addfriend <id> adds one).");
+        }
+        return Line.info("Friends: " + friends.stream()
+                .map(f -> f.name() + " (" + f.id() + ", " + state(f.online()) + ")")
+                .collect(Collectors.joining(", ")));
+    }
+
+    List<Line> groupLines(boolean withHint) {
+        List<Roster.Group> groups = roster.groups();
+        if (groups.isEmpty()) {
+            return List.of(Line.info("Groups: none yet (creategroup <name> [desc] or addgroup <gid>)."));
+        }
+        List<Line> lines = new ArrayList<>();
+        groups.forEach(group -> lines.add(Line.info(group(group))));
+        if (withHint) {
+            lines.add(Line.info("groupchat <gid> <text> sends to a group."));
+        }
+        return lines;
+    }
+
+    private static String group(Roster.Group group) {
+        String description = group.description().isBlank() ? "" : " \"" + group.description() + "\"";
+        return "Group " + group.name() + " (" + group.id() + ")" + description + ": " + group.members().stream()
+                .map(m -> m.name() + " (" + m.id() + ", " + ("creator".equals(m.role()) ? "creator, " : "")
+                        + state(m.online()) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    // ---- what others send -------------------------------------------------------------------
+
+    /** {@code [19:14] bob (2): hi} or {@code [19:14] bob (2) in team (7): hi all}. */
+    Line message(JsonNode frame) {
+        String sender = frame.path("name").asText("?") + " (" + frame.path("id").asInt() + ")";
+        String where = frame.path("msgid").asInt() == MessageType.GROUP_CHAT.code()
+                ? " in " + roster.groupLabel(frame.path("groupid").asInt()) : "";
+        return new Line(Console.Tone.MESSAGE, "[" + when(frame) + "] " + sender + where + ": "
+                + frame.path("msg").asText(""));
+    }
+
+    Line presence(int userId, String name, boolean online) {
+        return new Line(Console.Tone.PRESENCE, name + " (" + userId + ") is now " + state(online) + ".");
+    }
+
+    /** Today's messages show the time only; older ones (offline messages) the date too. */
+    private String when(JsonNode frame) {
+        JsonNode ts = frame.get("ts");
+        if (ts == null || !ts.canConvertToLong()) {
+            return frame.path("time").asText("?");
+        }
+        LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(ts.asLong()), clock.getZone());
+        boolean today = at.toLocalDate().equals(LocalDateTime.now(clock).toLocalDate());
+        return (today ? TODAY : OTHER_DAY).format(at);
+    }
+
+    // ---- answers to commands ----------------------------------------------------------------
+
+    Line chatSent(int toId, JsonNode ack) {
+        String to = roster.userLabel(toId);
+        return "offline".equals(ack.path("stored").asText())
+                ? Line.info("Sent to " + to + ", who is offline and gets it at the next login.")
+                : Line.info("Sent to " + to + ".");
+    }
+
+    Line groupChatSent(int groupId, JsonNode ack) {
+        return Line.info("Sent to " + roster.groupLabel(groupId) + ": " + ack.path("online").asInt()
+                + " online, " + ack.path("offline").asInt() + " offline.");
+    }
+
+    Line friendAdded(Roster.Person friend) {
+        return Line.info(friend.name() + " (" + friend.id() + ") is now your friend; they are "
+                + state(friend.online()) + ".");
+    }
+
+    Line groupCreated(String name, int groupId) {
+        return Line.info("Created group " + name + " (" + groupId + "); others join with addgroup " + groupId + ".");
+    }
+
+    Line groupJoined(Roster.Group group) {
+        return Line.info("Joined g" + group(group).substring(1) + ".");
+    }
+
+    List<Line> help() {
+        List<Line> lines = new ArrayList<>();
+        lines.add(Line.info("Commands:"));
+        int width = Command.USAGES.stream().mapToInt(u -> u.synopsis().length()).max().orElse(0);
+        Command.USAGES.forEach(usage -> lines.add(Line.info("  " + usage.synopsis()
+                + " ".repeat(width - usage.synopsis().length() + 2) + usage.meaning())));
+        return lines;
+    }
+
+    // ---- errors -----------------------------------------------------------------------------
+
+    /** "Could not add friend 99: no user with id 99." from a refusal. */
+    static Line failure(String action, JsonNode reply) {
+        return Line.error("Could not " + action + ": " + reason(reply) + ".");
+    }
+
+    /**
+     * The server's own errmsg when it says more than the errno table, a sentence of ours
+     * otherwise. The classic texts of errno 1 and 2 are replaced: they end in '!' and read
+     * oddly outside the C++ client's menu.
+     */
+    static String reason(JsonNode reply) {
+        int errno = reply.path("errno").asInt(-1);
+        String errmsg = reply.path("errmsg").asText("").strip();
+        boolean generic = errmsg.isEmpty() || errno == Errno.INVALID_CREDENTIALS.code() && errmsg.endsWith("!")
+                || errno == Errno.ALREADY_ONLINE.code()
+                || Arrays.stream(Errno.values()).anyMatch(e -> e.code() == errno && e.text().equals(errmsg));
+        String reason = generic ? sentence(errno) : errmsg;
+        return reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason;
+    }
+
+    private static String sentence(int errno) {
+        return switch (errno) {
+            case 1 -> "the id or password is wrong";
+            case 2 -> "this account is logged in somewhere else; log out there first";
+            case 3 -> "you are not logged in; use login <id> or register <name>";
+            case 4 -> "the server did not understand the request";
+            case 5 -> "there is no such user or group";
+            case 6 -> "you are not allowed to do that";
+            case 7 -> "that is done already";
+            case 8 -> "you are sending too fast; wait a moment and try again";
+            case 9 -> "the message is too large";
+            case 10 -> "the server is busy or cannot reach its database; try again shortly";
+            default -> "the server refused it (errno " + errno + ")";
+        };
+    }
+
+    private static String state(boolean online) {
+        return online ? "online" : "offline";
+    }
+}

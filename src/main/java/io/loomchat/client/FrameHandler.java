@@ -1,0 +1,105 @@
+package io.loomchat.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.client.Console.Line;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What arrives from the server, on the connection thread: replies go to the request waiting
+ * for them, chats and presence changes to the screen. One table from message type to handler,
+ * built once; types it does not know (from a newer server) are left alone.
+ */
+final class FrameHandler implements Connector.Listener {
+
+    private final Map<MessageType, Consumer<JsonNode>> handlers = new EnumMap<>(MessageType.class);
+    private final PendingRequests pending;
+    private final Roster roster;
+    private final EventRenderer renderer;
+    private final Console console;
+    private final CommandRunner runner;
+
+    FrameHandler(PendingRequests pending, Roster roster, EventRenderer renderer, Console console,
+                 CommandRunner runner) {
+        this.pending = pending;
+        this.roster = roster;
+        this.renderer = renderer;
+        this.console = console;
+        this.runner = runner;
+        handlers.put(MessageType.LOGIN_ACK, this::reply);
+        handlers.put(MessageType.REGISTER_ACK, this::reply);
+        handlers.put(MessageType.ACK, this::reply);
+        // A PONG only proves the connection alive; reading it was the point.
+        handlers.put(MessageType.PONG, frame -> { });
+        handlers.put(MessageType.ONE_CHAT, frame -> console.show(renderer.message(frame)));
+        handlers.put(MessageType.GROUP_CHAT, frame -> console.show(renderer.message(frame)));
+        handlers.put(MessageType.PRESENCE, this::presence);
+    }
+
+    @Override
+    public void connected(String address, boolean again) {
+        runner.connected(address, again);
+    }
+
+    @Override
+    public void received(JsonNode frame) {
+        MessageType type = MessageType.fromCode(frame.path("msgid").asLong(0));
+        Consumer<JsonNode> handler = type == null ? null : handlers.get(type);
+        if (handler == null) {
+            return;
+        }
+        try {
+            handler.accept(frame);
+        } catch (RuntimeException e) {
+            // A frame we cannot make sense of must not end the connection thread, and with it the client.
+            console.show(Line.error("Could not show a frame from the server (" + e + "): " + Json.text(frame)));
+        }
+    }
+
+    private void reply(JsonNode frame) {
+        if (!pending.complete(frame) && frame.path("errno").asInt(0) != 0) {
+            console.show(Line.error("The server refused a request: " + EventRenderer.reason(frame) + "."));
+        }
+    }
+
+    private void presence(JsonNode frame) {
+        int userId = frame.path("id").asInt();
+        String name = frame.path("name").asText("?");
+        boolean online = "online".equals(frame.path("state").asText());
+        roster.presence(userId, name, online);
+        console.show(renderer.presence(userId, name, online));
+    }
+
+    @Override
+    public void garbled(String address, JsonProcessingException error) {
+        console.show(Line.error("Ignored a line from " + address + " that is not JSON: " + error.getOriginalMessage()));
+    }
+
+    @Override
+    public void disconnected(String address, String reason, Duration retryIn) {
+        for (String action : pending.abandonAll()) {
+            console.show(Line.error("No answer to \"" + action + "\" before the connection was lost: "
+                    + "it may or may not have been done."));
+        }
+        console.show(Line.notice("Lost the connection to " + address + " (" + reason + "); reconnecting in "
+                + seconds(retryIn) + "."));
+    }
+
+    @Override
+    public void unreachable(String address, IOException error, Duration retryIn) {
+        String why = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        console.show(Line.notice("Cannot reach " + address + " (" + why + "); trying again in " + seconds(retryIn) + "."));
+    }
+
+    /** "0.5 s", "12 s". */
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0) : millis / 1000 + " s";
+    }
+}

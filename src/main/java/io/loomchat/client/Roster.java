@@ -1,0 +1,194 @@
+package io.loomchat.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What the client knows about the logged-in user: who they are, their friends and groups, and
+ * who is online. Filled from the login ack, kept current from ACKs and PRESENCE frames. The
+ * connection thread writes it; the user's thread and the completer read it.
+ */
+final class Roster {
+
+    record Person(int id, String name, boolean online) {
+        static Person of(JsonNode node) {
+            return new Person(node.path("id").asInt(), node.path("name").asText("?"),
+                    "online".equals(node.path("state").asText()));
+        }
+    }
+
+    record Member(int id, String name, boolean online, String role) {
+        static Member of(JsonNode node) {
+            return new Member(node.path("id").asInt(), node.path("name").asText("?"),
+                    "online".equals(node.path("state").asText()), node.path("role").asText("normal"));
+        }
+    }
+
+    record Group(int id, String name, String description, List<Member> members) {
+        static Group of(JsonNode node) {
+            List<Member> members = new ArrayList<>();
+            node.path("users").forEach(user -> members.add(Member.of(user)));
+            return new Group(node.path("id").asInt(), node.path("groupname").asText("?"),
+                    node.path("groupdesc").asText(""), List.copyOf(members));
+        }
+
+        Group withState(int userId, boolean online) {
+            return new Group(id, name, description, members.stream()
+                    .map(m -> m.id() == userId ? new Member(m.id(), m.name(), online, m.role()) : m)
+                    .toList());
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}; {@code null} while logged out. */
+    private Person me;
+    /** Guarded by {@link #lock}; in the order the server listed them, then in the order added. */
+    private final Map<Integer, Person> friends = new LinkedHashMap<>();
+    /** Guarded by {@link #lock}. */
+    private final Map<Integer, Group> groups = new LinkedHashMap<>();
+
+    /** Replaces everything with what a successful login ack says. */
+    void reset(JsonNode loginAck) {
+        lock.lock();
+        try {
+            me = new Person(loginAck.path("id").asInt(), loginAck.path("name").asText("?"), true);
+            friends.clear();
+            loginAck.path("friends").forEach(node -> {
+                Person friend = Person.of(node);
+                friends.put(friend.id(), friend);
+            });
+            groups.clear();
+            loginAck.path("groups").forEach(node -> {
+                Group group = Group.of(node);
+                groups.put(group.id(), group);
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void clear() {
+        lock.lock();
+        try {
+            me = null;
+            friends.clear();
+            groups.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The logged-in user, or {@code null}. */
+    Person me() {
+        lock.lock();
+        try {
+            return me;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void addFriend(Person friend) {
+        lock.lock();
+        try {
+            friends.put(friend.id(), friend);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void addGroup(Group group) {
+        lock.lock();
+        try {
+            groups.put(group.id(), group);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a presence change. The server sends PRESENCE only to friends, so a user who is not
+     * known as a friend yet must have befriended us meanwhile: from now on they are one.
+     */
+    void presence(int userId, String name, boolean online) {
+        lock.lock();
+        try {
+            friends.put(userId, new Person(userId, name, online));
+            groups.replaceAll((id, group) -> group.withState(userId, online));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<Person> friends() {
+        lock.lock();
+        try {
+            return List.copyOf(friends.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<Group> groups() {
+        lock.lock();
+        try {
+            return List.copyOf(groups.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** "bob (2)" for a known user, "user 2" otherwise. */
+    String userLabel(int userId) {
+        lock.lock();
+        try {
+            Person friend = friends.get(userId);
+            if (friend != null) {
+                return friend.name() + " (" + userId + ")";
+            }
+            for (Group group : groups.values()) {
+                for (Member member : group.members()) {
+                    if (member.id() == userId) {
+                        return member.name() + " (" + userId + ")";
+                    }
+                }
+            }
+            return "user " + userId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** "team (7)" for a known group, "group 7" otherwise. */
+    String groupLabel(int groupId) {
+        lock.lock();
+        try {
+            Group group = groups.get(groupId);
+            return group == null ? "group " + groupId : group.name() + " (" + groupId + ")";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Users seen in the user's groups who are not friends yet: candidates for {@code addfriend}. */
+    List<Member> strangers() {
+        lock.lock();
+        try {
+            Map<Integer, Member> found = new LinkedHashMap<>();
+            for (Group group : groups.values()) {
+                for (Member member : group.members()) {
+                    if (!friends.containsKey(member.id()) && (me == null || member.id() != me.id())) {
+                        found.putIfAbsent(member.id(), member);
+                    }
+                }
+            }
+            return List.copyOf(found.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+}
