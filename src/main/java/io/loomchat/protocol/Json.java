@@ -36,6 +36,10 @@ public final class Json {
         return MAPPER.readTree(bytes, offset, length);
     }
 
+    public static JsonNode parse(byte[] bytes) throws IOException {
+        return parse(bytes, 0, bytes.length);
+    }
+
     public static JsonNode parse(String text) throws IOException {
         return MAPPER.readTree(text);
     }

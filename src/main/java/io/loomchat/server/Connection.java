@@ -62,18 +62,23 @@ final class Connection implements Runnable, Outbound {
         }
     }
 
+    /**
+     * The queue is finished first: frames still queued are flushed or handed back (a chat message
+     * goes to the offline store) while the user is still signed in here, so that a new login of
+     * the same user cannot fetch the offline store before they are in it.
+     */
     private void end(ConnectionListener listener) {
         try {
+            queue.finish(config.flushTimeout().toNanos());
+            if (queue.overflowed()) {
+                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up", peer);
+            }
             if (listener != null) {
                 listener.onClose();
             }
         } catch (RuntimeException e) {
             LOG.warn("{} could not be closed cleanly", peer, e);
         } finally {
-            queue.finish(config.flushTimeout().toNanos());
-            if (queue.overflowed()) {
-                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up", peer);
-            }
             closeSocket();
             permits.release();
         }

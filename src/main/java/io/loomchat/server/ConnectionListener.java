@@ -22,8 +22,8 @@ public interface ConnectionListener {
     void onFrameTooLarge(int maxFrameBytes);
 
     /**
-     * The connection is closing, for any reason. Frames queued so far (and during this call) are
-     * still flushed, within the flush timeout, before the socket closes.
+     * The connection has closed, for any reason, and what was queued for it has been written or
+     * reported undelivered. {@link Outbound#send} refuses frames from now on.
      */
     void onClose();
 }

@@ -109,7 +109,7 @@ class BadInputEndToEndTest extends EndToEndTest {
         assertEquals(9, alice.client().next().path("errno").asInt());
         assertTrue(alice.client().closedByServer(Duration.ofSeconds(5)));
         // The user was signed out with the connection and may log in again.
-        connect().login(alice.id(), PASSWORD);
+        connect().loginAfterDisconnect(alice.id(), PASSWORD);
     }
 
     private static void assertBadRequest(JsonNode ack, int answered) {

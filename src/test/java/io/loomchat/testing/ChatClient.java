@@ -37,6 +37,8 @@ public final class ChatClient implements AutoCloseable {
     private final OutputStream out;
     private final Deque<JsonNode> backlog = new ArrayDeque<>();
     private boolean endOfStream;
+    /** Bytes of a frame whose end has not arrived yet; kept across timeouts. */
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
     private ChatClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -116,6 +118,12 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** The next frame (queued ones first) if one arrives within {@code wait}, else null. */
+    public JsonNode poll(Duration wait) {
+        JsonNode queued = backlog.pollFirst();
+        return queued != null ? queued : read(wait);
+    }
+
     /** Fails if any frame arrives within {@code wait}. */
     public void expectNothing(Duration wait) {
         if (!backlog.isEmpty()) {
@@ -147,7 +155,6 @@ public final class ChatClient implements AutoCloseable {
     public byte[] readRawFrame(Duration wait) {
         try {
             socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
             while (true) {
                 int b = in.read();
                 if (b < 0) {
@@ -155,15 +162,16 @@ public final class ChatClient implements AutoCloseable {
                     return null;
                 }
                 if (b == '\n') {
-                    return frame.toByteArray();
+                    byte[] frame = partial.toByteArray();
+                    partial.reset();
+                    return frame;
                 }
-                frame.write(b);
+                partial.write(b);
             }
         } catch (SocketTimeoutException e) {
             return null;
         } catch (IOException e) {
-            endOfStream = true;
-            return null;
+            throw new UncheckedIOException("reading from the server failed", e);
         }
     }
 
@@ -196,6 +204,27 @@ public final class ChatClient implements AutoCloseable {
         assertEquals(2, ack.path("msgid").asInt(), ack::toString);
         assertEquals(0, ack.path("errno").asInt(), ack::toString);
         return ack;
+    }
+
+    /**
+     * Logs in, retrying while the server still holds the user's previous session (errno 2): a
+     * dropped connection is signed out only after what was queued for it is flushed or stored.
+     */
+    public JsonNode loginAfterDisconnect(int id, String password) {
+        long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+        while (true) {
+            JsonNode ack = call("{\"msgid\":1,\"id\":" + id + ",\"password\":" + quote(password) + "}");
+            if (ack.path("errno").asInt() != 2 || System.nanoTime() > deadline) {
+                assertEquals(0, ack.path("errno").asInt(), ack::toString);
+                return ack;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     public static String quote(String text) {
