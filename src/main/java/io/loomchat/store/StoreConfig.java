@@ -18,6 +18,10 @@ public record StoreConfig(String url, String user, String password, int poolSize
     /**
      * The embedded default: an H2 file database under {@code ./data/}, in MySQL mode so that the
      * same SQL runs on both. {@code USER} is a keyword in H2 but the classic table is named User.
+     * {@code WRITE_DELAY=0} hands every commit to the OS at once: by default H2 keeps up to a
+     * second of commits in memory, which a kill -9 would lose (registrations, offline messages).
+     * {@code DB_CLOSE_ON_EXIT=FALSE} stops H2's own shutdown hook from closing the database
+     * while ours still signs users out; the pool closes it last.
      */
     public static final String EMBEDDED_URL = embeddedUrl(Path.of("data", "loomchat"));
     public static final int DEFAULT_POOL_SIZE = 16;
@@ -42,7 +46,8 @@ public record StoreConfig(String url, String user, String password, int poolSize
     /** An embedded H2 URL for a database stored at {@code base} (H2 adds {@code .mv.db}). */
     public static String embeddedUrl(Path base) {
         return "jdbc:h2:file:" + base.toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=USER";
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=USER"
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     boolean embedded() {
