@@ -10,18 +10,18 @@ sealed interface Command {
 
     /** Name, arguments and meaning of every command, in the order {@code help} lists them. */
     List<Usage> USAGES = List.of(
-            new Usage("chat", "chat <id> <text>", "send a message to a user (also chat:<id>:<text>)"),
+            new Usage("chat", "chat <id> <text>", "send a message to a user; also chat:<id>:<text>"),
             new Usage("groupchat", "groupchat <gid> <text>", "send a message to a group you are in"),
-            new Usage("addfriend", "addfriend <id>", "become friends with a user (both ways)"),
+            new Usage("addfriend", "addfriend <id>", "become friends with a user, both ways"),
             new Usage("creategroup", "creategroup <name> [desc]", "create a group and become its creator"),
             new Usage("addgroup", "addgroup <gid>", "join a group"),
             new Usage("friends", "friends", "list your friends and who is online"),
             new Usage("groups", "groups", "list your groups and their members"),
-            new Usage("login", "login <id> [password]", "log in (asks for the password if left out)"),
+            new Usage("login", "login <id> [password]", "log in; asks for the password if left out"),
             new Usage("register", "register <name> [password]", "create an account and log in to it"),
-            new Usage("loginout", "loginout", "log out and stay connected (also: logout)"),
+            new Usage("loginout", "loginout", "log out and stay connected; also logout"),
             new Usage("help", "help", "show this list"),
-            new Usage("quit", "quit", "leave the client (also: exit, Ctrl-D)"));
+            new Usage("quit", "quit", "leave the client; also exit or Ctrl-D"));
 
     record Usage(String name, String synopsis, String meaning) {
     }

@@ -121,6 +121,8 @@ final class Connector implements AutoCloseable {
             Duration delay = backoff(0);
             listener.disconnected(address, reason, delay);
             sleep(delay);
+            // If the server is still away, the next wait is already the second step up.
+            failures = 1;
         }
     }
 

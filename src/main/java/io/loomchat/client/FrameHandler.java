@@ -37,8 +37,8 @@ final class FrameHandler implements Connector.Listener {
         handlers.put(MessageType.ACK, this::reply);
         // A PONG only proves the connection alive; reading it was the point.
         handlers.put(MessageType.PONG, frame -> { });
-        handlers.put(MessageType.ONE_CHAT, frame -> console.show(renderer.message(frame)));
-        handlers.put(MessageType.GROUP_CHAT, frame -> console.show(renderer.message(frame)));
+        handlers.put(MessageType.ONE_CHAT, this::message);
+        handlers.put(MessageType.GROUP_CHAT, this::message);
         handlers.put(MessageType.PRESENCE, this::presence);
     }
 
@@ -66,6 +66,11 @@ final class FrameHandler implements Connector.Listener {
         if (!pending.complete(frame) && frame.path("errno").asInt(0) != 0) {
             console.show(Line.error("The server refused a request: " + EventRenderer.reason(frame) + "."));
         }
+    }
+
+    private void message(JsonNode frame) {
+        roster.sender(frame.path("id").asInt(), frame.path("name").asText("?"));
+        console.show(renderer.message(frame));
     }
 
     private void presence(JsonNode frame) {

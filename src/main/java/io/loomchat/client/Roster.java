@@ -50,6 +50,11 @@ final class Roster {
     private final Map<Integer, Person> friends = new LinkedHashMap<>();
     /** Guarded by {@link #lock}. */
     private final Map<Integer, Group> groups = new LinkedHashMap<>();
+    /**
+     * Guarded by {@link #lock}: names of people who sent us a message. The server does not tell
+     * a user that someone befriended them, so these may be friends the login ack did not list.
+     */
+    private final Map<Integer, String> senders = new LinkedHashMap<>();
 
     /** Replaces everything with what a successful login ack says. */
     void reset(JsonNode loginAck) {
@@ -66,6 +71,8 @@ final class Roster {
                 Group group = Group.of(node);
                 groups.put(group.id(), group);
             });
+            loginAck.path("offlinemsg").forEach(message ->
+                    senders.put(message.path("id").asInt(), message.path("name").asText("?")));
         } finally {
             lock.unlock();
         }
@@ -77,6 +84,17 @@ final class Roster {
             me = null;
             friends.clear();
             groups.clear();
+            senders.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Remembers the name of someone who sent a message, for labels and completion. */
+    void sender(int userId, String name) {
+        lock.lock();
+        try {
+            senders.put(userId, name);
         } finally {
             lock.unlock();
         }
@@ -157,7 +175,8 @@ final class Roster {
                     }
                 }
             }
-            return "user " + userId;
+            String sender = senders.get(userId);
+            return sender == null ? "user " + userId : sender + " (" + userId + ")";
         } finally {
             lock.unlock();
         }
@@ -174,17 +193,23 @@ final class Roster {
         }
     }
 
-    /** Users seen in the user's groups who are not friends yet: candidates for {@code addfriend}. */
-    List<Member> strangers() {
+    /**
+     * People met in groups or who sent a message, and not known as friends: candidates for
+     * {@code addfriend}, and for {@code chat} after the friends.
+     */
+    List<Person> strangers() {
         lock.lock();
         try {
-            Map<Integer, Member> found = new LinkedHashMap<>();
+            Map<Integer, Person> found = new LinkedHashMap<>();
             for (Group group : groups.values()) {
                 for (Member member : group.members()) {
-                    if (!friends.containsKey(member.id()) && (me == null || member.id() != me.id())) {
-                        found.putIfAbsent(member.id(), member);
-                    }
+                    found.putIfAbsent(member.id(), new Person(member.id(), member.name(), member.online()));
                 }
+            }
+            senders.forEach((id, name) -> found.putIfAbsent(id, new Person(id, name, false)));
+            found.keySet().removeAll(friends.keySet());
+            if (me != null) {
+                found.remove(me.id());
             }
             return List.copyOf(found.values());
         } finally {
