@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "LoomChat: a cluster chat server on Java virtual threads.",
-        subcommands = {ServerCommand.class, ClientCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
 public final class LoomChat implements Runnable {
 
     @CommandLine.Spec
