@@ -11,6 +11,7 @@ loomchat_find_jdk() {
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
         major=$(loomchat_java_major "$JAVA_HOME/bin/java")
         if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
+            loomchat_quiet_maven
             return 0
         fi
     fi
@@ -29,4 +30,14 @@ loomchat_find_jdk() {
         return 1
     fi
     export JAVA_HOME=$best
+    loomchat_quiet_maven
+}
+
+loomchat_quiet_maven() {
+    # Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 23+ warns about on every build.
+    local major
+    major=$(loomchat_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 23 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    fi
 }

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs a chat server. Without --db-url it keeps its data in an embedded database under ./data/.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "1:failed at run time", "2:bad options",
-                "3:cannot listen on the port", "4:cannot open the database"})
+        exitCodeList = {"1:failed at run time", "2:bad options", "3:cannot listen on the port",
+                "4:cannot open the database", "130:stopped by Ctrl-C (SIGINT) after a clean shutdown",
+                "143:stopped by SIGTERM after a clean shutdown"})
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "${env:LOOMCHAT_HOST:-" + NetworkConfig.DEFAULT_HOST + "}",
