@@ -70,8 +70,9 @@ final class Connection implements Runnable, Outbound {
     private void end(ConnectionListener listener) {
         try {
             queue.finish(config.flushTimeout().toNanos());
-            if (queue.overflowed()) {
-                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up", peer);
+            String overflow = queue.overflow();
+            if (overflow != null) {
+                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peer, overflow);
             }
             if (listener != null) {
                 listener.onClose();

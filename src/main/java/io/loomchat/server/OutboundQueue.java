@@ -44,7 +44,7 @@ final class OutboundQueue {
     // guarded by lock
     private State state = State.OPEN;
     // guarded by lock
-    private boolean overflowed;
+    private String overflow;
 
     OutboundQueue(OutputStream out, Runnable closeSocket, int maxFrames, int maxBytes) {
         this.out = out;
@@ -56,17 +56,20 @@ final class OutboundQueue {
     /** See {@link Outbound#send}. */
     boolean send(OutboundFrame frame) {
         boolean startWriter = false;
-        boolean overflow = false;
+        boolean overflowed = false;
         lock.lock();
         try {
             if (state != State.OPEN) {
                 return false;
             }
-            // An empty queue takes any frame, so that one large login ack always fits.
-            if (!frames.isEmpty() && (frames.size() >= maxFrames || queuedBytes + frame.bytes().length > maxBytes)) {
+            // The oldest frame does not count against the byte limit: a login ack carrying a long
+            // offline backlog may be larger than the limit, and the live messages right behind it
+            // must not make its recipient look like a client that stopped reading.
+            if (!frames.isEmpty() && (frames.size() >= maxFrames
+                    || queuedBytes - frames.peekFirst().bytes().length + frame.bytes().length > maxBytes)) {
                 state = State.CLOSED;
+                overflow = frames.size() + " frames, " + queuedBytes + " bytes queued";
                 overflowed = true;
-                overflow = true;
             } else {
                 frames.addLast(frame);
                 queuedBytes += frame.bytes().length;
@@ -78,7 +81,7 @@ final class OutboundQueue {
         } finally {
             lock.unlock();
         }
-        if (overflow) {
+        if (overflowed) {
             // Wakes the reader, whose finish() returns the queued frames to their senders.
             closeSocket.run();
             return false;
@@ -89,11 +92,14 @@ final class OutboundQueue {
         return true;
     }
 
-    /** True when the queue was closed because its client stopped reading. */
-    boolean overflowed() {
+    /**
+     * Why the queue was closed because its client stopped reading ("12 frames, 3456 bytes
+     * queued"), or {@code null} when it was not.
+     */
+    String overflow() {
         lock.lock();
         try {
-            return overflowed;
+            return overflow;
         } finally {
             lock.unlock();
         }

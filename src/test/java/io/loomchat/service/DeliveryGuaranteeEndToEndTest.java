@@ -39,7 +39,7 @@ class DeliveryGuaranteeEndToEndTest extends EndToEndTest {
         NetworkConfig base = RunningServer.defaultNetwork();
         // A short queue makes the slow-client case quick to reach.
         return RunningServer.start(backend, new NetworkConfig(base.host(), 0, base.maxConnections(),
-                base.maxFrameBytes(), base.idleTimeout(), 64, 256 * 1024, Duration.ofSeconds(1)));
+                base.maxFrameBytes(), base.idleTimeout(), 256, 256 * 1024, Duration.ofSeconds(1)));
     }
 
     @Test
