@@ -69,6 +69,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Longest chat text in characters (env LOOMCHAT_MAX_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
     int maxMessageChars;
 
+    @Option(names = "--max-requests-per-second",
+            defaultValue = "${env:LOOMCHAT_MAX_REQUESTS_PER_SECOND:-" + ServiceConfig.DEFAULT_REQUESTS_PER_SECOND + "}",
+            description = "Requests per connection per second before errno 8, bursts of twice that; 0 = no limit "
+                    + "(env LOOMCHAT_MAX_REQUESTS_PER_SECOND, default ${DEFAULT-VALUE}).")
+    int maxRequestsPerSecond;
+
     @Option(names = "--db-pool-size", defaultValue = "${env:LOOMCHAT_DB_POOL_SIZE:-" + StoreConfig.DEFAULT_POOL_SIZE + "}",
             description = "JDBC connections in the pool (env LOOMCHAT_DB_POOL_SIZE, default ${DEFAULT-VALUE}).")
     int dbPoolSize;
@@ -86,7 +92,7 @@ final class ServerCommand implements Callable<Integer> {
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             ServiceConfig serviceDefaults = ServiceConfig.defaults();
             service = new ServiceConfig(passwordIterations, serviceDefaults.hashThreads(), maxMessageChars,
-                    serviceDefaults.nodeId());
+                    serviceDefaults.nodeId(), maxRequestsPerSecond);
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.USAGE;

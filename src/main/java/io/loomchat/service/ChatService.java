@@ -35,7 +35,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
 
     @Override
     public ConnectionListener connected(Outbound outbound) {
-        return new UserSession(outbound, this);
+        return new UserSession(outbound, this, services.config().newRateLimiter());
     }
 
     /** Users logged in on this server. */
@@ -76,6 +76,9 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
 
     private void serve(UserSession session, Request request) {
         HandlerTable.Route route = HandlerTable.route(request.type());
+        if (!session.withinRate()) {
+            throw new ServiceException(Errno.RATE_LIMITED, "too many requests, slow down");
+        }
         if (route == null) {
             throw new ServiceException(Errno.BAD_REQUEST, "unknown msgid " + request.msgid());
         }

@@ -8,8 +8,11 @@ package io.loomchat.service;
  * @param hashThreads        platform threads that hash passwords; logins beyond them wait
  * @param maxMessageChars    longest chat text accepted, in characters
  * @param nodeId             this server's number in the cluster (0-1023), part of every message id
+ * @param requestsPerSecond  requests one connection may make per second on average (bursts of
+ *                           twice that); beyond it requests get errno 8. 0 turns the limit off
  */
-public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars, int nodeId) {
+public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars, int nodeId,
+                            int requestsPerSecond) {
 
     /**
      * About 24 ms of one core on the 2-core box of loadtest/results: slow enough to make offline
@@ -21,6 +24,8 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
     public static final int DEFAULT_HASH_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4_096;
     public static final int DEFAULT_NODE_ID = 0;
+    /** Far above what a person types, low enough that one client cannot hog a core. */
+    public static final int DEFAULT_REQUESTS_PER_SECOND = 500;
 
     public ServiceConfig {
         if (passwordIterations < 1_000 || passwordIterations > 10_000_000) {
@@ -36,14 +41,26 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (nodeId < 0 || nodeId > MessageIds.MAX_NODE_ID) {
             throw new IllegalArgumentException("--node-id must be between 0 and " + MessageIds.MAX_NODE_ID + ", not " + nodeId);
         }
+        if (requestsPerSecond < 0) {
+            throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
+        }
     }
 
     public static ServiceConfig defaults() {
         return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
-                DEFAULT_NODE_ID);
+                DEFAULT_NODE_ID, DEFAULT_REQUESTS_PER_SECOND);
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, nodeId);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, nodeId, requestsPerSecond);
+    }
+
+    public ServiceConfig withRequestsPerSecond(int perSecond) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, nodeId, perSecond);
+    }
+
+    /** A new limiter for one connection, or {@code null} when requests are not limited. */
+    RateLimiter newRateLimiter() {
+        return requestsPerSecond == 0 ? null : new RateLimiter(requestsPerSecond, 2 * requestsPerSecond);
     }
 }

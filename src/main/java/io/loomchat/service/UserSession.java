@@ -25,15 +25,18 @@ final class UserSession implements ConnectionListener {
     private final Outbound outbound;
     private final ChatService service;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Null when unlimited. Used by the reader thread only. */
+    private final RateLimiter rateLimiter;
     /** Fixed by the first frame; read by delivering threads afterwards. */
     private volatile Dialect dialect;
     /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
     private volatile int userId;
     private volatile String userName;
 
-    UserSession(Outbound outbound, ChatService service) {
+    UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
         this.outbound = outbound;
         this.service = service;
+        this.rateLimiter = rateLimiter;
     }
 
     @Override
@@ -53,6 +56,11 @@ final class UserSession implements ConnectionListener {
     @Override
     public void onClose() {
         service.disconnected(this);
+    }
+
+    /** Counts a request against this connection's rate; false when it must be refused. */
+    boolean withinRate() {
+        return rateLimiter == null || rateLimiter.tryAcquire();
     }
 
     Dialect dialect() {

@@ -58,8 +58,9 @@ public final class RunningServer implements AutoCloseable {
                 defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), Duration.ofSeconds(2));
     }
 
+    /** Unlimited requests: several tests pipeline thousands of messages on purpose. */
     public static ServiceConfig defaultService() {
-        return ServiceConfig.defaults().withPasswordIterations(TEST_PASSWORD_ITERATIONS);
+        return ServiceConfig.defaults().withPasswordIterations(TEST_PASSWORD_ITERATIONS).withRequestsPerSecond(0);
     }
 
     private void boot() {
