@@ -188,10 +188,7 @@ final class OutboundQueue {
             if (state == State.OPEN) {
                 state = State.CLOSING;
             }
-            long remaining = timeoutNanos;
-            while (writing && remaining > 0) {
-                remaining = writerDone.awaitNanos(remaining);
-            }
+            awaitWriter(timeoutNanos);
             if (writing) {
                 // The peer is not reading; closing the socket makes the blocked write fail.
                 lock.unlock();
@@ -208,21 +205,29 @@ final class OutboundQueue {
             leftovers = new ArrayList<>(frames);
             frames.clear();
             queuedBytes = 0;
-        } catch (InterruptedException e) {
-            // Nothing interrupts reader threads but a dying JVM; the frames go back all the same.
-            Thread.currentThread().interrupt();
-            closeSocket.run();
-            while (writing) {
-                writerDone.awaitUninterruptibly();
-            }
-            state = State.CLOSED;
-            leftovers = new ArrayList<>(frames);
-            frames.clear();
         } finally {
             lock.unlock();
         }
         for (OutboundFrame frame : leftovers) {
             frame.callback().undelivered();
+        }
+    }
+
+    /** Waits, with the lock held, until the writer ends or the time is up; keeps an interrupt for later. */
+    private void awaitWriter(long timeoutNanos) {
+        long remaining = timeoutNanos;
+        boolean interrupted = false;
+        while (writing && remaining > 0) {
+            try {
+                remaining = writerDone.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+                // Only a dying JVM interrupts reader threads: stop waiting and close at once.
+                interrupted = true;
+                remaining = 0;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
