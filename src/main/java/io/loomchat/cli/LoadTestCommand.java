@@ -38,6 +38,10 @@ final class LoadTestCommand implements Callable<Integer> {
             description = "Length of the chat phase (default ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--hold", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Keep the logged-in users idle this long before chatting, to measure idle cost (default ${DEFAULT-VALUE}).")
+    Duration hold;
+
     @Option(names = "--payload", defaultValue = "64", description = "Characters per chat text (default ${DEFAULT-VALUE}).")
     int payload;
 
@@ -53,7 +57,7 @@ final class LoadTestCommand implements Callable<Integer> {
         LoadTest.Settings settings;
         try {
             settings = new LoadTest.Settings(new InetSocketAddress(host, port), parseSources(sources), users, concurrency,
-                    window, duration, payload, prefix != null ? prefix : "lt-" + System.currentTimeMillis(), "load-pw");
+                    window, hold, duration, payload, prefix != null ? prefix : "lt-" + System.currentTimeMillis(), "load-pw");
         } catch (IllegalArgumentException | UnknownHostException e) {
             System.err.println("loomchat loadtest: " + e.getMessage());
             return ExitCodes.USAGE;

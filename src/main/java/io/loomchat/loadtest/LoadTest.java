@@ -30,13 +30,16 @@ public final class LoadTest {
      * @param users         simulated users, each with its own connection (an even number)
      * @param concurrency   registrations and logins in flight at once
      * @param window        unacknowledged chat messages per sender
-     * @param duration      how long the chat phase runs
+     * @param hold          how long the logged-in users stay idle before chatting (to measure
+     *                      what an idle connection costs the server); zero skips it
+     * @param duration      how long the chat phase runs; zero skips it
      * @param payloadChars  length of each chat text
      * @param namePrefix    registered names are {@code <prefix>-<n>}
      * @param password      every simulated user's password
      */
     public record Settings(InetSocketAddress server, List<InetAddress> sources, int users, int concurrency,
-                           int window, Duration duration, int payloadChars, String namePrefix, String password) {
+                           int window, Duration hold, Duration duration, int payloadChars, String namePrefix,
+                           String password) {
         public Settings {
             if (users < 2 || users % 2 != 0) {
                 throw new IllegalArgumentException("--users must be an even number of at least 2, not " + users);
@@ -78,8 +81,14 @@ public final class LoadTest {
             double loginsPerSecond = rate(connections.size(), System.nanoTime() - start);
             log.printf("logged in %d users: %.0f/s (%s)%n", connections.size(), loginsPerSecond, loginLatency.summary());
 
+            if (!settings.hold().isZero()) {
+                log.printf("holding %d idle logged-in connections for %s%n", connections.size(), settings.hold());
+                Thread.sleep(settings.hold().toMillis());
+            }
             ChatPhase chat = new ChatPhase(ids, connections);
-            chat.run();
+            if (!settings.duration().isZero()) {
+                chat.run();
+            }
             report();
             return new Result(registrationsPerSecond, loginsPerSecond, loginLatency, chat.acknowledged.get(),
                     chat.delivered.get(), chat.messagesPerSecond, chat.ackLatency, chat.deliveryLatency, errors.get());

@@ -1,8 +1,10 @@
 package io.loomchat.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,8 +18,17 @@ import java.util.Arrays;
  */
 public final class Json {
 
-    /** Thread-safe once configured; shared by every connection. */
-    public static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * Thread-safe once configured; shared by every connection.
+     *
+     * <p>Jackson's default buffer recycling keeps its buffers in a ThreadLocal. With one virtual
+     * thread per connection that is one set of buffers per connection, about 19 KB each, held for
+     * as long as the connection lives (measured: 275 MB of heap for 10,000 idle connections).
+     * A shared pool lets every thread borrow the same few buffers.
+     */
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                    .build())
             // "{"a":1} trailing" is not one JSON object: refuse it instead of reading its prefix.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
