@@ -54,23 +54,16 @@ final class AccountHandlers {
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
         List<Contact> friends;
+        session.beginLogin(id, user.name());
         try {
-            // Deliveries to this user wait while the ack is built, so none can overtake it.
-            friends = session.exclusive(() -> {
-                session.attach(id, user.name());
-                services.db().users().setOnline(id, true);
-                List<Contact> contacts = services.db().friends().friendsOf(id);
-                List<Group> groups = services.db().groups().groupsOf(id);
-                List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
-                session.send(Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline),
-                        offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
-                return contacts;
-            });
+            services.db().users().setOnline(id, true);
+            friends = services.db().friends().friendsOf(id);
+            List<Group> groups = services.db().groups().groupsOf(id);
+            List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
+            session.completeLogin(Frames.loginAck(request, session.dialect(), id, user.name(), friends, groups, offline),
+                    offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
         } catch (RuntimeException e) {
-            session.exclusive(() -> {
-                session.detach();
-                return null;
-            });
+            session.endSession();
             services.online().release(id, session);
             markOffline(services, id);
             throw e;
@@ -98,10 +91,7 @@ final class AccountHandlers {
     private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();
         String name = session.userName();
-        session.exclusive(() -> {
-            session.detach();
-            return null;
-        });
+        session.endSession();
         markOffline(services, id);
         // Released only now: a new login of this user racing us is refused rather than marked
         // online in the database and then overwritten with our offline.
