@@ -12,7 +12,8 @@ public enum Dialect {
      */
     LEGACY;
 
-    public static Dialect ofTerminator(byte terminator) {
-        return terminator == 0 ? LEGACY : MODERN;
+    /** The dialect a connection's first frame fixes. */
+    public static Dialect ofFirstFrame(boolean nulTerminated) {
+        return nulTerminated ? LEGACY : MODERN;
     }
 }

@@ -1,6 +1,5 @@
 package io.loomchat.service;
 
-import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The users logged in on this server, each with its one session. */
@@ -29,9 +28,5 @@ final class OnlineUsers {
 
     int count() {
         return sessions.size();
-    }
-
-    Collection<UserSession> all() {
-        return sessions.values();
     }
 }

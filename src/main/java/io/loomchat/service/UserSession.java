@@ -45,7 +45,7 @@ final class UserSession implements ConnectionListener {
     @Override
     public void onFrame(byte[] buffer, int offset, int length, boolean nulTerminated) {
         if (dialect == null) {
-            dialect = nulTerminated ? Dialect.LEGACY : Dialect.MODERN;
+            dialect = Dialect.ofFirstFrame(nulTerminated);
         }
         service.dispatch(this, buffer, offset, length);
     }

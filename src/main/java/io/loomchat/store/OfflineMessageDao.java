@@ -64,10 +64,4 @@ public final class OfflineMessageDao {
                     });
         }
     }
-
-    public int countFor(int userId) {
-        return sql.first("cannot count the offline messages of user " + userId,
-                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ?",
-                statement -> statement.setInt(1, userId), row -> row.getInt(1));
-    }
 }
