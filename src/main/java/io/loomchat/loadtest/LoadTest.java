@@ -8,10 +8,14 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -180,7 +184,7 @@ public final class LoadTest {
     /** Request/response over one connection, for the phases that wait for each reply. */
     private static final class Replies {
         private final LoadConnection connection;
-        private final java.util.concurrent.BlockingQueue<JsonNode> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
 
         Replies(LoadConnection connection) {
             this.connection = connection;
@@ -220,10 +224,10 @@ public final class LoadTest {
         void run() throws InterruptedException {
             String padding = "x".repeat(settings.payloadChars() - 20);
             List<Semaphore> windows = new ArrayList<>();
-            List<java.util.concurrent.ConcurrentLinkedQueue<Long>> sentTimes = new ArrayList<>();
+            List<ConcurrentLinkedQueue<Long>> sentTimes = new ArrayList<>();
             for (int i = 0; i < connections.size(); i++) {
                 Semaphore window = new Semaphore(settings.window());
-                var pending = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
+                var pending = new ConcurrentLinkedQueue<Long>();
                 windows.add(window);
                 sentTimes.add(pending);
                 connections.get(i).onFrame(frame -> onFrame(frame, window, pending));
@@ -270,7 +274,7 @@ public final class LoadTest {
             log.printf("  delivery latency %s%n", deliveryLatency.summary());
         }
 
-        private void onFrame(JsonNode frame, Semaphore window, java.util.Queue<Long> pending) {
+        private void onFrame(JsonNode frame, Semaphore window, Queue<Long> pending) {
             int msgid = frame.path("msgid").asInt();
             if (msgid == 11 && frame.path("ack").asInt() == 6) {
                 Long sent = pending.poll();
