@@ -3,6 +3,7 @@ package io.loomchat.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.loomchat.protocol.Dialect;
 import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.Json;
@@ -85,7 +86,8 @@ final class Frames {
             if (legacy) {
                 offlineArray.add(message.json());
             } else {
-                offlineArray.add(parseStored(message));
+                // Stored exactly as the server built it, so it goes out as is, unparsed.
+                offlineArray.addRawValue(new RawValue(message.json()));
             }
         }
         put(frame, "friends", friendArray, legacy);
@@ -160,15 +162,6 @@ final class Frames {
         frame.put("time", TIME.format(Instant.ofEpochMilli(nowMillis)));
         frame.put("ts", nowMillis);
         return frame;
-    }
-
-    private static JsonNode parseStored(OfflineMessage message) {
-        try {
-            return Json.parse(message.json());
-        } catch (java.io.IOException e) {
-            // Only the server writes this column; a row it cannot read is still shown, as text.
-            return Json.MAPPER.getNodeFactory().textNode(message.json());
-        }
     }
 
     private static ObjectNode typed(MessageType type) {
