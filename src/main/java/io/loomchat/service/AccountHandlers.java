@@ -54,16 +54,26 @@ final class AccountHandlers {
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
         List<Contact> friends;
-        session.beginLogin(id, user.name());
         try {
-            services.db().users().setOnline(id, true);
-            friends = services.db().friends().friendsOf(id);
-            List<Group> groups = services.db().groups().groupsOf(id);
-            List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
-            session.completeLogin(Frames.loginAck(request, session.dialect(), id, user.name(), friends, groups, offline),
-                    offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
+            // Deliveries to this user wait on the session lock while the ack is built (a few
+            // database reads), so none can overtake it. Holding the lock across that I/O is the
+            // point: it is backpressure on the senders. Holding their messages in a list instead
+            // let a burst pile up during a slow login and overflow the queue when released.
+            friends = session.exclusive(() -> {
+                session.attach(id, user.name());
+                services.db().users().setOnline(id, true);
+                List<Contact> contacts = services.db().friends().friendsOf(id);
+                List<Group> groups = services.db().groups().groupsOf(id);
+                List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
+                session.send(Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline),
+                        offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
+                return contacts;
+            });
         } catch (RuntimeException e) {
-            session.endSession();
+            session.exclusive(() -> {
+                session.detach();
+                return null;
+            });
             services.online().release(id, session);
             markOffline(services, id);
             throw e;
@@ -91,7 +101,10 @@ final class AccountHandlers {
     private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();
         String name = session.userName();
-        session.endSession();
+        session.exclusive(() -> {
+            session.detach();
+            return null;
+        });
         markOffline(services, id);
         // Released only now: a new login of this user racing us is refused rather than marked
         // online in the database and then overwritten with our offline.

@@ -8,9 +8,8 @@ import io.loomchat.protocol.MessageType;
 import io.loomchat.server.ConnectionListener;
 import io.loomchat.server.Outbound;
 import io.loomchat.server.OutboundFrame;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The business state of one connection: its dialect and the user logged in on it.
@@ -19,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * users' threads call {@link #deliver}; the lock orders those deliveries against login and
  * logout, so that a message accepted for this user is queued before the logout ACK (and
  * flushed) or refused and stored offline, never queued to a session that no longer is the
- * user's, and never overtakes the login ack. The lock is never held across I/O.
+ * user's, and never overtakes the login ack.
  */
 final class UserSession implements ConnectionListener {
 
@@ -33,8 +32,6 @@ final class UserSession implements ConnectionListener {
     /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
     private volatile int userId;
     private volatile String userName;
-    /** Frames for the user that arrived while the login ack was prepared; null otherwise. Guarded by lock. */
-    private List<OutboundFrame> heldBack;
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
         this.outbound = outbound;
@@ -98,7 +95,6 @@ final class UserSession implements ConnectionListener {
      * Queues a frame for {@code recipientId} if this session is still that user's. Returns
      * false when it is not, or when the queue refused the frame: the caller must then find the
      * message another way home. A type the dialect does not carry is dropped, and counts as done.
-     * While the login ack is being prepared, frames are held back and follow the ack.
      */
     boolean deliver(int recipientId, MessageType type, OutboundFrame frame) {
         lock.lock();
@@ -106,69 +102,34 @@ final class UserSession implements ConnectionListener {
             if (userId != recipientId) {
                 return false;
             }
-            if (!carries(type.code())) {
-                return true;
-            }
-            if (heldBack != null) {
-                heldBack.add(frame);
-                return true;
-            }
-            return outbound.send(frame);
+            return !carries(type.code()) || outbound.send(frame);
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Makes this the session of a user whose login ack is still being prepared: deliveries are
-     * accepted from now on but held back, so that none overtakes the ack. No lock is held while
-     * the ack is prepared (that takes database round trips).
-     */
-    void beginLogin(int id, String name) {
+    /** Runs {@code work} with deliveries to this session held off. */
+    <T> T exclusive(Supplier<T> work) {
         lock.lock();
         try {
-            userName = name;
-            userId = id;
-            heldBack = new ArrayList<>();
+            return work.get();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Sends the login ack, then whatever was held back while it was prepared, in order. */
-    void completeLogin(ObjectNode ack, OutboundFrame.Callback callback) {
-        List<OutboundFrame> refused = new ArrayList<>();
-        lock.lock();
-        try {
-            send(ack, callback);
-            for (OutboundFrame frame : heldBack) {
-                if (!outbound.send(frame)) {
-                    refused.add(frame);
-                }
-            }
-            heldBack = null;
-        } finally {
-            lock.unlock();
-        }
-        refused.forEach(frame -> frame.callback().undelivered());
+    /** Makes this the session of a user. Only inside {@link #exclusive}. */
+    void attach(int id, String name) {
+        assert lock.isHeldByCurrentThread();
+        userName = name;
+        userId = id;
     }
 
-    /**
-     * Makes this session nobody's: once this returns no delivery reaches it. Frames held back
-     * for a login that failed before its ack go back to their senders' fallback.
-     */
-    void endSession() {
-        List<OutboundFrame> held;
-        lock.lock();
-        try {
-            held = heldBack == null ? List.of() : heldBack;
-            heldBack = null;
-            userId = 0;
-            userName = null;
-        } finally {
-            lock.unlock();
-        }
-        held.forEach(frame -> frame.callback().undelivered());
+    /** Makes this session nobody's. Only inside {@link #exclusive}. */
+    void detach() {
+        assert lock.isHeldByCurrentThread();
+        userId = 0;
+        userName = null;
     }
 
     private boolean carries(int msgid) {
