@@ -10,6 +10,7 @@ import io.loomchat.server.Outbound;
 import io.loomchat.store.Database;
 import io.loomchat.store.StoreException;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,39 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             throw new ServiceException(Errno.FORBIDDEN,
                     "id " + request.requiredInt("id") + " is not the logged-in user " + session.userId());
         }
-        route.handler().handle(services, session, request);
+        if (route.ownThread()) {
+            onOwnThread(() -> route.handler().handle(services, session, request));
+        } else {
+            route.handler().handle(services, session, request);
+        }
+    }
+
+    /** Runs {@code work} on a short-lived virtual thread and waits for it, rethrowing what it threw. */
+    private static void onOwnThread(Runnable work) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread worker = Thread.ofVirtual().name("loomchat-request").start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                // The request must finish before the next one on this connection starts.
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     /** The connection of {@code session} closed: its user, if any, goes offline. */
