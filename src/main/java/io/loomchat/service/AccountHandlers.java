@@ -95,8 +95,9 @@ final class AccountHandlers {
     /**
      * Ends the user's session: once the lock is released no message reaches it (those accepted
      * before are already queued, ahead of anything sent by {@code whenOffline}); then the
-     * database says offline, the user may log in again, and friends are told. Only the reader thread changes who is logged in,
-     * so reading the user here without the lock is safe.
+     * database says offline, the user may log in again, and friends are told. Requests of one
+     * connection run one at a time (on its reader, or on a worker the reader waits for), and
+     * only they change who is logged in, so reading the user here without the lock is safe.
      */
     private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class HandlerTable {
 
-    /** Serves one request on the sender's reader thread. */
+    /** Serves one request, on the sender's reader thread or on a worker it waits for. */
     @FunctionalInterface
     interface Handler {
         void handle(Services services, UserSession session, Request request);

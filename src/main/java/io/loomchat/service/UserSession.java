@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * The business state of one connection: its dialect and the user logged in on it.
  *
- * <p>The {@code on*} methods and the handlers run on the connection's reader thread. Other
+ * <p>The {@code on*} methods run on the connection's reader thread, and the handlers on it or
+ * on a worker it waits for (see {@link HandlerTable.Route}), so requests never overlap. Other
  * users' threads call {@link #deliver}; the lock orders those deliveries against login and
  * logout, so that a message accepted for this user is queued before the logout ACK (and
  * flushed) or refused and stored offline, never queued to a session that no longer is the
