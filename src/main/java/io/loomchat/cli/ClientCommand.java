@@ -5,6 +5,7 @@ import io.loomchat.client.ConsoleClient;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loomchat client}: the console client a person chats with. */
@@ -18,13 +19,8 @@ import picocli.CommandLine.Option;
                 "2:bad options"})
 final class ClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "${env:LOOMCHAT_HOST:-" + ClientOptions.DEFAULT_HOST + "}",
-            description = "Server or nginx address (env LOOMCHAT_HOST, default ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", defaultValue = "${env:LOOMCHAT_PORT:-" + ClientOptions.DEFAULT_PORT + "}",
-            description = "TCP port (env LOOMCHAT_PORT, default ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ServerAddress server;
 
     @Option(names = {"-u", "--user"}, paramLabel = "<id>", description = "Log in as this user id at start.")
     Integer user;
@@ -54,7 +50,7 @@ final class ClientCommand implements Callable<Integer> {
         ClientOptions options;
         try {
             String password = System.getenv("LOOMCHAT_PASSWORD");
-            options = new ClientOptions(host, port, user, register, password == null || password.isEmpty() ? null : password,
+            options = new ClientOptions(server.host, server.port, user, register, password == null || password.isEmpty() ? null : password,
                     script, heartbeat, reconnectDelay, reconnectMaxDelay, ClientOptions.DEFAULT_CONNECT_TIMEOUT,
                     ClientOptions.DEFAULT_REPLY_TIMEOUT);
         } catch (IllegalArgumentException e) {

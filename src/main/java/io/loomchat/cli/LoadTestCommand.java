@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loomchat loadtest}: registers, logs in and chats with many simulated users. */
@@ -16,12 +17,8 @@ import picocli.CommandLine.Option;
         description = "Measures logins/s and one-to-one messages/s against a server or an nginx address.")
 final class LoadTestCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "${env:LOOMCHAT_HOST:-127.0.0.1}",
-            description = "Server or nginx address (default ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", defaultValue = "${env:LOOMCHAT_PORT:-6000}", description = "Port (default ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ServerAddress server;
 
     @Option(names = "--users", defaultValue = "1000", description = "Simulated users, an even number (default ${DEFAULT-VALUE}).")
     int users;
@@ -56,13 +53,13 @@ final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadTest.Settings settings;
         try {
-            settings = new LoadTest.Settings(new InetSocketAddress(host, port), parseSources(sources), users, concurrency,
+            settings = new LoadTest.Settings(new InetSocketAddress(server.host, server.port), parseSources(sources), users, concurrency,
                     window, hold, duration, payload, prefix != null ? prefix : "lt-" + System.currentTimeMillis(), "load-pw");
         } catch (IllegalArgumentException | UnknownHostException e) {
             System.err.println("loomchat loadtest: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        System.out.printf("loadtest against %s:%d, %d users, %d CPUs here%n", host, port, users,
+        System.out.printf("loadtest against %s:%d, %d users, %d CPUs here%n", server.host, server.port, users,
                 Runtime.getRuntime().availableProcessors());
         LoadTest.Result result = new LoadTest(settings, System.out).run();
         return result.errors() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
