@@ -61,7 +61,7 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("characterEncoding", "UTF-8");
             hikari.addDataSourceProperty("connectionCollation", "utf8mb4_unicode_ci");
         }
-        HikariDataSource pool = new HikariDataSource(hikari);
+        HikariDataSource pool = connect(hikari);
         try {
             createSchema(pool);
         } catch (RuntimeException e) {
@@ -69,6 +69,20 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool);
+    }
+
+    /** Starts the pool; an unreachable database becomes a {@link StoreException} saying why. */
+    private static HikariDataSource connect(HikariConfig hikari) {
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sqlException) {
+                    throw new StoreException("cannot connect", sqlException);
+                }
+            }
+            throw e;
+        }
     }
 
     private static void createSchema(HikariDataSource pool) {

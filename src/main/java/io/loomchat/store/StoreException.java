@@ -9,6 +9,15 @@ import java.sql.SQLException;
 public class StoreException extends RuntimeException {
 
     public StoreException(String message, SQLException cause) {
-        super(message + ": " + cause.getMessage(), cause);
+        super(message + ": " + firstLine(cause.getMessage()), cause);
+    }
+
+    /** Driver messages run over several lines; a log line or an errmsg wants the first. */
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "no reason given";
+        }
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end).strip();
     }
 }
