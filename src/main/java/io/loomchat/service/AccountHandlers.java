@@ -65,8 +65,11 @@ final class AccountHandlers {
                 List<Contact> contacts = services.db().friends().friendsOf(id);
                 List<Group> groups = services.db().groups().groupsOf(id);
                 List<OfflineMessage> offline = services.db().offlineMessages().pendingFor(id);
+                List<Long> rowIds = offline.stream().map(OfflineMessage::id).toList();
+                session.handedOver(rowIds);
                 session.send(Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline),
-                        offline.isEmpty() ? OutboundFrame.Callback.NONE : new DeleteWhenWritten(services, id, offline));
+                        offline.isEmpty() ? OutboundFrame.Callback.NONE
+                                : new DeleteWhenWritten(services.db().offlineMessages(), session, id, rowIds));
                 return contacts;
             });
         } catch (RuntimeException e) {
@@ -134,19 +137,5 @@ final class AccountHandlers {
 
     private static List<Integer> ids(List<Contact> contacts) {
         return contacts.stream().map(Contact::id).toList();
-    }
-
-    /** Removes delivered offline messages by id once the login ack carrying them was written. */
-    private record DeleteWhenWritten(Services services, int userId, List<OfflineMessage> messages)
-            implements OutboundFrame.Callback {
-        @Override
-        public void written() {
-            try {
-                services.db().offlineMessages().delete(userId, messages.stream().map(OfflineMessage::id).toList());
-            } catch (StoreException e) {
-                LOG.warn("{} offline messages of user {} were delivered but not deleted, they will come again: {}",
-                        messages.size(), userId, e.getMessage());
-            }
-        }
     }
 }

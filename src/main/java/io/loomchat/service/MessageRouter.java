@@ -43,6 +43,8 @@ final class MessageRouter {
 
     private final OnlineUsers online;
     private final OfflineMessageDao offline;
+    /** Runs just before a message is stored offline; tests use it to make the login race happen. */
+    static volatile Runnable storeHook = () -> { };
 
     MessageRouter(OnlineUsers online, OfflineMessageDao offline) {
         this.online = online;
@@ -53,7 +55,9 @@ final class MessageRouter {
         if (deliverLive(chat, recipientId)) {
             return Outcome.ONLINE;
         }
+        storeHook.run();
         offline.store(recipientId, chat.mid(), chat.json());
+        pushIfOnlineNow(recipientId);
         return Outcome.OFFLINE;
     }
 
@@ -68,8 +72,21 @@ final class MessageRouter {
                 stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), chat.json()));
             }
         }
+        storeHook.run();
         offline.storeAll(stored);
+        stored.forEach(message -> pushIfOnlineNow(message.userId()));
         return new Fanout(live, stored.size());
+    }
+
+    /**
+     * The recipient may have logged in between our look-up and the insert, in which case its
+     * login ack was built without the row: hand the row over now rather than at the next login.
+     */
+    private void pushIfOnlineNow(int recipientId) {
+        UserSession session = online.get(recipientId);
+        if (session != null) {
+            session.pushStored(recipientId, offline);
+        }
     }
 
     /** Tells the online ones among {@code friendIds} that a user came or went. */

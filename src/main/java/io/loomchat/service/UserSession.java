@@ -8,6 +8,12 @@ import io.loomchat.protocol.MessageType;
 import io.loomchat.server.ConnectionListener;
 import io.loomchat.server.Outbound;
 import io.loomchat.server.OutboundFrame;
+import io.loomchat.store.OfflineMessage;
+import io.loomchat.store.OfflineMessageDao;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -33,6 +39,11 @@ final class UserSession implements ConnectionListener {
     /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
     private volatile int userId;
     private volatile String userName;
+    /**
+     * Offline rows handed to this session (in its login ack or pushed since) and not yet
+     * deleted, so that a push never sends one twice. Guarded by lock; null while empty.
+     */
+    private Set<Long> handedOver;
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
         this.outbound = outbound;
@@ -131,6 +142,61 @@ final class UserSession implements ConnectionListener {
         assert lock.isHeldByCurrentThread();
         userId = 0;
         userName = null;
+    }
+
+    /** Records offline rows sent in the login ack. Only inside {@link #exclusive}. */
+    void handedOver(List<Long> rowIds) {
+        assert lock.isHeldByCurrentThread();
+        if (!rowIds.isEmpty()) {
+            if (handedOver == null) {
+                handedOver = new HashSet<>();
+            }
+            handedOver.addAll(rowIds);
+        }
+    }
+
+    /** The rows were deleted from the store: they can never be fetched again. */
+    void deleted(List<Long> rowIds) {
+        lock.lock();
+        try {
+            if (handedOver != null) {
+                rowIds.forEach(handedOver::remove);
+                if (handedOver.isEmpty()) {
+                    handedOver = null;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the recipient's stored messages that this session has not been handed yet. For a
+     * sender that stored a message offline just as the recipient logged in: the login ack may
+     * have been built before the row existed, and without this the message would wait for the
+     * next login. Does nothing unless this session is the recipient's (a login still building
+     * its ack will fetch the row itself). Reads the store under the lock, as login does, so
+     * that nothing for this user overtakes the pushed rows.
+     */
+    void pushStored(int recipientId, OfflineMessageDao store) {
+        lock.lock();
+        try {
+            if (userId != recipientId) {
+                return;
+            }
+            for (OfflineMessage message : store.pendingFor(recipientId)) {
+                if (handedOver != null && handedOver.contains(message.id())) {
+                    continue;
+                }
+                List<Long> row = List.of(message.id());
+                byte[] frame = (message.json() + "\n").getBytes(StandardCharsets.UTF_8);
+                if (outbound.send(new OutboundFrame(frame, new DeleteWhenWritten(store, this, recipientId, row)))) {
+                    handedOver(row);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean carries(int msgid) {
