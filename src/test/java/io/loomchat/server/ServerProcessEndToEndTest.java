@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ class ServerProcessEndToEndTest {
 
     private TestDatabase database;
     private int port;
+    /** Every process a test started, so that a failing assertion does not leave one running. */
+    private final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void createDatabase() throws IOException {
@@ -45,7 +48,11 @@ class ServerProcessEndToEndTest {
     }
 
     @AfterEach
-    void dropDatabase() {
+    void stopProcessesAndDropDatabase() throws InterruptedException {
+        for (Process process : started) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
         database.close();
     }
 
@@ -100,6 +107,7 @@ class ServerProcessEndToEndTest {
                 "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
                 "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        started.add(process);
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
