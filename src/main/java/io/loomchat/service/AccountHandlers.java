@@ -73,10 +73,7 @@ final class AccountHandlers {
                 return contacts;
             });
         } catch (RuntimeException e) {
-            session.exclusive(() -> {
-                session.detach();
-                return null;
-            });
+            session.detach();
             services.online().release(id, session);
             markOffline(services, id);
             throw e;
@@ -105,10 +102,7 @@ final class AccountHandlers {
     private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();
         String name = session.userName();
-        session.exclusive(() -> {
-            session.detach();
-            return null;
-        });
+        session.detach();
         markOffline(services, id);
         // Released only now: a new login of this user racing us is refused rather than marked
         // online in the database and then overwritten with our offline.

@@ -52,29 +52,27 @@ final class MessageRouter {
     }
 
     Outcome send(Chat chat, int recipientId) {
-        if (deliverLive(chat, recipientId)) {
-            return Outcome.ONLINE;
-        }
-        storeHook.run();
-        offline.store(recipientId, chat.mid(), chat.json());
-        pushIfOnlineNow(recipientId);
-        return Outcome.OFFLINE;
+        return sendToAll(chat, List.of(recipientId)).online() == 1 ? Outcome.ONLINE : Outcome.OFFLINE;
     }
 
     /** Sends to every recipient; those not reachable live are stored in one transaction. */
     Fanout sendToAll(Chat chat, Collection<Integer> recipientIds) {
         List<OfflineMessageDao.Pending> stored = new ArrayList<>();
+        String json = null;
         int live = 0;
         for (int recipientId : recipientIds) {
             if (deliverLive(chat, recipientId)) {
                 live++;
             } else {
-                stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), chat.json()));
+                json = json == null ? chat.json() : json;
+                stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), json));
             }
         }
-        storeHook.run();
-        offline.storeAll(stored);
-        stored.forEach(message -> pushIfOnlineNow(message.userId()));
+        if (!stored.isEmpty()) {
+            storeHook.run();
+            offline.storeAll(stored);
+            stored.forEach(message -> pushIfOnlineNow(message.userId()));
+        }
         return new Fanout(live, stored.size());
     }
 

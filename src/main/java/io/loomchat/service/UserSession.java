@@ -137,11 +137,15 @@ final class UserSession implements ConnectionListener {
         userId = id;
     }
 
-    /** Makes this session nobody's. Only inside {@link #exclusive}. */
+    /** Makes this session nobody's: once this returns, no delivery reaches it. */
     void detach() {
-        assert lock.isHeldByCurrentThread();
-        userId = 0;
-        userName = null;
+        lock.lock();
+        try {
+            userId = 0;
+            userName = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records offline rows sent in the login ack. Only inside {@link #exclusive}. */
