@@ -1,5 +1,9 @@
 package io.loomchat;
 
+import io.loomchat.cluster.Cluster;
+import io.loomchat.cluster.ClusterConfig;
+import io.loomchat.cluster.RedisCluster;
+import io.loomchat.cluster.SingleNode;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.server.NetworkServer;
 import io.loomchat.service.ChatService;
@@ -13,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running chat server: database, business layer and network, started in that order and
- * stopped in reverse. This is where the layers meet; none of them knows the others' insides.
+ * One running chat server: database, cluster, business layer and network, started in that order
+ * and stopped in reverse. This is where the layers meet; none of them knows the others' insides.
  */
 public final class LoomChatServer implements AutoCloseable {
 
@@ -22,43 +26,76 @@ public final class LoomChatServer implements AutoCloseable {
 
     private final NetworkConfig networkConfig;
     private final Database database;
+    private final Cluster cluster;
     private final ChatService service;
     private final NetworkServer network;
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped; // guarded by stopLock
 
-    private LoomChatServer(NetworkConfig networkConfig, Database database, ChatService service, NetworkServer network) {
+    private LoomChatServer(NetworkConfig networkConfig, Database database, Cluster cluster, ChatService service,
+                           NetworkServer network) {
         this.networkConfig = networkConfig;
         this.database = database;
+        this.cluster = cluster;
         this.service = service;
         this.network = network;
     }
 
-    /**
-     * Opens the database (creating missing tables), resets presence left over from an earlier
-     * run, and starts accepting connections.
-     */
+    /** A single-node server: no Redis, and nobody else can hold a session of its users. */
     public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service)
             throws IOException {
+        return start(network, store, service, null);
+    }
+
+    /**
+     * Opens the database (creating missing tables), joins the cluster ({@code cluster} null:
+     * runs as a single node and resets presence left over from an earlier run), and starts
+     * accepting connections.
+     *
+     * @throws IllegalArgumentException cluster mode over the embedded database
+     * @throws io.loomchat.cluster.ClusterUnavailableException Redis cannot be reached
+     */
+    public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service,
+                                       ClusterConfig cluster) throws IOException {
+        if (cluster != null && store.embedded()) {
+            throw new IllegalArgumentException("cluster mode needs a MySQL/MariaDB database that every server shares "
+                    + "(--db-url jdbc:mysql://...); the embedded database belongs to one server");
+        }
         Database database = Database.open(store);
+        Cluster peers = null;
         ChatService chat = null;
         try {
-            // Single node: nobody can be online before we accept anyone, whatever a kill -9 left behind.
-            int reset = ChatService.resetPresence(database);
-            if (reset > 0) {
-                LOG.info("marked {} users offline that an earlier run left online", reset);
+            if (cluster == null) {
+                // Single node: nobody can be online before we accept anyone, whatever a kill -9 left behind.
+                int reset = ChatService.resetPresence(database);
+                if (reset > 0) {
+                    LOG.info("marked {} users offline that an earlier run left online", reset);
+                }
+                peers = new SingleNode();
+            } else {
+                // In a cluster the other servers' users are online: only this server's own
+                // leftovers are reset, by the cluster when it starts.
+                peers = RedisCluster.connect(cluster);
             }
-            chat = new ChatService(service, database);
+            chat = new ChatService(service, database, peers);
             NetworkServer server = new NetworkServer(network, chat);
             server.start();
-            return new LoomChatServer(network, database, chat, server);
+            return new LoomChatServer(network, database, peers, chat, server);
         } catch (IOException | RuntimeException e) {
             if (chat != null) {
                 chat.close();
             }
+            if (peers != null) {
+                peers.close();
+            }
             database.close();
             throw e;
         }
+    }
+
+    /** This server's name in the cluster ("single" without one). */
+    public String nodeName() {
+        return cluster.nodeName();
     }
 
     public int port() {
@@ -88,6 +125,7 @@ public final class LoomChatServer implements AutoCloseable {
             LOG.info("shutting down: {} connections, {} users online", connections(), onlineUsers());
             network.stop(networkConfig.flushTimeout().plus(Duration.ofSeconds(5)));
             service.close();
+            cluster.close();
             database.close();
             LOG.info("shut down");
         } finally {

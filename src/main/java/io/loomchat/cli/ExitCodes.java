@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int CANNOT_LISTEN = 3;
     /** The database could not be opened. */
     static final int NO_DATABASE = 4;
+    /** Cluster mode: Redis could not be reached, or the node id is taken by a running server. */
+    static final int NO_CLUSTER = 5;
 
     private ExitCodes() {
     }

@@ -1,6 +1,8 @@
 package io.loomchat.cli;
 
 import io.loomchat.LoomChatServer;
+import io.loomchat.cluster.ClusterConfig;
+import io.loomchat.cluster.ClusterUnavailableException;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
         description = "Runs a chat server. Without --db-url it keeps its data in an embedded database under ./data/.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"1:failed at run time", "2:bad options", "3:cannot listen on the port",
-                "4:cannot open the database", "130:stopped by Ctrl-C (SIGINT) after a clean shutdown",
+                "4:cannot open the database", "5:cannot reach Redis, or the --node-id is in use", "130:stopped by Ctrl-C (SIGINT) after a clean shutdown",
                 "143:stopped by SIGTERM after a clean shutdown"})
 final class ServerCommand implements Callable<Integer> {
 
@@ -79,11 +81,27 @@ final class ServerCommand implements Callable<Integer> {
             description = "JDBC connections in the pool (env LOOMCHAT_DB_POOL_SIZE, default ${DEFAULT-VALUE}).")
     int dbPoolSize;
 
+    @Option(names = "--redis", defaultValue = "${env:LOOMCHAT_REDIS}",
+            description = "Cluster mode: Redis as redis://host:port, shared by every server of the cluster, "
+                    + "with a shared --db-url (env LOOMCHAT_REDIS; default: a single server, no Redis).")
+    String redis;
+
+    @Option(names = "--node-id", defaultValue = "${env:LOOMCHAT_NODE_ID}",
+            description = "This server's name in the cluster, unique among running servers (env LOOMCHAT_NODE_ID; "
+                    + "default: generated and logged).")
+    String nodeId;
+
+    @Option(names = "--channel-prefix", defaultValue = "${env:LOOMCHAT_CHANNEL_PREFIX:-" + ClusterConfig.DEFAULT_CHANNEL_PREFIX + "}",
+            description = "Prefix of every Redis key and channel, so that deployments can share a Redis "
+                    + "(env LOOMCHAT_CHANNEL_PREFIX, default ${DEFAULT-VALUE}).")
+    String channelPrefix;
+
     @Override
     public Integer call() {
         NetworkConfig network;
         StoreConfig store;
         ServiceConfig service;
+        ClusterConfig cluster = null;
         try {
             NetworkConfig defaults = NetworkConfig.defaults();
             network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
@@ -92,7 +110,16 @@ final class ServerCommand implements Callable<Integer> {
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             ServiceConfig serviceDefaults = ServiceConfig.defaults();
             service = new ServiceConfig(passwordIterations, serviceDefaults.hashThreads(), maxMessageChars,
-                    serviceDefaults.nodeId(), maxRequestsPerSecond);
+                    maxRequestsPerSecond);
+            if (redis != null && !redis.isBlank()) {
+                if (store.embedded()) {
+                    throw new IllegalArgumentException("--redis (cluster mode) needs --db-url naming the MySQL/MariaDB "
+                            + "database that every server of the cluster shares; the embedded database belongs to one server");
+                }
+                cluster = ClusterConfig.of(redis, nodeId, channelPrefix);
+            } else if (nodeId != null && !nodeId.isBlank()) {
+                throw new IllegalArgumentException("--node-id names a server of a cluster: give --redis too");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -100,7 +127,13 @@ final class ServerCommand implements Callable<Integer> {
 
         LoomChatServer server;
         try {
-            server = LoomChatServer.start(network, store, service);
+            server = LoomChatServer.start(network, store, service, cluster);
+        } catch (ClusterUnavailableException e) {
+            System.err.println("loomchat server: " + e.getMessage());
+            return ExitCodes.NO_CLUSTER;
+        } catch (IllegalStateException e) { // the node id is in use by a running server
+            System.err.println("loomchat server: " + e.getMessage());
+            return ExitCodes.NO_CLUSTER;
         } catch (StoreException e) {
             System.err.println("loomchat server: cannot open the database " + store.url() + ": " + e.getMessage());
             return ExitCodes.NO_DATABASE;
@@ -109,7 +142,9 @@ final class ServerCommand implements Callable<Integer> {
             return ExitCodes.CANNOT_LISTEN;
         }
         System.err.println("loomchat server listening on " + host + ":" + server.port()
-                + " (database " + describe(store.url()) + "); stop with Ctrl-C");
+                + " (database " + describe(store.url())
+                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via redis://" + cluster.redisAddress())
+                + "); stop with Ctrl-C");
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

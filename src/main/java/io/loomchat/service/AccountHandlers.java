@@ -53,6 +53,19 @@ final class AccountHandlers {
         if (!services.online().claim(id, session)) {
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
+        // This server's table refuses a second session here; the cluster's claim refuses one
+        // on another server. Both must agree before the user is attached.
+        boolean claimed;
+        try {
+            claimed = services.cluster().claim(id);
+        } catch (RuntimeException e) {
+            services.online().release(id, session);
+            throw e;
+        }
+        if (!claimed) {
+            services.online().release(id, session);
+            throw new ServiceException(Errno.ALREADY_ONLINE);
+        }
         List<Contact> friends;
         try {
             // Deliveries to this user wait on the session lock while the ack is built (a few
@@ -74,8 +87,9 @@ final class AccountHandlers {
             });
         } catch (RuntimeException e) {
             session.detach();
-            services.online().release(id, session);
             markOffline(services, id);
+            services.cluster().release(id);
+            services.online().release(id, session);
             throw e;
         }
         services.router().announce(id, user.name(), true, ids(friends));
@@ -102,10 +116,15 @@ final class AccountHandlers {
     private static void detach(Services services, UserSession session, Runnable whenOffline) {
         int id = session.userId();
         String name = session.userName();
+        if (id == 0) { // evicted by the cluster meanwhile: the user is another server's now
+            whenOffline.run();
+            return;
+        }
         session.detach();
         markOffline(services, id);
-        // Released only now: a new login of this user racing us is refused rather than marked
-        // online in the database and then overwritten with our offline.
+        // Released only now: a new login of this user racing us, here or on another server, is
+        // refused rather than marked online in the database and then overwritten with our offline.
+        services.cluster().release(id);
         services.online().release(id, session);
         whenOffline.run();
         List<Contact> friends = List.of();
@@ -115,6 +134,18 @@ final class AccountHandlers {
             LOG.warn("user {} went offline, but their friends could not be told: {}", id, e.getMessage());
         }
         services.router().announce(id, name, false, ids(friends));
+    }
+
+    /**
+     * Ends a session whose user another server holds now (Redis forgot this server's claim and
+     * the user logged in elsewhere). The database and the user's friends are left alone: for
+     * them the user is online, on the other server.
+     */
+    static void evict(Services services, UserSession session, int userId) {
+        if (session.detachIf(userId)) {
+            services.online().release(userId, session);
+            session.close();
+        }
     }
 
     static void ping(Services services, UserSession session, Request request) {

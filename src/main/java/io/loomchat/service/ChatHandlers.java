@@ -3,7 +3,6 @@ package io.loomchat.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
 import java.util.List;
-import java.util.Locale;
 
 /** ONE_CHAT and GROUP_CHAT: the sender is the session's user, whatever the frame says. */
 final class ChatHandlers {
@@ -14,16 +13,20 @@ final class ChatHandlers {
     static void oneChat(Services services, UserSession session, Request request) {
         int toId = request.requiredInt("toid", "to");
         String text = request.requiredText("msg", services.config().maxMessageChars());
-        if (!services.online().isOnline(toId) && !services.db().users().exists(toId)) {
-            throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
-        }
         long mid = services.messageIds().next();
         MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
                 Frames.oneChat(mid, session.userId(), session.userName(), toId, text, System.currentTimeMillis()));
-        MessageRouter.Outcome outcome = services.router().send(chat, toId);
+        // Live first: a recipient that some server holds exists, so the online path asks no database.
+        boolean live = services.router().sendLive(chat, toId);
+        if (!live) {
+            if (!services.db().users().exists(toId)) {
+                throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
+            }
+            services.router().store(chat, List.of(toId));
+        }
         ObjectNode ack = Frames.ack(request);
         ack.put("mid", mid);
-        ack.put("stored", outcome.name().toLowerCase(Locale.ROOT));
+        ack.put("stored", live ? "online" : "offline");
         session.send(ack);
     }
 
@@ -31,7 +34,7 @@ final class ChatHandlers {
         int groupId = request.requiredInt("groupid");
         String text = request.requiredText("msg", services.config().maxMessageChars());
         int senderId = session.userId();
-        List<Integer> members = services.db().groups().memberIds(groupId);
+        List<Integer> members = services.groupMembers().of(groupId);
         if (!members.contains(senderId)) {
             if (members.isEmpty() && !services.db().groups().exists(groupId)) {
                 throw new ServiceException(Errno.NOT_FOUND, "no group with id " + groupId);

@@ -2,6 +2,8 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.cluster.Cluster;
+import io.loomchat.cluster.ClusterUnavailableException;
 import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
@@ -26,12 +28,18 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
 
     private final Services services;
 
-    public ChatService(ServiceConfig config, Database database) {
+    /**
+     * The chat rules over a database and a cluster ({@link io.loomchat.cluster.SingleNode} when
+     * there is none). Starts listening to the cluster before the network accepts anyone.
+     */
+    public ChatService(ServiceConfig config, Database database, Cluster cluster) {
         OnlineUsers online = new OnlineUsers();
         this.services = new Services(config, database, online,
-                new MessageRouter(online, database.offlineMessages()),
+                new MessageRouter(online, database.offlineMessages(), cluster),
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
-                new MessageIds(config.nodeId()));
+                new MessageIds(cluster.messageNodeNumber()), cluster,
+                new GroupMembers(database.groups(), cluster));
+        cluster.start(new ClusterEvents(services));
     }
 
     @Override
@@ -66,7 +74,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             serve(session, request);
         } catch (ServiceException e) {
             session.send(Frames.error(request.msgid(), request.seq(), e.errno(), e.getMessage()));
-        } catch (StoreException e) {
+        } catch (StoreException | ClusterUnavailableException e) {
             LOG.warn("{}: {} not carried out: {}", session, request.type(), e.getMessage());
             session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.cluster.Cluster;
+import io.loomchat.cluster.Delivery;
 import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
 import io.loomchat.server.OutboundFrame;
@@ -14,16 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets messages to users: into a live session when there is one, into the offline store
- * otherwise. A message handed to a session that then fails to write it comes back through
+ * Gets messages to users: into a live session on this server, through the cluster to the
+ * server that holds the user, into the offline store otherwise. A message handed to a session that then fails to write it comes back through
  * {@link StoreIfUndelivered} and is stored, so an acknowledged message is never dropped.
  */
 final class MessageRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageRouter.class);
-
-    /** Where a message went. */
-    enum Outcome { ONLINE, OFFLINE }
 
     /** A chat message encoded once for any number of recipients. */
     record Chat(long mid, MessageType type, byte[] frame) {
@@ -35,6 +34,7 @@ final class MessageRouter {
         String json() {
             return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
         }
+
     }
 
     /** How many recipients of a group message were reached each way. */
@@ -43,60 +43,134 @@ final class MessageRouter {
 
     private final OnlineUsers online;
     private final OfflineMessageDao offline;
+    private final Cluster cluster;
     /** Runs just before a message is stored offline; tests use it to make the login race happen. */
     static volatile Runnable storeHook = () -> { };
 
-    MessageRouter(OnlineUsers online, OfflineMessageDao offline) {
+    MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster) {
         this.online = online;
         this.offline = offline;
+        this.cluster = cluster;
     }
 
-    Outcome send(Chat chat, int recipientId) {
-        return sendToAll(chat, List.of(recipientId)).online() == 1 ? Outcome.ONLINE : Outcome.OFFLINE;
+    /**
+     * Hands a message to the recipient's live session, here or on another server. False when
+     * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
+     */
+    boolean sendLive(Chat chat, int recipientId) {
+        if (deliverLive(chat, recipientId)) {
+            return true;
+        }
+        List<Integer> recipient = List.of(recipientId);
+        return cluster.forward(Delivery.chat(chat.type().code(), chat.mid(), chat.frame()), recipient).isEmpty();
     }
 
-    /** Sends to every recipient; those not reachable live are stored in one transaction. */
+    /**
+     * Sends to every recipient: to the session on this server, or through the cluster to the
+     * server holding it; those reached neither way are stored in one transaction.
+     */
     Fanout sendToAll(Chat chat, Collection<Integer> recipientIds) {
-        List<OfflineMessageDao.Pending> stored = new ArrayList<>();
-        String json = null;
+        List<Integer> elsewhere = new ArrayList<>();
         int live = 0;
         for (int recipientId : recipientIds) {
             if (deliverLive(chat, recipientId)) {
                 live++;
             } else {
-                json = json == null ? chat.json() : json;
-                stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), json));
+                elsewhere.add(recipientId);
             }
         }
-        if (!stored.isEmpty()) {
-            storeHook.run();
-            offline.storeAll(stored);
-            stored.forEach(message -> pushIfOnlineNow(message.userId()));
-        }
-        return new Fanout(live, stored.size());
+        List<Integer> unreached = elsewhere.isEmpty() ? elsewhere
+                : cluster.forward(Delivery.chat(chat.type().code(), chat.mid(), chat.frame()), elsewhere);
+        live += elsewhere.size() - unreached.size();
+        store(chat, unreached);
+        return new Fanout(live, unreached.size());
     }
 
     /**
-     * The recipient may have logged in between our look-up and the insert, in which case its
-     * login ack was built without the row: hand the row over now rather than at the next login.
+     * A chat message another server handed over for users it believed to be here: delivered to
+     * their sessions, or stored for those that have just left. Never forwarded again, so a
+     * message cannot bounce between servers.
      */
-    private void pushIfOnlineNow(int recipientId) {
-        UserSession session = online.get(recipientId);
-        if (session != null) {
-            session.pushStored(recipientId, offline);
+    void receive(Chat chat, List<Integer> recipientIds) {
+        List<Integer> gone = new ArrayList<>();
+        for (int recipientId : recipientIds) {
+            if (!deliverLive(chat, recipientId)) {
+                gone.add(recipientId);
+            }
+        }
+        store(chat, gone);
+    }
+
+    /** Stores a message for recipients that no server holds, then pushes it to any that just logged in. */
+    void store(Chat chat, List<Integer> recipientIds) {
+        if (recipientIds.isEmpty()) {
+            return;
+        }
+        String json = chat.json();
+        List<OfflineMessageDao.Pending> stored = new ArrayList<>(recipientIds.size());
+        for (int recipientId : recipientIds) {
+            stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), json));
+        }
+        storeHook.run();
+        offline.storeAll(stored);
+        pushIfOnlineNow(recipientIds);
+    }
+
+    /**
+     * A recipient may have logged in between our look-up and the insert, here or on another
+     * server, in which case its login ack was built without the row: hand the row over now
+     * rather than at the next login.
+     */
+    private void pushIfOnlineNow(List<Integer> recipientIds) {
+        List<Integer> elsewhere = new ArrayList<>();
+        for (int recipientId : recipientIds) {
+            UserSession session = online.get(recipientId);
+            if (session != null) {
+                session.pushStored(recipientId, offline);
+            } else {
+                elsewhere.add(recipientId);
+            }
+        }
+        cluster.forward(Delivery.stored(), elsewhere);
+    }
+
+    /** Pushes stored messages to the sessions here of users another server stored messages for. */
+    void pushStored(List<Integer> recipientIds) {
+        for (int recipientId : recipientIds) {
+            UserSession session = online.get(recipientId);
+            if (session != null) {
+                session.pushStored(recipientId, offline);
+            }
         }
     }
 
-    /** Tells the online ones among {@code friendIds} that a user came or went. */
+    /** Tells the online ones among {@code friendIds}, on any server, that a user came or went. */
     void announce(int userId, String name, boolean nowOnline, Collection<Integer> friendIds) {
         byte[] frame = null;
+        List<Integer> elsewhere = new ArrayList<>();
         for (int friendId : friendIds) {
             UserSession session = online.get(friendId);
+            if (session == null) {
+                elsewhere.add(friendId);
+                continue;
+            }
+            if (frame == null) {
+                frame = Json.frame(Frames.presence(userId, name, nowOnline));
+            }
+            session.deliver(friendId, MessageType.PRESENCE, OutboundFrame.of(frame));
+        }
+        if (!elsewhere.isEmpty()) {
+            byte[] notice = frame == null ? Json.frame(Frames.presence(userId, name, nowOnline)) : frame;
+            cluster.forward(Delivery.notice(MessageType.PRESENCE.code(), notice), elsewhere);
+        }
+    }
+
+    /** Delivers a notice another server handed over; users that have left simply miss it. */
+    void receiveNotice(MessageType type, byte[] frame, List<Integer> recipientIds) {
+        for (int recipientId : recipientIds) {
+            UserSession session = online.get(recipientId);
             if (session != null) {
-                if (frame == null) {
-                    frame = Json.frame(Frames.presence(userId, name, nowOnline));
-                }
-                session.deliver(friendId, MessageType.PRESENCE, OutboundFrame.of(frame));
+                session.deliver(recipientId, type, OutboundFrame.of(frame));
             }
         }
     }

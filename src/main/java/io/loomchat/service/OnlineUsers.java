@@ -1,5 +1,6 @@
 package io.loomchat.service;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The users logged in on this server, each with its one session. */
@@ -24,6 +25,11 @@ final class OnlineUsers {
 
     boolean isOnline(int userId) {
         return sessions.containsKey(userId);
+    }
+
+    /** A snapshot of the ids of the users logged in here. */
+    List<Integer> userIds() {
+        return List.copyOf(sessions.keySet());
     }
 
     int count() {

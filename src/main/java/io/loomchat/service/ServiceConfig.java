@@ -7,11 +7,10 @@ package io.loomchat.service;
  *                           so raising this never locks anybody out)
  * @param hashThreads        platform threads that hash passwords; logins beyond them wait
  * @param maxMessageChars    longest chat text accepted, in characters
- * @param nodeId             this server's number in the cluster (0-1023), part of every message id
  * @param requestsPerSecond  requests one connection may make per second on average (bursts of
  *                           twice that); beyond it requests get errno 8. 0 turns the limit off
  */
-public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars, int nodeId,
+public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars,
                             int requestsPerSecond) {
 
     /**
@@ -23,7 +22,6 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
     public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
     public static final int DEFAULT_HASH_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4_096;
-    public static final int DEFAULT_NODE_ID = 0;
     /** Far above what a person types, low enough that one client cannot hog a core. */
     public static final int DEFAULT_REQUESTS_PER_SECOND = 500;
 
@@ -38,9 +36,6 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
         }
-        if (nodeId < 0 || nodeId > MessageIds.MAX_NODE_ID) {
-            throw new IllegalArgumentException("--node-id must be between 0 and " + MessageIds.MAX_NODE_ID + ", not " + nodeId);
-        }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
         }
@@ -48,15 +43,15 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
 
     public static ServiceConfig defaults() {
         return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
-                DEFAULT_NODE_ID, DEFAULT_REQUESTS_PER_SECOND);
+                DEFAULT_REQUESTS_PER_SECOND);
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, nodeId, requestsPerSecond);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond);
     }
 
     public ServiceConfig withRequestsPerSecond(int perSecond) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, nodeId, perSecond);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond);
     }
 
     /** A new limiter for one connection, or {@code null} when requests are not limited. */

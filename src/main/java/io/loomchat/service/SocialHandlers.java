@@ -64,6 +64,7 @@ final class SocialHandlers {
         } catch (DuplicateKeyException e) {
             throw new ServiceException(Errno.CONFLICT, "you are a member of group " + groupId + " already");
         }
+        services.groupMembers().joined(groupId);
         Group group = services.db().groups().find(groupId);
         ObjectNode ack = Frames.ack(request);
         ack.set("group", Frames.group(group, false));

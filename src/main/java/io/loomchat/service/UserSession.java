@@ -148,6 +148,26 @@ final class UserSession implements ConnectionListener {
         }
     }
 
+    /** Makes this session nobody's if it is still {@code id}'s; false when it was not. */
+    boolean detachIf(int id) {
+        lock.lock();
+        try {
+            if (userId != id) {
+                return false;
+            }
+            userId = 0;
+            userName = null;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the connection after what is queued has been written. */
+    void close() {
+        outbound.close();
+    }
+
     /** Records offline rows sent in the login ack. Only inside {@link #exclusive}. */
     void handedOver(List<Long> rowIds) {
         assert lock.isHeldByCurrentThread();

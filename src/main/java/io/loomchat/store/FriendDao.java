@@ -1,6 +1,9 @@
 package io.loomchat.store;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code Friend} table. Friendship is mutual: one row each way. */
 public final class FriendDao {
@@ -34,5 +37,16 @@ public final class FriendDao {
                         + " WHERE f.userid = ? ORDER BY u.id",
                 statement -> statement.setInt(1, userId),
                 row -> new Contact(row.getInt(1), row.getString(2), "online".equals(row.getString(3))));
+    }
+
+    /** The friends' ids of each of the given users (users without friends are left out). */
+    public Map<Integer, List<Integer>> friendIdsOf(List<Integer> userIds) {
+        Map<Integer, List<Integer>> result = new HashMap<>();
+        Sql.chunked(userIds, chunk -> sql.list("cannot read the friends of " + chunk.size() + " users",
+                        "SELECT userid, friendid FROM Friend WHERE userid IN (" + Sql.placeholders(chunk.size()) + ")",
+                        Sql.ints(chunk),
+                        row -> new int[] {row.getInt(1), row.getInt(2)})
+                .forEach(pair -> result.computeIfAbsent(pair[0], id -> new ArrayList<>()).add(pair[1])));
+        return result;
     }
 }

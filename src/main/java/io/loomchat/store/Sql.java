@@ -116,6 +116,25 @@ final class Sql {
         }
     }
 
+    /** Values per IN list, far below any driver's limit on parameters. */
+    static final int IN_CHUNK = 500;
+
+    /** Binds ints to parameters 1..n, for an IN list. */
+    static Binder ints(List<Integer> values) {
+        return statement -> {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setInt(i + 1, values.get(i));
+            }
+        };
+    }
+
+    /** Runs {@code work} once per chunk of at most {@link #IN_CHUNK} values. */
+    static <T> void chunked(List<T> values, java.util.function.Consumer<List<T>> work) {
+        for (int from = 0; from < values.size(); from += IN_CHUNK) {
+            work.accept(values.subList(from, Math.min(values.size(), from + IN_CHUNK)));
+        }
+    }
+
     /** "?, ?, ?" for an IN list of {@code count} values. */
     static String placeholders(int count) {
         return String.join(", ", java.util.Collections.nCopies(count, "?"));

@@ -50,7 +50,7 @@ public record StoreConfig(String url, String user, String password, int poolSize
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
-    boolean embedded() {
+    public boolean embedded() {
         return url.startsWith("jdbc:h2:");
     }
 }

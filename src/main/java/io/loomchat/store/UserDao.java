@@ -1,5 +1,10 @@
 package io.loomchat.store;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /** The {@code User} table. */
 public final class UserDao {
 
@@ -41,6 +46,36 @@ public final class UserDao {
                     statement.setString(1, online ? ONLINE : OFFLINE);
                     statement.setInt(2, id);
                 });
+    }
+
+    /** Sets the state of many users at once (a server that died, or Redis coming back). */
+    public void setOnline(List<Integer> ids, boolean online) {
+        Sql.chunked(ids, chunk -> sql.update("cannot update the state of " + chunk.size() + " users",
+                "UPDATE User SET state = '" + (online ? ONLINE : OFFLINE) + "' WHERE id IN ("
+                        + Sql.placeholders(chunk.size()) + ")",
+                Sql.ints(chunk)));
+    }
+
+    /** The names of the given users, by id, with their current state. */
+    public Map<Integer, Contact> contacts(List<Integer> ids) {
+        Map<Integer, Contact> result = new HashMap<>();
+        Sql.chunked(ids, chunk -> sql.list("cannot read " + chunk.size() + " users",
+                        "SELECT id, name, state FROM User WHERE id IN (" + Sql.placeholders(chunk.size()) + ")",
+                        Sql.ints(chunk),
+                        row -> new Contact(row.getInt(1), row.getString(2), ONLINE.equals(row.getString(3))))
+                .forEach(contact -> result.put(contact.id(), contact)));
+        return result;
+    }
+
+    /** Those of the given users that the database records as offline. */
+    public List<Integer> offlineAmong(List<Integer> ids) {
+        List<Integer> result = new ArrayList<>();
+        contacts(ids).values().forEach(contact -> {
+            if (!contact.online()) {
+                result.add(contact.id());
+            }
+        });
+        return result;
     }
 
     /**

@@ -1,0 +1,87 @@
+package io.loomchat.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The cluster's background work, on one named virtual thread: every heartbeat it renews this
+ * server's lease, rebuilds this server's claims when Redis lost them, and cleans up after
+ * servers whose lease has lapsed. Failures while Redis is down are expected and quiet (the
+ * {@link Outage} logs the outage once); the next heartbeat tries again.
+ */
+final class Housekeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+
+    private final RedisCluster cluster;
+    private final Duration heartbeat;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean rebuildWanted;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    Housekeeper(RedisCluster cluster, Duration heartbeat) {
+        this.cluster = cluster;
+        this.heartbeat = heartbeat;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("loomchat-cluster-housekeeper").start(this::run);
+    }
+
+    /** Asks for a rebuild of this server's claims at once rather than at the next heartbeat. */
+    void rebuildSoon() {
+        rebuildWanted = true;
+        wake.release();
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                tick();
+            } catch (JedisException e) {
+                LOG.debug("cluster housekeeping postponed: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("cluster housekeeping failed; trying again in {} ms", heartbeat.toMillis(), e);
+            }
+            try {
+                wake.tryAcquire(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    private void tick() {
+        if (!cluster.renewLease()) {
+            rebuildWanted = true; // the lease had lapsed: Redis restarted, or we were taken for dead
+        }
+        if (rebuildWanted) {
+            rebuildWanted = false;
+            try {
+                cluster.rebuild();
+            } catch (RuntimeException e) {
+                rebuildWanted = true;
+                throw e;
+            }
+        }
+        cluster.reapDeadServers();
+    }
+
+    void stop() {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(heartbeat.toMillis() * 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.loomchat.cluster;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether Redis answers, seen by every caller at once. An outage is logged once when it starts
+ * and once when it ends, never per message; while it lasts, only one caller in each
+ * {@link #PROBE_INTERVAL_MILLIS} tries Redis, and the others go straight to their fallback
+ * (the offline store) instead of each waiting for a connect timeout.
+ */
+final class Outage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outage.class);
+    static final long PROBE_INTERVAL_MILLIS = 250;
+
+    private final String redisAddress;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicLong lastProbe = new AtomicLong();
+    private volatile long downSince;
+
+    Outage(String redisAddress) {
+        this.redisAddress = redisAddress;
+    }
+
+    /** True when a caller should try Redis now: it is up, or it is this caller's turn to probe. */
+    boolean shouldTry() {
+        if (!down.get()) {
+            return true;
+        }
+        long now = System.currentTimeMillis();
+        long last = lastProbe.get();
+        return now - last >= PROBE_INTERVAL_MILLIS && lastProbe.compareAndSet(last, now);
+    }
+
+    boolean isDown() {
+        return down.get();
+    }
+
+    void failed(RuntimeException cause) {
+        if (down.compareAndSet(false, true)) {
+            downSince = System.currentTimeMillis();
+            lastProbe.set(downSince);
+            LOG.warn("Redis at {} is unreachable ({}): logins wait, messages for users of other servers go "
+                    + "to the offline store until it is back", redisAddress, cause.getMessage());
+        }
+    }
+
+    void succeeded() {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.info("Redis at {} is back after {} ms", redisAddress, System.currentTimeMillis() - downSince);
+        }
+    }
+}

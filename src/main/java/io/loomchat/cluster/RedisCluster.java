@@ -1,0 +1,460 @@
+package io.loomchat.cluster;
+
+import static io.loomchat.cluster.RedisKeys.bytes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The cluster over Redis.
+ *
+ * <p><b>Channels: one per server, not one per user.</b> The classic server subscribes to a
+ * channel per logged-in user. Here each server subscribes to {@code to:{its name}} only, and a
+ * directory key {@code user:{id}} names the server holding each user. A Lua script reads the
+ * directory and publishes in the same step ({@link RedisScripts#FORWARD}), so a one-to-one
+ * message costs one round trip, and a group message one round trip in all, with one publish
+ * per server reached. The subscriber never changes its subscriptions as users come and go,
+ * and after a Redis restart it has two channels to subscribe to again, not 20,000.
+ *
+ * <p><b>One session per user: claims and leases.</b> A login claims {@code user:{id}} in a
+ * script that refuses when another server holds it, so of two racing logins exactly one wins.
+ * Each server renews a lease key {@code node:{name}} every heartbeat; the key expires on its own
+ * when the server dies. Every server looks for servers in {@code nodes} without a lease, and
+ * one of them (the one that takes the {@code reaping} lock) marks the dead server's users
+ * offline, tells their friends, and drops their claims, so that they can log in elsewhere
+ * within lease + heartbeat + the clean-up itself (about seven seconds with the defaults).
+ *
+ * <p><b>Redis down.</b> Claims fail (login gets errno 10), forwards report every user as not
+ * reached (chat goes to the offline store), and the outage is logged once. Once Redis answers
+ * again (possibly empty after a restart), the subscriber subscribes again and this server
+ * rebuilds what it keeps there: its lease, and a claim for every user it holds.
+ */
+public final class RedisCluster implements Cluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
+    /** Keys per script call: Lua's unpack() stops at a few thousand values. */
+    static final int CHUNK = 1_000;
+    static final int MESSAGE_NODE_NUMBERS = 1_024;
+    private static final Duration REAPING_LOCK = Duration.ofSeconds(30);
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ClusterConfig config;
+    private final RedisKeys keys;
+    private final JedisPool pool;
+    private final Outage outage;
+    private final String incarnation;
+    private final int messageNodeNumber;
+    /** Claims and releases share it; rebuilding the claims after an outage takes it alone. */
+    private final ReentrantReadWriteLock claimLock = new ReentrantReadWriteLock();
+    private final Subscriber subscriber;
+    private final Housekeeper housekeeper;
+    private volatile Listener listener;
+    private volatile boolean subscribed;
+    private volatile boolean everSubscribed;
+
+    private RedisCluster(ClusterConfig config, JedisPool pool, int messageNodeNumber, String incarnation) {
+        this.config = config;
+        this.keys = new RedisKeys(config.channelPrefix(), config.nodeName());
+        this.pool = pool;
+        this.outage = new Outage(config.redisAddress());
+        this.messageNodeNumber = messageNodeNumber;
+        this.incarnation = incarnation;
+        this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
+        this.housekeeper = new Housekeeper(this, config.heartbeat());
+    }
+
+    /**
+     * Connects to Redis and takes this server's place in the cluster. Fails when Redis cannot be
+     * reached, or when a running server already uses this node name.
+     */
+    public static RedisCluster connect(ClusterConfig config) {
+        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(config.poolSize());
+        poolConfig.setMaxIdle(config.poolSize());
+        poolConfig.setMinIdle(0);
+        poolConfig.setMaxWait(config.redisTimeout());
+        poolConfig.setJmxEnabled(false);
+        JedisPool pool = new JedisPool(poolConfig, config.redisHostAndPort(),
+                config.clientConfig("loomchat-" + config.nodeName()));
+        try (Jedis jedis = pool.getResource()) {
+            jedis.ping();
+            RedisKeys keys = new RedisKeys(config.channelPrefix(), config.nodeName());
+            awaitNameFree(jedis, keys, config);
+            long counter = jedis.incr(keys.nodeNumber());
+            int number = (int) Math.floorMod(counter - 1, MESSAGE_NODE_NUMBERS);
+            byte[] random = new byte[8];
+            ThreadLocalRandom.current().nextBytes(random);
+            return new RedisCluster(config, pool, number, HexFormat.of().formatHex(random));
+        } catch (JedisException e) {
+            pool.close();
+            throw new ClusterUnavailableException("cannot reach Redis at " + config.redisAddress() + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A lease under our name is either a running server's (refuse: two servers with one name
+     * would steal each other's users) or the lease of this server's own previous run, killed
+     * moments ago; wait one lease for the latter to lapse.
+     */
+    private static void awaitNameFree(Jedis jedis, RedisKeys keys, ClusterConfig config) {
+        long deadline = System.nanoTime() + config.leaseTtl().plus(config.heartbeat()).toNanos();
+        while (jedis.exists(keys.lease(config.nodeName()))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("another running server uses the node id " + config.nodeName()
+                        + "; give each server its own --node-id");
+            }
+            LOG.info("node id {} still has a live lease (a previous run?); waiting for it to lapse", config.nodeName());
+            sleep(config.heartbeat());
+        }
+    }
+
+    @Override
+    public String nodeName() {
+        return config.nodeName();
+    }
+
+    @Override
+    public int messageNodeNumber() {
+        return messageNodeNumber;
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+        // Whatever a killed previous run of this server left behind is offline: nobody is here yet.
+        awaitNoReaping();
+        reap(config.nodeName());
+        if (!renewLease()) {
+            LOG.debug("took the lease of node {}", config.nodeName());
+        }
+        subscriber.start();
+        try {
+            if (!subscriber.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
+                throw new ClusterUnavailableException("could not subscribe at Redis " + config.redisAddress()
+                        + " within " + SUBSCRIBE_TIMEOUT.toSeconds() + " s", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted while subscribing", e);
+        }
+        housekeeper.start();
+        LOG.info("cluster node {} (message-id node {}) joined through Redis at {} with prefix '{}'",
+                config.nodeName(), messageNodeNumber, config.redisAddress(), config.channelPrefix());
+    }
+
+    @Override
+    public boolean claim(int userId) {
+        if (!outage.shouldTry()) {
+            throw new ClusterUnavailableException("Redis is unreachable", null);
+        }
+        claimLock.readLock().lock();
+        try {
+            Object holder = redis(jedis -> RedisScripts.CLAIM.run(jedis,
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me()))),
+                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
+            if (holder instanceof Long) {
+                return true;
+            }
+            LOG.debug("user {} is held by {}", userId, holder instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : holder);
+            return false;
+        } catch (JedisException e) {
+            throw new ClusterUnavailableException("Redis is unreachable: " + e.getMessage(), e);
+        } finally {
+            claimLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void release(int userId) {
+        claimLock.readLock().lock();
+        try {
+            redis(jedis -> RedisScripts.RELEASE.run(jedis,
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me()))),
+                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
+        } catch (JedisException e) {
+            // The claim stays in Redis naming us; the rebuild after the outage drops it.
+            housekeeper.rebuildSoon();
+        } finally {
+            claimLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Integer> forward(Delivery delivery, List<Integer> userIds) {
+        if (userIds.isEmpty() || !outage.shouldTry()) {
+            return userIds;
+        }
+        List<Integer> unreached = new ArrayList<>();
+        int done = 0;
+        try (Jedis jedis = pool.getResource()) {
+            byte[] inboxPrefix = bytes(keys.inboxPrefix());
+            byte[] header = Envelope.header(delivery);
+            for (; done < userIds.size(); done += CHUNK) {
+                List<Integer> chunk = userIds.subList(done, Math.min(userIds.size(), done + CHUNK));
+                List<byte[]> userKeys = new ArrayList<>(chunk.size());
+                List<byte[]> args = new ArrayList<>(chunk.size() + 3);
+                args.add(inboxPrefix);
+                args.add(header);
+                args.add(delivery.frame());
+                for (int id : chunk) {
+                    userKeys.add(bytes(keys.user(id)));
+                    args.add(bytes(Integer.toString(id)));
+                }
+                List<?> reached = (List<?>) RedisScripts.FORWARD.run(jedis, userKeys, args);
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (!Long.valueOf(1).equals(reached.get(i))) {
+                        unreached.add(chunk.get(i));
+                    }
+                }
+            }
+            outage.succeeded();
+        } catch (JedisException e) {
+            outage.failed(e);
+            unreached.addAll(userIds.subList(done, userIds.size()));
+        }
+        return unreached;
+    }
+
+    @Override
+    public void groupChanged(int groupId) {
+        try {
+            redis(jedis -> jedis.publish(keys.everyone(), Envelope.groupChanged(groupId)));
+        } catch (JedisException e) {
+            LOG.debug("group {} changed but the other servers could not be told: {}", groupId, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean hearsEveryChange() {
+        return subscribed;
+    }
+
+    @Override
+    public void close() {
+        housekeeper.stop();
+        subscriber.stop();
+        try (Jedis jedis = pool.getResource()) {
+            List<Integer> left = ids(jedis.smembers(keys.usersOf(keys.me())));
+            drop(jedis, keys.me(), left);
+            jedis.del(keys.usersOf(keys.me()));
+            jedis.srem(keys.nodes(), keys.me());
+            if (incarnation.equals(jedis.get(keys.lease(keys.me())))) {
+                jedis.del(keys.lease(keys.me()));
+            }
+            LOG.info("cluster node {} left", config.nodeName());
+        } catch (JedisException e) {
+            LOG.warn("cluster node {} could not leave cleanly (Redis: {}); its lease lapses in {} s",
+                    config.nodeName(), e.getMessage(), config.leaseTtl().toSeconds());
+        } finally {
+            pool.close();
+        }
+    }
+
+    // ----- housekeeping, on the Housekeeper's thread -----
+
+    /** Renews this server's lease; false when it had lapsed. */
+    boolean renewLease() {
+        Object renewed = redis(jedis -> RedisScripts.RENEW_LEASE.run(jedis,
+                List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
+                List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me()))));
+        return Long.valueOf(1).equals(renewed);
+    }
+
+    /** Cleans up after every server in the cluster whose lease has lapsed. */
+    void reapDeadServers() {
+        List<String> dead = redis(jedis -> {
+            List<String> found = new ArrayList<>();
+            for (String node : jedis.smembers(keys.nodes())) {
+                if (!node.equals(keys.me()) && !jedis.exists(keys.lease(node))) {
+                    found.add(node);
+                }
+            }
+            return found;
+        });
+        for (String node : dead) {
+            reap(node);
+        }
+    }
+
+    /**
+     * Marks a dead server's users offline and drops their claims, if no other server is doing
+     * it already. The database is told before the claims go: a claim dropped first would let
+     * the user log in elsewhere, and the late "offline" would overwrite that login's "online".
+     */
+    private void reap(String node) {
+        String lock = keys.reaping(node);
+        boolean locked = redis(jedis -> "OK".equals(jedis.set(lock, keys.me(),
+                SetParams.setParams().nx().px(REAPING_LOCK.toMillis()))));
+        if (!locked) {
+            return;
+        }
+        try {
+            List<Integer> users = redis(jedis -> ids(jedis.smembers(keys.usersOf(node))));
+            if (!users.isEmpty()) {
+                listener.usersLost(users);
+            }
+            redis(jedis -> {
+                drop(jedis, node, users);
+                jedis.del(keys.usersOf(node));
+                if (!node.equals(keys.me())) {
+                    jedis.srem(keys.nodes(), node);
+                }
+                return null;
+            });
+            if (!users.isEmpty() || !node.equals(keys.me())) {
+                LOG.info("server {} is gone: its {} users are offline and may log in elsewhere", node, users.size());
+            }
+        } finally {
+            redis(jedis -> jedis.del(lock));
+        }
+    }
+
+    /**
+     * Rebuilds what this server keeps in Redis after an outage: a claim for every user it
+     * holds, none for users it no longer holds. A user that another server claimed meanwhile
+     * (Redis came back empty and the user logged in there) is evicted here.
+     */
+    void rebuild() {
+        List<Integer> regained = new ArrayList<>();
+        List<Integer> evicted = new ArrayList<>();
+        // A survivor that took us for dead may be dropping our claims right now: let it finish
+        // (our lease is renewed, so no new clean-up starts), then claim again what we hold.
+        awaitNoReaping();
+        claimLock.writeLock().lock();
+        try {
+            redis(jedis -> {
+                List<Integer> recorded = ids(jedis.smembers(keys.usersOf(keys.me())));
+                List<Integer> local = new ArrayList<>(listener.localUsers());
+                for (int from = 0; from < local.size(); from += CHUNK) {
+                    List<Integer> chunk = local.subList(from, Math.min(local.size(), from + CHUNK));
+                    List<?> results = (List<?>) RedisScripts.RECLAIM.run(jedis, userKeysAnd(chunk, keys.usersOf(keys.me())),
+                            idArgs(keys.me(), chunk));
+                    for (int i = 0; i < chunk.size(); i++) {
+                        long result = (Long) results.get(i);
+                        if (result == 1) {
+                            regained.add(chunk.get(i));
+                        } else if (result == 2) {
+                            evicted.add(chunk.get(i));
+                        }
+                    }
+                }
+                recorded.removeAll(local);
+                drop(jedis, keys.me(), recorded);
+                return null;
+            });
+        } finally {
+            claimLock.writeLock().unlock();
+        }
+        evicted.forEach(listener::evicted);
+        if (!regained.isEmpty()) {
+            listener.usersRegained(regained);
+        }
+        LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
+                regained.size(), evicted.size());
+    }
+
+    private void awaitNoReaping() {
+        long deadline = System.nanoTime() + REAPING_LOCK.toNanos();
+        while (redis(jedis -> jedis.exists(keys.reaping(keys.me()))) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private void drop(Jedis jedis, String node, List<Integer> users) {
+        for (int from = 0; from < users.size(); from += CHUNK) {
+            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + CHUNK));
+            RedisScripts.DROP.run(jedis, userKeysAnd(chunk, keys.usersOf(node)), idArgs(node, chunk));
+        }
+    }
+
+    private List<byte[]> userKeysAnd(List<Integer> ids, String last) {
+        List<byte[]> result = new ArrayList<>(ids.size() + 1);
+        ids.forEach(id -> result.add(bytes(keys.user(id))));
+        result.add(bytes(last));
+        return result;
+    }
+
+    private static List<byte[]> idArgs(String first, List<Integer> ids) {
+        List<byte[]> result = new ArrayList<>(ids.size() + 1);
+        result.add(bytes(first));
+        ids.forEach(id -> result.add(bytes(Integer.toString(id))));
+        return result;
+    }
+
+    private static List<Integer> ids(Set<String> members) {
+        List<Integer> ids = new ArrayList<>(members.size());
+        members.forEach(member -> ids.add(Integer.parseInt(member)));
+        return ids;
+    }
+
+    /** Runs one command with a pooled connection, keeping the outage state right. */
+    private <T> T redis(Function<Jedis, T> command) {
+        try (Jedis jedis = pool.getResource()) {
+            T result = command.apply(jedis);
+            outage.succeeded();
+            return result;
+        } catch (JedisException e) {
+            outage.failed(e);
+            throw e;
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the subscriber reports, on its thread. */
+    private final class SubscriberEvents implements Subscriber.Handler {
+        @Override
+        public void subscribed() {
+            subscribed = true;
+            listener.forgetCaches();
+            if (everSubscribed) {
+                housekeeper.rebuildSoon(); // Redis may have come back empty
+            }
+            everSubscribed = true;
+        }
+
+        @Override
+        public void unsubscribed(RuntimeException cause) {
+            subscribed = false;
+            outage.failed(cause);
+        }
+
+        @Override
+        public void inbox(byte[] message) {
+            Envelope.Received received = Envelope.decode(message);
+            listener.delivered(received.delivery(), received.userIds());
+        }
+
+        @Override
+        public void everyone(byte[] message) {
+            int groupId = Envelope.groupOf(message);
+            if (groupId >= 0) {
+                listener.groupChanged(groupId);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.loomchat.cluster;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The names of everything LoomChat keeps in Redis, all under one prefix:
+ *
+ * <pre>
+ * {prefix}node:{name}      this server's lease: its incarnation, expiring after the lease TTL
+ * {prefix}nodes            the servers that may still hold users (a set of names)
+ * {prefix}users:{name}     the users a server holds (a set of ids)
+ * {prefix}user:{id}        the server holding a user's one session
+ * {prefix}reaping:{name}   who is cleaning up after a dead server
+ * {prefix}node-number      a counter handing out message-id node numbers
+ * {prefix}to:{name}        the channel a server listens on for its users
+ * {prefix}all              the channel every server listens on (cache invalidations)
+ * </pre>
+ */
+final class RedisKeys {
+
+    private final String prefix;
+    private final String me;
+
+    RedisKeys(String prefix, String me) {
+        this.prefix = prefix;
+        this.me = me;
+    }
+
+    String lease(String node) {
+        return prefix + "node:" + node;
+    }
+
+    String nodes() {
+        return prefix + "nodes";
+    }
+
+    String usersOf(String node) {
+        return prefix + "users:" + node;
+    }
+
+    String user(int userId) {
+        return prefix + "user:" + userId;
+    }
+
+    String reaping(String node) {
+        return prefix + "reaping:" + node;
+    }
+
+    String nodeNumber() {
+        return prefix + "node-number";
+    }
+
+    /** What comes before a server's name in its channel. */
+    String inboxPrefix() {
+        return prefix + "to:";
+    }
+
+    byte[] inbox() {
+        return bytes(inboxPrefix() + me);
+    }
+
+    byte[] everyone() {
+        return bytes(prefix + "all");
+    }
+
+    String me() {
+        return me;
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

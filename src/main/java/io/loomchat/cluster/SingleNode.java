@@ -1,0 +1,53 @@
+package io.loomchat.cluster;
+
+import java.util.List;
+
+/**
+ * The cluster of one: nobody else holds users, so every claim succeeds (the server's own
+ * table of sessions refuses a second login) and nothing can be forwarded.
+ */
+public final class SingleNode implements Cluster {
+
+    private static final String NAME = "single";
+
+    @Override
+    public String nodeName() {
+        return NAME;
+    }
+
+    @Override
+    public int messageNodeNumber() {
+        return 0;
+    }
+
+    @Override
+    public void start(Listener listener) {
+    }
+
+    @Override
+    public boolean claim(int userId) {
+        return true;
+    }
+
+    @Override
+    public void release(int userId) {
+    }
+
+    @Override
+    public List<Integer> forward(Delivery delivery, List<Integer> userIds) {
+        return userIds;
+    }
+
+    @Override
+    public void groupChanged(int groupId) {
+    }
+
+    @Override
+    public boolean hearsEveryChange() {
+        return true; // every change happens here
+    }
+
+    @Override
+    public void close() {
+    }
+}

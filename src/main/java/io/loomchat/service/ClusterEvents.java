@@ -1,0 +1,88 @@
+package io.loomchat.service;
+
+import io.loomchat.cluster.Cluster;
+import io.loomchat.cluster.Delivery;
+import io.loomchat.protocol.MessageType;
+import io.loomchat.store.Contact;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this server does when the cluster calls: deliver what other servers handed over, and
+ * keep presence right when a server dies or Redis forgets who is where. Runs on the cluster's
+ * threads (the subscriber, in arrival order, and the housekeeper).
+ */
+final class ClusterEvents implements Cluster.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+
+    private final Services services;
+
+    ClusterEvents(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public void delivered(Delivery delivery, List<Integer> userIds) {
+        MessageType type = MessageType.fromCode(delivery.msgid());
+        switch (delivery.kind()) {
+            case CHAT -> services.router().receive(new MessageRouter.Chat(delivery.mid(), type, delivery.frame()), userIds);
+            case NOTICE -> services.router().receiveNotice(type, delivery.frame(), userIds);
+            case STORED -> services.router().pushStored(userIds);
+        }
+    }
+
+    @Override
+    public Collection<Integer> localUsers() {
+        return services.online().userIds();
+    }
+
+    @Override
+    public void evicted(int userId) {
+        UserSession session = services.online().get(userId);
+        if (session != null) {
+            LOG.warn("user {} logged in on another server while Redis was away; closing their session here", userId);
+            AccountHandlers.evict(services, session, userId);
+        }
+    }
+
+    @Override
+    public void usersLost(List<Integer> userIds) {
+        services.db().users().setOnline(userIds, false);
+        announce(userIds, false);
+    }
+
+    @Override
+    public void usersRegained(List<Integer> userIds) {
+        List<Integer> marked = services.db().users().offlineAmong(userIds);
+        if (!marked.isEmpty()) {
+            services.db().users().setOnline(marked, true);
+            announce(marked, true);
+        }
+    }
+
+    @Override
+    public void groupChanged(int groupId) {
+        services.groupMembers().forget(groupId);
+    }
+
+    @Override
+    public void forgetCaches() {
+        services.groupMembers().forgetAll();
+    }
+
+    private void announce(List<Integer> userIds, boolean online) {
+        Map<Integer, Contact> users = services.db().users().contacts(userIds);
+        Map<Integer, List<Integer>> friends = services.db().friends().friendIdsOf(userIds);
+        for (int userId : userIds) {
+            Contact user = users.get(userId);
+            List<Integer> friendIds = friends.get(userId);
+            if (user != null && friendIds != null) {
+                services.router().announce(userId, user.name(), online, friendIds);
+            }
+        }
+    }
+}
