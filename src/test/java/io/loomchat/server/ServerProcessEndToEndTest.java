@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.RunningServer;
+import io.loomchat.testing.ServerProcess;
 import io.loomchat.testing.TestDatabase;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,46 +31,43 @@ class ServerProcessEndToEndTest {
     private TestDatabase database;
     private int port;
     /** Every process a test started, so that a failing assertion does not leave one running. */
-    private final List<Process> started = new ArrayList<>();
+    private final List<ServerProcess> started = new ArrayList<>();
 
     @BeforeEach
-    void createDatabase() throws IOException {
+    void createDatabase() {
         database = TestDatabase.create(backend);
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        port = ServerProcess.freePort();
     }
 
     @AfterEach
-    void stopProcessesAndDropDatabase() throws InterruptedException {
-        for (Process process : started) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+    void stopProcessesAndDropDatabase() {
+        for (ServerProcess process : started) {
+            process.close();
         }
         database.close();
     }
 
     @Test
-    void sigtermMarksEveryoneOfflineAndExits() throws Exception {
-        Process server = startServer();
+    void sigtermMarksEveryoneOfflineAndExits() {
+        ServerProcess server = startServer();
         int alice;
+        int exitCode;
         try (ChatClient client = ChatClient.connect("127.0.0.1", port)) {
             alice = client.register("alice", PASSWORD);
             client.login(alice, PASSWORD);
             if (backend == Backend.MYSQL) { // an embedded H2 file is the running server's alone
                 assertEquals("online", stateOf(alice));
             }
-            server.destroy(); // SIGTERM
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-            assertTrue(client.closedByServer(java.time.Duration.ofSeconds(5)));
+            exitCode = server.terminate(); // SIGTERM; fails the test unless it exits within 30 s
+            assertTrue(client.closedByServer(Duration.ofSeconds(5)));
         }
-        assertEquals(143, server.exitValue(), "128 + SIGTERM, after the shutdown hook ran");
+        assertEquals(143, exitCode, "128 + SIGTERM, after the shutdown hook ran");
         assertEquals("offline", stateOf(alice));
     }
 
     @Test
-    void afterKill9ARestartedServerLetsTheUserBackIn() throws Exception {
-        Process server = startServer();
+    void afterKill9ARestartedServerLetsTheUserBackIn() {
+        ServerProcess server = startServer();
         int alice;
         try (ChatClient client = ChatClient.connect("127.0.0.1", port)) {
             alice = client.register("alice", PASSWORD);
@@ -85,52 +76,25 @@ class ServerProcessEndToEndTest {
         // Let the dropped connection's sign-out finish, then log in for the crash to catch.
         try (ChatClient client = ChatClient.connect("127.0.0.1", port)) {
             client.loginAfterDisconnect(alice, PASSWORD);
-            server.destroyForcibly(); // SIGKILL: no shutdown hook, presence stays "online" in the database
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+            server.kill9(); // no shutdown hook: presence stays "online" in the database
         }
         assertEquals("online", stateOf(alice), "the crash left the user marked online");
 
-        Process restarted = startServer();
+        ServerProcess restarted = startServer();
         try (ChatClient client = ChatClient.connect("127.0.0.1", port)) {
             client.login(alice, PASSWORD);
         } finally {
-            restarted.destroy();
-            restarted.waitFor(30, TimeUnit.SECONDS);
+            restarted.terminate();
         }
     }
 
-    private Process startServer() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    private ServerProcess startServer() {
         var config = database.config();
-        List<String> command = List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "io.loomchat.cli.LoomChat", "server", "--host", "127.0.0.1", "--port", String.valueOf(port),
+        ServerProcess server = ServerProcess.start("server " + port, port, List.of(
                 "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
-                "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        started.add(process);
-        CompletableFuture<Boolean> listening = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    System.out.println("[server " + port + "] " + line);
-                    if (line.contains("listening on")) {
-                        listening.complete(true);
-                    }
-                }
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-            listening.complete(false);
-        });
-        try {
-            assertTrue(listening.get(60, TimeUnit.SECONDS), "the server process did not start");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            process.destroyForcibly();
-            throw new AssertionError("the server process did not start", e);
-        }
-        return process;
+                "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS)));
+        started.add(server);
+        return server;
     }
 
     private String stateOf(int id) {

@@ -1,0 +1,205 @@
+package io.loomchat.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real nginx in front of chat servers, running the shipped {@code nginx/loomchat.conf}:
+ * {@code nginx/render-conf} (the renderer {@code ./cluster} uses) changes only its listen
+ * address, upstream servers, pid and log paths, so a test exercises the production settings.
+ * nginx runs in the foreground ({@code daemon off}) as this JVM's child, with its own prefix,
+ * pid file and logs in a temporary directory, listening on a free port of 127.0.0.1.
+ * Without nginx or its stream module the test fails under {@code CI=true} and is skipped
+ * elsewhere, naming the Debian packages.
+ */
+public final class Nginx implements AutoCloseable {
+
+    private static final long START_TIMEOUT_SECONDS = 20;
+    /** SIGTERM is nginx's fast shutdown: it closes every session at once. */
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+    /** render-conf's exit code for "nginx or its stream module is missing". */
+    private static final int MISSING = 3;
+
+    private final Path directory;
+    private final int port;
+    private final Process master;
+
+    private Nginx(Path directory, int port, Process master) {
+        this.directory = directory;
+        this.port = port;
+        this.master = master;
+    }
+
+    /** Starts nginx balancing over chat servers listening on 127.0.0.1 at {@code upstreamPorts}. */
+    public static Nginx start(List<Integer> upstreamPorts) {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("loomchat-nginx-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return start(directory, upstreamPorts);
+        } catch (RuntimeException | Error e) {
+            // Also when the test is skipped for want of nginx: leave no directory behind.
+            deleteTree(directory);
+            throw e;
+        }
+    }
+
+    private static Nginx start(Path directory, List<Integer> upstreamPorts) {
+        Path renderer = projectRoot().resolve("nginx/render-conf");
+        try {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            List<String> render = new ArrayList<>(List.of("bash", renderer.toString(), "--run-dir", directory.toString(),
+                    "--listen", "127.0.0.1:" + port,
+                    // Started by root, nginx would otherwise switch its workers to www-data,
+                    // which may not exist; without `user` they run as nobody (or as us).
+                    "--no-user"));
+            for (int upstream : upstreamPorts) {
+                render.addAll(List.of("--upstream", "127.0.0.1:" + upstream));
+            }
+            Path config = directory.resolve("nginx.conf");
+            run(render, config, directory);
+            Path binary = Path.of(run(List.of("bash", renderer.toString(), "--which-nginx"), null, directory).strip());
+            Process master = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
+                    "-e", directory.resolve("logs/error.log").toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(directory.resolve("logs/nginx.out").toFile()).start();
+            Nginx nginx = new Nginx(directory, port, master);
+            nginx.awaitAccepting();
+            return nginx;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs the renderer; its stdout goes to {@code output} (or is returned when null). Exit code
+     * 3 means nginx or the stream module is missing: a prerequisite, not a test failure.
+     */
+    private static String run(List<String> command, Path output, Path directory) throws IOException {
+        Path stdout = output != null ? output : directory.resolve("render.out");
+        Path stderr = directory.resolve("render.err");
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        int exit;
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command + " did not finish in 30 s");
+            }
+            exit = process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        }
+        String errors = Files.readString(stderr, StandardCharsets.UTF_8).strip();
+        if (exit == MISSING) {
+            throw Prerequisite.missing(errors);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException(command + " exited with " + exit + ": " + errors);
+        }
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    /** nginx is ready when its port accepts; each probe is proxied to a chat server and closed. */
+    private void awaitAccepting() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+                return;
+            } catch (IOException notYet) {
+                if (!master.isAlive() || System.nanoTime() > deadline) {
+                    String why = master.isAlive() ? "does not accept on port " + port : "exited with " + master.exitValue();
+                    String logs = logs();
+                    stop();
+                    throw new IllegalStateException("nginx " + why + ":\n" + logs, notYet);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+                throw new IllegalStateException("interrupted while waiting for nginx", e);
+            }
+        }
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return port;
+    }
+
+    /** One line per finished session, in nginx/loomchat.conf's {@code loomchat} format. */
+    public String accessLog() throws IOException {
+        return Files.readString(directory.resolve("logs/access.log"), StandardCharsets.UTF_8);
+    }
+
+    private String logs() throws IOException {
+        return Files.readString(directory.resolve("logs/nginx.out"), StandardCharsets.UTF_8)
+                + Files.readString(directory.resolve("logs/error.log"), StandardCharsets.UTF_8);
+    }
+
+    /** Stops nginx and deletes its directory. */
+    @Override
+    public void close() {
+        stop();
+        deleteTree(directory);
+    }
+
+    /**
+     * SIGTERM, then SIGKILL for the master and its workers if it hangs: workers do not die with
+     * a killed master, and one left behind would keep the port.
+     */
+    private void stop() {
+        try {
+            master.destroy();
+            if (!master.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                master.descendants().forEach(ProcessHandle::destroyForcibly);
+                master.destroyForcibly();
+                master.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            master.descendants().forEach(ProcessHandle::destroyForcibly);
+            master.destroyForcibly();
+        }
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + directory, e);
+        }
+    }
+
+    /** Tests run from the Maven project directory, where nginx/ lives. */
+    private static Path projectRoot() {
+        Path root = Path.of("").toAbsolutePath();
+        if (!Files.isRegularFile(root.resolve("nginx/render-conf"))) {
+            throw new IllegalStateException("nginx/render-conf not found under " + root
+                    + "; run the tests from the project directory");
+        }
+        return root;
+    }
+}

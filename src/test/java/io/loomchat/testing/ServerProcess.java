@@ -1,0 +1,156 @@
+package io.loomchat.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code loomchat server} as a real process of its own, for tests that stop servers the way an
+ * operator or a crash does (SIGTERM, SIGKILL). It runs the test JVM's java on the test class
+ * path, listens on 127.0.0.1, and its output is echoed to the test's, each line prefixed with
+ * the name given, so that the logs of several servers stay apart.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
+    private final String name;
+    private final int port;
+    private final Process process;
+
+    private ServerProcess(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code loomchat server --host 127.0.0.1 --port <port> <args>} and returns once it
+     * printed "listening on"; fails the test if that does not happen within 60 s.
+     */
+    public static ServerProcess start(String name, int port, List<String> args) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.loomchat.cli.LoomChat", "server", "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Only the arguments configure the server, whatever the test's environment holds.
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("LOOMCHAT_"));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        ServerProcess server = new ServerProcess(name, port, process);
+        server.awaitListening();
+        return server;
+    }
+
+    /** A port that was free a moment ago, for a server that must come back on the same one. */
+    public static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitListening() {
+        CompletableFuture<Boolean> listening = new CompletableFuture<>();
+        Thread.ofVirtual().name("output-" + name).start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    System.out.println("[" + name + "] " + line);
+                    if (line.contains("listening on")) {
+                        listening.complete(true);
+                    }
+                }
+            } catch (IOException e) {
+                listening.completeExceptionally(e);
+            }
+            listening.complete(false); // the output ended before "listening on": the process exited
+        });
+        try {
+            if (!listening.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + ": the server process exited before listening"
+                        + exitCode().map(code -> " (exit code " + code + ")").orElse(""));
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new AssertionError(name + ": the server process did not start", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IllegalStateException("interrupted while " + name + " was starting", e);
+        }
+    }
+
+    private Optional<Integer> exitCode() {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? Optional.of(process.exitValue())
+                    : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, as a crash: no shutdown hook runs. Returns once the process is gone. */
+    public void kill9() {
+        process.destroyForcibly();
+        awaitExit("SIGKILL");
+    }
+
+    /**
+     * SIGTERM, as an operator stopping the server, and waits for it to exit (30 s at most, else
+     * the test fails). Returns the exit code: 143 after a clean shutdown.
+     */
+    public int terminate() {
+        process.destroy();
+        awaitExit("SIGTERM");
+        return process.exitValue();
+    }
+
+    private void awaitExit(String signal) {
+        try {
+            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + ": the server did not stop on " + signal + " within "
+                        + STOP_TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
+        }
+    }
+
+    /** Kills the process if a test left it running (an assertion failed before it stopped it). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+}
