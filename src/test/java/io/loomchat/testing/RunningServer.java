@@ -1,6 +1,7 @@
 package io.loomchat.testing;
 
 import io.loomchat.LoomChatServer;
+import io.loomchat.cluster.ClusterConfig;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.service.ServiceConfig;
 import java.io.IOException;
@@ -20,13 +21,17 @@ public final class RunningServer implements AutoCloseable {
     private final boolean ownsDatabase;
     private NetworkConfig network;
     private final ServiceConfig service;
+    /** Null for a single node. */
+    private final ClusterConfig cluster;
     private LoomChatServer server;
 
-    private RunningServer(TestDatabase database, boolean ownsDatabase, NetworkConfig network, ServiceConfig service) {
+    private RunningServer(TestDatabase database, boolean ownsDatabase, NetworkConfig network, ServiceConfig service,
+                          ClusterConfig cluster) {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.network = network;
         this.service = service;
+        this.cluster = cluster;
     }
 
     public static RunningServer start(Backend backend) {
@@ -40,7 +45,17 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
                                       ServiceConfig service) {
-        RunningServer running = new RunningServer(database, ownsDatabase, network, service);
+        return start(database, ownsDatabase, network, service, null);
+    }
+
+    /** A node of a cluster, over a database that the test shares between its servers and owns. */
+    public static RunningServer startNode(TestDatabase database, ClusterConfig cluster) {
+        return start(database, false, defaultNetwork(), defaultService(), cluster);
+    }
+
+    private static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
+                                       ServiceConfig service, ClusterConfig cluster) {
+        RunningServer running = new RunningServer(database, ownsDatabase, network, service, cluster);
         try {
             running.boot();
         } catch (RuntimeException e) {
@@ -65,7 +80,7 @@ public final class RunningServer implements AutoCloseable {
 
     private void boot() {
         try {
-            server = LoomChatServer.start(network, database.config(), service);
+            server = LoomChatServer.start(network, database.config(), service, cluster);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

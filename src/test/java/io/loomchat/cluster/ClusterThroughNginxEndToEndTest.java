@@ -1,0 +1,233 @@
+package io.loomchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Backend;
+import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.Nginx;
+import io.loomchat.testing.RunningServer;
+import io.loomchat.testing.ServerProcess;
+import io.loomchat.testing.TestDatabase;
+import io.loomchat.testing.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real cluster: two `loomchat server` processes on one MariaDB and the local Redis, behind a
+ * real nginx running the shipped configuration. Clients connect through nginx, as in production.
+ */
+class ClusterThroughNginxEndToEndTest {
+
+    private static final String PASSWORD = "pw";
+    /** What the protocol promises: a dead server's sessions stop counting within 10 seconds. */
+    private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(10);
+
+    private TestDatabase database;
+    private String prefix;
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private Nginx nginx;
+    private final List<ChatClient> clients = new ArrayList<>();
+    private int names;
+
+    @BeforeEach
+    void startCluster() {
+        TestRedis.requireReachable();
+        database = TestDatabase.create(Backend.MYSQL);
+        prefix = TestRedis.uniquePrefix();
+        for (String node : List.of("a", "b")) {
+            var config = database.config();
+            servers.add(ServerProcess.start("server " + node, ServerProcess.freePort(), List.of(
+                    "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
+                    "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", prefix,
+                    "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS),
+                    "--max-requests-per-second", "0")));
+        }
+        nginx = Nginx.start(servers.stream().map(ServerProcess::port).toList());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        clients.forEach(ChatClient::close);
+        if (nginx != null) {
+            nginx.close();
+        }
+        servers.forEach(ServerProcess::close);
+        if (database != null) {
+            database.close();
+        }
+        if (prefix != null) {
+            TestRedis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void usersOnDifferentServersChatOneToOneAndInAGroupThroughNginx() {
+        int alice = register();
+        ChatClient aliceClient = loginThroughNginx(alice);
+        // nginx decides where a connection goes; log users in until one lands on the other server.
+        int bob;
+        ChatClient bobClient;
+        do {
+            bob = register();
+            bobClient = loginThroughNginx(bob);
+        } while (nodeOf(bob).equals(nodeOf(alice)));
+        assertNotEquals(nodeOf(alice), nodeOf(bob));
+
+        JsonNode ack = aliceClient.call("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"hi bob\"}");
+        assertEquals("online", ack.path("stored").asText(), ack::toString);
+        assertEquals("hi bob", bobClient.next(6).path("msg").asText());
+
+        int groupId = aliceClient.call("{\"msgid\":8,\"groupname\":\"team-" + prefix + "\"}").path("groupid").asInt();
+        assertEquals(0, bobClient.call("{\"msgid\":9,\"groupid\":" + groupId + "}").path("errno").asInt());
+        JsonNode groupAck = bobClient.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"hi team\"}");
+        assertEquals(1, groupAck.path("online").asInt(), groupAck::toString);
+        assertEquals("hi team", aliceClient.next(10).path("msg").asText());
+    }
+
+    @Test
+    void theUsersOfAKilledServerLogInAgainThroughNginxWithinTenSecondsAndMissNothing() throws Exception {
+        // A friend of everyone, connected straight to server b, which survives.
+        int watcher = register();
+        ChatClient watcherClient = connectDirect(1);
+        watcherClient.login(watcher, PASSWORD);
+
+        Map<Integer, ChatClient> onA = new HashMap<>();
+        while (onA.size() < 5) {
+            int user = register();
+            ChatClient client = loginThroughNginx(user);
+            assertEquals(0, watcherClient.call("{\"msgid\":7,\"friendid\":" + user + "}").path("errno").asInt());
+            if (nodeOf(user).equals("a")) {
+                onA.put(user, client);
+            }
+        }
+        watcherClient.expectNothing(Duration.ofMillis(200));
+
+        long killedAt = System.nanoTime();
+        servers.get(0).kill9();
+        for (ChatClient client : onA.values()) {
+            assertTrue(client.closedByServer(Duration.ofSeconds(5)), "nginx passes the crash on to the client");
+        }
+
+        // Meanwhile the watcher keeps writing to every one of them.
+        Map<Integer, Set<String>> acknowledged = new HashMap<>();
+        onA.keySet().forEach(user -> acknowledged.put(user, new HashSet<>()));
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread sender = Thread.ofVirtual().start(() -> {
+            for (int n = 0; sending.get(); n++) {
+                for (int user : onA.keySet()) {
+                    String text = "m" + n + "-" + user;
+                    JsonNode ack = watcherClient.call("{\"msgid\":6,\"toid\":" + user + ",\"msg\":\"" + text + "\"}");
+                    if (ack.path("errno").asInt() == 0) {
+                        acknowledged.get(user).add(text);
+                    }
+                }
+                sleep(20);
+            }
+        });
+
+        Map<Integer, List<String>> received = new HashMap<>();
+        Map<Integer, ChatClient> again = new HashMap<>();
+        for (int user : onA.keySet()) {
+            ChatClient client = null;
+            JsonNode ack = null;
+            while (ack == null) {
+                assertTrue(System.nanoTime() - killedAt < TAKEOVER_LIMIT.toNanos(),
+                        "user " + user + " could not log in again within " + TAKEOVER_LIMIT);
+                if (client == null) {
+                    client = ChatClient.connect("127.0.0.1", nginx.port());
+                    clients.add(client);
+                }
+                JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\"}");
+                if (reply.path("errno").asInt() == 0) {
+                    ack = reply;
+                } else {
+                    assertEquals(2, reply.path("errno").asInt(), "until the dead server is cleaned up: " + reply);
+                    sleep(100);
+                }
+            }
+            List<String> texts = new ArrayList<>();
+            ack.path("offlinemsg").forEach(message -> texts.add(message.path("msg").asText()));
+            received.put(user, texts);
+            again.put(user, client);
+        }
+        long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.println("every user of the killed server was back after " + takeoverMillis + " ms");
+
+        sleep(500); // some more messages reach them live on server b
+        sending.set(false);
+        sender.join();
+        for (var entry : again.entrySet()) {
+            List<String> texts = received.get(entry.getKey());
+            int expected = acknowledged.get(entry.getKey()).size();
+            while (texts.size() < expected) {
+                texts.add(entry.getValue().next(6).path("msg").asText());
+            }
+            entry.getValue().expectNothing(Duration.ofMillis(300));
+            assertEquals(acknowledged.get(entry.getKey()), new HashSet<>(texts), "every acknowledged message arrives");
+            assertEquals(texts.size(), new HashSet<>(texts).size(), "and none twice: " + texts);
+            assertEquals("online", stateOf(entry.getKey()));
+        }
+
+        // The watcher saw each of them go (when server a's lease lapsed) and come back, once each.
+        Map<Integer, List<String>> presence = new HashMap<>();
+        while (presence.values().stream().mapToInt(List::size).sum() < 2 * onA.size()) {
+            JsonNode frame = watcherClient.next(14);
+            presence.computeIfAbsent(frame.path("id").asInt(), id -> new ArrayList<>()).add(frame.path("state").asText());
+        }
+        for (int user : onA.keySet()) {
+            assertEquals(List.of("offline", "online"), presence.get(user), "presence of user " + user);
+        }
+    }
+
+    private int register() {
+        try (ChatClient client = ChatClient.connect("127.0.0.1", nginx.port())) {
+            return client.register("user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
+        }
+    }
+
+    private ChatClient loginThroughNginx(int user) {
+        ChatClient client = ChatClient.connect("127.0.0.1", nginx.port());
+        clients.add(client);
+        client.login(user, PASSWORD);
+        return client;
+    }
+
+    private ChatClient connectDirect(int server) {
+        ChatClient client = ChatClient.connect("127.0.0.1", servers.get(server).port());
+        clients.add(client);
+        return client;
+    }
+
+    /** The node holding a user's session, as the cluster records it in Redis. */
+    private String nodeOf(int user) {
+        try (Jedis jedis = TestRedis.connect()) {
+            return jedis.get(prefix + "user:" + user);
+        }
+    }
+
+    private String stateOf(int user) {
+        return database.query("SELECT state FROM User WHERE id = " + user, rows -> rows.next() ? rows.getString(1) : null);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
