@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -227,7 +228,7 @@ public final class RedisCluster implements Cluster {
             }
             outage.succeeded();
         } catch (JedisException e) {
-            outage.failed(e);
+            failed(e);
             unreached.addAll(userIds.subList(done, userIds.size()));
         }
         return unreached;
@@ -412,8 +413,20 @@ public final class RedisCluster implements Cluster {
             outage.succeeded();
             return result;
         } catch (JedisException e) {
-            outage.failed(e);
+            failed(e);
             throw e;
+        }
+    }
+
+    /**
+     * A broken connection means the idle ones are broken too (Redis restarted, or the network
+     * dropped): empty the pool so that the next commands connect afresh instead of each
+     * failing once on a dead socket.
+     */
+    private void failed(JedisException e) {
+        outage.failed(e);
+        if (e instanceof JedisConnectionException) {
+            pool.clear();
         }
     }
 

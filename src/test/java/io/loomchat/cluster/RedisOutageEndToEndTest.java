@@ -1,0 +1,141 @@
+package io.loomchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.PrivateRedis;
+import io.loomchat.testing.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster whose Redis (a private one, on a port of its own) is killed and restarted empty
+ * while users on two servers chat: nothing acknowledged is lost, and once Redis is back the
+ * servers find each other again within seconds.
+ */
+class RedisOutageEndToEndTest {
+
+    private static final String PASSWORD = "pw";
+    /** How soon live cross-server delivery must work again after Redis returns. */
+    private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(5);
+
+    private PrivateRedis redis;
+    private TestCluster cluster;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startCluster() {
+        redis = PrivateRedis.create();
+        cluster = TestCluster.start(2, redis.url());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        clients.forEach(ChatClient::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedMessageArrivesOnceThroughARedisRestartAndTheClusterRecovers() {
+        int alice = register(0, "alice");
+        int bob = register(1, "bob");
+        ChatClient aliceClient = connect(0);
+        aliceClient.login(alice, PASSWORD);
+        ChatClient bobClient = connect(1);
+        bobClient.login(bob, PASSWORD);
+
+        Set<String> acknowledged = new HashSet<>();
+        List<String> received = new ArrayList<>();
+        int n = 0;
+        for (; n < 50; n++) {
+            assertEquals("online", send(aliceClient, bob, "m" + n, acknowledged));
+        }
+
+        redis.kill();
+        long offlineAcks = 0;
+        for (int i = 0; i < 50; n++, i++) {
+            if ("offline".equals(send(aliceClient, bob, "m" + n, acknowledged))) {
+                offlineAcks++;
+            }
+        }
+        assertTrue(offlineAcks > 0, "with Redis down, messages for another server go to the offline store");
+        JsonNode refused = connect(1).call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals(10, refused.path("errno").asInt(), "no login while the one-session rule cannot be checked: " + refused);
+
+        redis.start(); // empty: it keeps nothing on disk
+        long restartedAt = System.nanoTime();
+        String stored;
+        do {
+            assertTrue(System.nanoTime() - restartedAt < RECOVERY_LIMIT.toNanos(),
+                    "live cross-server delivery did not come back within " + RECOVERY_LIMIT);
+            stored = send(aliceClient, bob, "m" + n++, acknowledged);
+            sleep(20);
+        } while (!"online".equals(stored));
+        for (int i = 0; i < 50; n++, i++) {
+            assertEquals("online", send(aliceClient, bob, "m" + n, acknowledged));
+        }
+
+        // The one-session rule holds again: the servers claimed their users once more.
+        ChatClient intruder = connect(1);
+        JsonNode second;
+        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+        do {
+            second = intruder.call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
+        } while (second.path("errno").asInt() == 10 && System.nanoTime() < deadline && sleep(50));
+        assertEquals(2, second.path("errno").asInt(), second::toString);
+
+        // Live ones arrived; the ones stored during the outage come with bob's next login.
+        while (received.size() < acknowledged.size() - offlineAcks) {
+            received.add(bobClient.next(6).path("msg").asText());
+        }
+        bobClient.call("{\"msgid\":3}");
+        JsonNode login = bobClient.login(bob, PASSWORD);
+        login.path("offlinemsg").forEach(message -> received.add(message.path("msg").asText()));
+        bobClient.expectNothing(Duration.ofMillis(300));
+
+        assertEquals(acknowledged, new HashSet<>(received), "every acknowledged message arrived");
+        assertEquals(received.size(), new HashSet<>(received).size(), "and none twice");
+    }
+
+    private static String send(ChatClient client, int to, String text, Set<String> acknowledged) {
+        JsonNode ack = client.call("{\"msgid\":6,\"toid\":" + to + ",\"msg\":\"" + text + "\"}");
+        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        acknowledged.add(text);
+        return ack.path("stored").asText();
+    }
+
+    private int register(int server, String prefix) {
+        try (ChatClient client = cluster.connect(server)) {
+            return client.register(prefix + "-" + System.nanoTime(), PASSWORD);
+        }
+    }
+
+    private ChatClient connect(int server) {
+        ChatClient client = cluster.connect(server);
+        clients.add(client);
+        return client;
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
