@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import io.loomchat.store.StoreConfig;
+import io.loomchat.testing.Backend;
+import io.loomchat.testing.TestDatabase;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,30 @@ class ServerCommandTest {
             closedPort = probe.getLocalPort();
         }
         assertEquals(4, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:" + closedPort + "/loomchat"));
+    }
+
+    @Test
+    void clusterModeNeedsASharedDatabaseAndSaneClusterOptions() {
+        assertEquals(2, run("server", "--port", "0", "--redis", "redis://127.0.0.1:6379"),
+                "the embedded database cannot be shared by the servers of a cluster");
+        assertEquals(2, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:3306/x", "--redis", "http://x"));
+        assertEquals(2, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:3306/x",
+                "--redis", "redis://127.0.0.1:6379", "--node-id", "two words"));
+        assertEquals(2, run("server", "--port", "0", "--node-id", "n1"), "a node id without --redis");
+    }
+
+    @Test
+    void anUnreachableRedisExitsWith5() throws IOException {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        try (TestDatabase database = TestDatabase.create(Backend.MYSQL)) {
+            var config = database.config();
+            assertEquals(5, run("server", "--host", "127.0.0.1", "--port", "0", "--db-url", config.url(),
+                    "--db-user", config.user(), "--db-password", config.password(),
+                    "--redis", "redis://127.0.0.1:" + closedPort));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.RunningServer;
 import io.loomchat.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,6 +187,24 @@ class CrossServerChatEndToEndTest {
         again.login(alice.id, PASSWORD);
         assertEquals("online", again.call(chat(bob.id, "back")).path("stored").asText());
         assertEquals("back", bob.client.next(6).path("msg").asText());
+    }
+
+    @Test
+    void aServerStartingUpLeavesTheUsersOfTheOtherServersOnline() {
+        User bob = loggedIn(1, "bob");
+        cluster.server(0).restart(); // a single node would mark everybody offline here
+        assertEquals("online", cluster.stateOf(bob.id));
+        ChatClient alice = connect(0);
+        alice.login(registered(0, "alice"), PASSWORD);
+        assertEquals("online", alice.call(chat(bob.id, "still there?")).path("stored").asText());
+        assertEquals(2, connect(0).call(login(bob.id)).path("errno").asInt(), "bob's session on server 1 still counts");
+    }
+
+    @Test
+    void aSecondServerCannotStartWithTheNodeIdOfARunningOne() {
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> RunningServer.startNode(cluster.database(), cluster.config(0)));
+        assertTrue(refused.getMessage().contains("--node-id"), refused.getMessage());
     }
 
     /** Sends to a group until the ACK counts one member online: the join's invalidation is asynchronous. */
