@@ -53,7 +53,11 @@ public final class Nginx implements AutoCloseable {
             return start(directory, upstreamPorts);
         } catch (RuntimeException | Error e) {
             // Also when the test is skipped for want of nginx: leave no directory behind.
-            deleteTree(directory);
+            try {
+                deleteTree(directory);
+            } catch (UncheckedIOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
