@@ -49,3 +49,14 @@ CREATE TABLE IF NOT EXISTS OfflineMessage (
     PRIMARY KEY (id),
     KEY idx_offline_user (userid, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Resume tokens (protocol 2.1): a reconnecting client logs in with a token instead of its
+-- password. Only the SHA-256 of a token is stored: a copy of this table logs nobody in. Tokens
+-- are 256 random bits, so a fast hash is enough (a slow one guards guessable secrets).
+CREATE TABLE IF NOT EXISTS SessionToken (
+    token_hash CHAR(64) NOT NULL,
+    userid     INT      NOT NULL,
+    expires_at BIGINT   NOT NULL,
+    PRIMARY KEY (token_hash),
+    KEY idx_token_user (userid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 2m}, {@code 1h}, or ISO {@code PT90S}. */
+/** Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO {@code PT90S}. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
@@ -22,10 +22,11 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
                 case 's' -> Duration.ofSeconds(amount);
                 case 'm' -> Duration.ofMinutes(amount);
                 case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
                 default -> Duration.ofSeconds(Long.parseLong(text));
             };
         } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 90s, 2m or 500ms");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 90s, 2m, 7d or 500ms");
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loomchat server}: runs one chat server until SIGINT or SIGTERM. */
@@ -81,6 +82,9 @@ final class ServerCommand implements Callable<Integer> {
             description = "JDBC connections in the pool (env LOOMCHAT_DB_POOL_SIZE, default ${DEFAULT-VALUE}).")
     int dbPoolSize;
 
+    @Mixin
+    AccountOptions accounts;
+
     @Option(names = "--redis", defaultValue = "${env:LOOMCHAT_REDIS}",
             description = "Cluster mode: Redis as redis://host:port, shared by every server of the cluster, "
                     + "with a shared --db-url (env LOOMCHAT_REDIS; default: a single server, no Redis).")
@@ -110,7 +114,7 @@ final class ServerCommand implements Callable<Integer> {
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             ServiceConfig serviceDefaults = ServiceConfig.defaults();
             service = new ServiceConfig(passwordIterations, serviceDefaults.hashThreads(), maxMessageChars,
-                    maxRequestsPerSecond);
+                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy());
             if (redis != null && !redis.isBlank()) {
                 if (store.embedded()) {
                     throw new IllegalArgumentException("--redis (cluster mode) needs --db-url naming the MySQL/MariaDB "

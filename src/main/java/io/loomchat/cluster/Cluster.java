@@ -50,6 +50,9 @@ public interface Cluster extends AutoCloseable {
      */
     boolean hearsEveryChange();
 
+    /** Failed logins, counted across the cluster. */
+    FailureCounts loginFailures();
+
     /** Gives up every user and this server's place in the cluster. Sessions must be closed first. */
     @Override
     void close();

@@ -63,6 +63,7 @@ public final class RedisCluster implements Cluster {
     private final ReentrantReadWriteLock claimLock = new ReentrantReadWriteLock();
     private final Subscriber subscriber;
     private final Housekeeper housekeeper;
+    private final FailureCounts loginFailures;
     private volatile Listener listener;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
@@ -76,6 +77,7 @@ public final class RedisCluster implements Cluster {
         this.incarnation = incarnation;
         this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
         this.housekeeper = new Housekeeper(this, config.heartbeat());
+        this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
     }
 
     /**
@@ -241,6 +243,11 @@ public final class RedisCluster implements Cluster {
         } catch (JedisException e) {
             LOG.debug("group {} changed but the other servers could not be told: {}", groupId, e.getMessage());
         }
+    }
+
+    @Override
+    public FailureCounts loginFailures() {
+        return loginFailures;
     }
 
     @Override

@@ -10,6 +10,8 @@ public final class SingleNode implements Cluster {
 
     private static final String NAME = "single";
 
+    private final FailureCounts loginFailures = new LocalFailureCounts();
+
     @Override
     public String nodeName() {
         return NAME;
@@ -45,6 +47,11 @@ public final class SingleNode implements Cluster {
     @Override
     public boolean hearsEveryChange() {
         return true; // every change happens here
+    }
+
+    @Override
+    public FailureCounts loginFailures() {
+        return loginFailures;
     }
 
     @Override

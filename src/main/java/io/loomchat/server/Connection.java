@@ -109,6 +109,11 @@ final class Connection implements Runnable, Outbound {
         return peer;
     }
 
+    @Override
+    public String clientAddress() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
     private void closeSocket() {
         try {
             socket.close();

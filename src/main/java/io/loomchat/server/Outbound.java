@@ -15,6 +15,9 @@ public interface Outbound {
     /** Stops reading; what is already queued is still written before the socket closes. */
     void close();
 
-    /** The remote address, for log lines. */
+    /** The remote address and port, for log lines. */
     String peer();
+
+    /** The client's IP address, for throttling and audit logs. */
+    String clientAddress();
 }

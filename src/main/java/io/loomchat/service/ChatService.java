@@ -2,6 +2,7 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.ClusterUnavailableException;
 import io.loomchat.protocol.Errno;
@@ -38,7 +39,8 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                 new MessageRouter(online, database.offlineMessages(), cluster),
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
-                new GroupMembers(database.groups(), cluster));
+                new GroupMembers(database.groups(), cluster),
+                new LoginThrottle(config.login(), cluster.loginFailures()));
         cluster.start(new ClusterEvents(services));
     }
 
@@ -73,7 +75,11 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
         try {
             serve(session, request);
         } catch (ServiceException e) {
-            session.send(Frames.error(request.msgid(), request.seq(), e.errno(), e.getMessage()));
+            ObjectNode refusal = Frames.error(request.msgid(), request.seq(), e.errno(), e.getMessage());
+            if (e.retryAfterMillis() > 0) {
+                refusal.put("retry_after", e.retryAfterMillis());
+            }
+            session.send(refusal);
         } catch (StoreException | ClusterUnavailableException e) {
             LOG.warn("{}: {} not carried out: {}", session, request.type(), e.getMessage());
             session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));

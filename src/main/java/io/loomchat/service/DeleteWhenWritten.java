@@ -32,10 +32,17 @@ final class DeleteWhenWritten implements OutboundFrame.Callback {
     public void written() {
         try {
             store.delete(userId, rowIds);
-            session.deleted(rowIds);
         } catch (StoreException e) {
             LOG.warn("{} offline messages of user {} were delivered but not deleted, they will come again: {}",
                     rowIds.size(), userId, e.getMessage());
+        } finally {
+            session.settled(rowIds);
         }
+    }
+
+    /** Not written: the rows stay stored for the next login. */
+    @Override
+    public void undelivered() {
+        session.settled(rowIds);
     }
 }

@@ -11,6 +11,7 @@ import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
 import io.loomchat.store.Group;
 import io.loomchat.store.OfflineMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -94,6 +95,16 @@ final class Frames {
         put(frame, "groups", groupArray, legacy);
         put(frame, "offlinemsg", offlineArray, legacy);
         return withSeq(frame, request.seq());
+    }
+
+    /**
+     * An offline message sent after the login ack (protocol 2.1): the stored frame, marked
+     * {@code "offline":true}. The stored text is a JSON object the server built itself, so the
+     * mark goes in before its closing brace without parsing it again.
+     */
+    static byte[] backlogFrame(String storedJson) {
+        int end = storedJson.lastIndexOf('}');
+        return (storedJson.substring(0, end) + ",\"offline\":true}\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static ObjectNode contact(Contact contact) {

@@ -34,7 +34,7 @@ final class HandlerTable {
 
     static {
         Map<MessageType, Route> routes = new EnumMap<>(MessageType.class);
-        routes.put(MessageType.LOGIN, new Route(AccountHandlers::login, false, true));
+        routes.put(MessageType.LOGIN, new Route(Login::handle, false, true));
         routes.put(MessageType.REGISTER, new Route(AccountHandlers::register, false, true));
         routes.put(MessageType.PING, new Route(AccountHandlers::ping, false, false));
         routes.put(MessageType.LOGOUT, new Route(AccountHandlers::logout, true, true));

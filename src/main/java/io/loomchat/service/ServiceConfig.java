@@ -9,9 +9,11 @@ package io.loomchat.service;
  * @param maxMessageChars    longest chat text accepted, in characters
  * @param requestsPerSecond  requests one connection may make per second on average (bursts of
  *                           twice that); beyond it requests get errno 8. 0 turns the limit off
+ * @param limits             what one user may own
+ * @param login              resume tokens, the login backlog, failed-login back-off
  */
 public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars,
-                            int requestsPerSecond) {
+                            int requestsPerSecond, Limits limits, LoginPolicy login) {
 
     /**
      * About 24 ms of one core on the 2-core box of loadtest/results: slow enough to make offline
@@ -36,6 +38,9 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
         }
+        if (limits == null || login == null) {
+            throw new NullPointerException("limits and login settings are required");
+        }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
         }
@@ -43,15 +48,23 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
 
     public static ServiceConfig defaults() {
         return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
-                DEFAULT_REQUESTS_PER_SECOND);
+                DEFAULT_REQUESTS_PER_SECOND, Limits.defaults(), LoginPolicy.defaults());
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login);
     }
 
     public ServiceConfig withRequestsPerSecond(int perSecond) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login);
+    }
+
+    public ServiceConfig withLimits(Limits newLimits) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login);
+    }
+
+    public ServiceConfig withLogin(LoginPolicy newLogin) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin);
     }
 
     /** A new limiter for one connection, or {@code null} when requests are not limited. */

@@ -6,10 +6,17 @@ import io.loomchat.protocol.Errno;
 final class ServiceException extends RuntimeException {
 
     private final Errno errno;
+    private final long retryAfterMillis;
 
     ServiceException(Errno errno, String message) {
+        this(errno, message, 0);
+    }
+
+    /** A refusal that tells the client how long to wait before trying again. */
+    ServiceException(Errno errno, String message, long retryAfterMillis) {
         super(message, null, false, false);
         this.errno = errno;
+        this.retryAfterMillis = retryAfterMillis;
     }
 
     ServiceException(Errno errno) {
@@ -18,5 +25,10 @@ final class ServiceException extends RuntimeException {
 
     Errno errno() {
         return errno;
+    }
+
+    /** Milliseconds to wait before trying again; 0 when that does not apply. */
+    long retryAfterMillis() {
+        return retryAfterMillis;
     }
 }

@@ -26,6 +26,14 @@ final class SocialHandlers {
         if (friend == null) {
             throw new ServiceException(Errno.NOT_FOUND, "no user with id " + friendId);
         }
+        int maxFriends = services.config().limits().maxFriends();
+        if (services.db().friends().countFor(userId) >= maxFriends) {
+            throw new ServiceException(Errno.FORBIDDEN, "you have " + maxFriends + " friends, the most allowed");
+        }
+        if (services.db().friends().countFor(friendId) >= maxFriends) {
+            throw new ServiceException(Errno.FORBIDDEN, "user " + friendId + " has " + maxFriends
+                    + " friends, the most allowed");
+        }
         try {
             services.db().friends().befriend(userId, friendId);
         } catch (DuplicateKeyException e) {
@@ -43,6 +51,7 @@ final class SocialHandlers {
         if (name.isBlank()) {
             throw new ServiceException(Errno.BAD_REQUEST, "groupname must not be blank");
         }
+        requireRoomForAnotherGroup(services, session.userId());
         int groupId;
         try {
             groupId = services.db().groups().create(name, description, session.userId());
@@ -59,6 +68,12 @@ final class SocialHandlers {
         if (!services.db().groups().exists(groupId)) {
             throw new ServiceException(Errno.NOT_FOUND, "no group with id " + groupId);
         }
+        requireRoomForAnotherGroup(services, session.userId());
+        int maxMembers = services.config().limits().maxGroupMembers();
+        if (services.db().groups().memberIds(groupId).size() >= maxMembers) {
+            throw new ServiceException(Errno.FORBIDDEN, "group " + groupId + " has " + maxMembers
+                    + " members, the most allowed");
+        }
         try {
             services.db().groups().join(groupId, session.userId());
         } catch (DuplicateKeyException e) {
@@ -69,5 +84,12 @@ final class SocialHandlers {
         ObjectNode ack = Frames.ack(request);
         ack.set("group", Frames.group(group, false));
         session.send(ack);
+    }
+
+    private static void requireRoomForAnotherGroup(Services services, int userId) {
+        int maxGroups = services.config().limits().maxGroupsPerUser();
+        if (services.db().groups().countOf(userId) >= maxGroups) {
+            throw new ServiceException(Errno.FORBIDDEN, "you are in " + maxGroups + " groups, the most allowed");
+        }
     }
 }

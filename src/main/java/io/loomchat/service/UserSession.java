@@ -11,9 +11,11 @@ import io.loomchat.server.OutboundFrame;
 import io.loomchat.store.OfflineMessage;
 import io.loomchat.store.OfflineMessageDao;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -32,6 +34,8 @@ final class UserSession implements ConnectionListener {
     private final Outbound outbound;
     private final ChatService service;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when handed-over rows are settled (deleted, or given back undelivered). */
+    private final Condition settled = lock.newCondition();
     /** Null when unlimited. Used by the reader thread only. */
     private final RateLimiter rateLimiter;
     /** Fixed by the first frame; read by delivering threads afterwards. */
@@ -44,6 +48,14 @@ final class UserSession implements ConnectionListener {
      * deleted, so that a push never sends one twice. Guarded by lock; null while empty.
      */
     private Set<Long> handedOver;
+    /** The hash of the resume token this session logged in with or was given; null if none. Guarded by lock. */
+    private String tokenHash;
+    /**
+     * True while {@link BacklogPump} sends the offline backlog after the login ack. Live
+     * deliveries then go to the store instead, behind the backlog, and the pump sends them in
+     * order; pushes are left to the pump. Guarded by lock.
+     */
+    private boolean pumping;
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
         this.outbound = outbound;
@@ -111,8 +123,8 @@ final class UserSession implements ConnectionListener {
     boolean deliver(int recipientId, MessageType type, OutboundFrame frame) {
         lock.lock();
         try {
-            if (userId != recipientId) {
-                return false;
+            if (userId != recipientId || (pumping && isChat(type))) {
+                return false; // chat during a backlog pump goes to the store, behind the backlog
             }
             return !carries(type.code()) || outbound.send(frame);
         } finally {
@@ -137,12 +149,56 @@ final class UserSession implements ConnectionListener {
         userId = id;
     }
 
-    /** Makes this session nobody's: once this returns, no delivery reaches it. */
-    void detach() {
+    /**
+     * Makes this session nobody's: once this returns, no delivery reaches it. Returns the hash of
+     * its resume token, if it had one.
+     */
+    String detach() {
         lock.lock();
         try {
             userId = 0;
             userName = null;
+            pumping = false;
+            String hash = tokenHash;
+            tokenHash = null;
+            return hash;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Remembers the resume token of this login. Only inside {@link #exclusive}. */
+    void token(String hash) {
+        assert lock.isHeldByCurrentThread();
+        tokenHash = hash;
+    }
+
+    /** Live deliveries go to the store until {@link #stopPumping}. Only inside {@link #exclusive}. */
+    void startPumping() {
+        assert lock.isHeldByCurrentThread();
+        pumping = true;
+    }
+
+    /** Only inside {@link #exclusive}, right after the read that found the store empty. */
+    void stopPumping() {
+        assert lock.isHeldByCurrentThread();
+        pumping = false;
+    }
+
+    /**
+     * Waits until every offline row handed to this session has been deleted or given back, so
+     * that a next login (here or on another server) cannot fetch a row a second time. Gives up
+     * after {@code timeout}: the rows then may come again, which beats hanging a logout.
+     */
+    void awaitSettled(Duration timeout) {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (handedOver != null && left > 0) {
+                left = settled.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
@@ -163,6 +219,10 @@ final class UserSession implements ConnectionListener {
         }
     }
 
+    String clientAddress() {
+        return outbound.clientAddress();
+    }
+
     /** Closes the connection after what is queued has been written. */
     void close() {
         outbound.close();
@@ -179,19 +239,35 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** The rows were deleted from the store: they can never be fetched again. */
-    void deleted(List<Long> rowIds) {
+    /**
+     * The rows are settled: deleted from the store (they can never be fetched again), or given
+     * back undelivered (they stay stored for the next login).
+     */
+    void settled(List<Long> rowIds) {
         lock.lock();
         try {
             if (handedOver != null) {
                 rowIds.forEach(handedOver::remove);
                 if (handedOver.isEmpty()) {
                     handedOver = null;
+                    settled.signalAll();
                 }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether an offline row is handed to this session and not settled yet. Only inside {@link #exclusive}. */
+    boolean isHandedOver(long rowId) {
+        assert lock.isHeldByCurrentThread();
+        return handedOver != null && handedOver.contains(rowId);
+    }
+
+    /** Queues a frame, if this session is still {@code recipientId}'s. Only inside {@link #exclusive}. */
+    boolean sendAs(int recipientId, OutboundFrame frame) {
+        assert lock.isHeldByCurrentThread();
+        return userId == recipientId && outbound.send(frame);
     }
 
     /**
@@ -205,8 +281,8 @@ final class UserSession implements ConnectionListener {
     void pushStored(int recipientId, OfflineMessageDao store) {
         lock.lock();
         try {
-            if (userId != recipientId) {
-                return;
+            if (userId != recipientId || pumping) {
+                return; // a pump running for this user sends the row itself
             }
             for (OfflineMessage message : store.pendingFor(recipientId)) {
                 if (handedOver != null && handedOver.contains(message.id())) {
@@ -221,6 +297,10 @@ final class UserSession implements ConnectionListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean isChat(MessageType type) {
+        return type == MessageType.ONE_CHAT || type == MessageType.GROUP_CHAT;
     }
 
     private boolean carries(int msgid) {

@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
     private final FriendDao friends;
     private final GroupDao groups;
     private final OfflineMessageDao offlineMessages;
+    private final TokenDao tokens;
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
@@ -36,6 +37,7 @@ public final class Database implements AutoCloseable {
         this.friends = new FriendDao(sql);
         this.groups = new GroupDao(sql);
         this.offlineMessages = new OfflineMessageDao(sql);
+        this.tokens = new TokenDao(sql);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -138,6 +140,10 @@ public final class Database implements AutoCloseable {
 
     public OfflineMessageDao offlineMessages() {
         return offlineMessages;
+    }
+
+    public TokenDao tokens() {
+        return tokens;
     }
 
     @Override

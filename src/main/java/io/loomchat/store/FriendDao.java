@@ -30,6 +30,11 @@ public final class FriendDao {
         });
     }
 
+    public int countFor(int userId) {
+        return sql.first("cannot count the friends of user " + userId, "SELECT COUNT(*) FROM Friend WHERE userid = ?",
+                statement -> statement.setInt(1, userId), row -> row.getInt(1));
+    }
+
     /** The friends of a user with their presence, by id. */
     public List<Contact> friendsOf(int userId) {
         return sql.list("cannot read the friends of user " + userId,

@@ -50,6 +50,12 @@ public final class GroupDao {
                 });
     }
 
+    /** How many groups a user is a member of. */
+    public int countOf(int userId) {
+        return sql.first("cannot count the groups of user " + userId, "SELECT COUNT(*) FROM GroupUser WHERE userid = ?",
+                statement -> statement.setInt(1, userId), row -> row.getInt(1));
+    }
+
     public boolean exists(int groupId) {
         return sql.first("cannot read group " + groupId, "SELECT 1 FROM AllGroup WHERE id = ?",
                 statement -> statement.setInt(1, groupId), row -> Boolean.TRUE) != null;

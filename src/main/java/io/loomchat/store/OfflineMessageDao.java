@@ -42,6 +42,29 @@ public final class OfflineMessageDao {
         });
     }
 
+    /** At most {@code limit} of the messages waiting for a user after row {@code afterId}, oldest first. */
+    public List<OfflineMessage> pendingFor(int userId, long afterId, int limit) {
+        return sql.list("cannot read the offline messages of user " + userId,
+                "SELECT id, message FROM OfflineMessage WHERE userid = ? AND id > ? ORDER BY id LIMIT ?",
+                statement -> {
+                    statement.setInt(1, userId);
+                    statement.setLong(2, afterId);
+                    statement.setInt(3, limit);
+                },
+                row -> new OfflineMessage(row.getLong(1), row.getString(2)));
+    }
+
+    /** How many messages wait for a user after row {@code afterId}. */
+    public int countFor(int userId, long afterId) {
+        return sql.first("cannot count the offline messages of user " + userId,
+                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ? AND id > ?",
+                statement -> {
+                    statement.setInt(1, userId);
+                    statement.setLong(2, afterId);
+                },
+                row -> row.getInt(1));
+    }
+
     /** The messages waiting for a user, oldest first. */
     public List<OfflineMessage> pendingFor(int userId) {
         return sql.list("cannot read the offline messages of user " + userId,

@@ -1,0 +1,131 @@
+package io.loomchat.service;
+
+import io.loomchat.server.OutboundFrame;
+import io.loomchat.store.OfflineMessage;
+import io.loomchat.store.OfflineMessageDao;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the offline messages that did not fit in the login ack (protocol 2.1, "pending"), one
+ * page at a time, on a virtual thread of its own, and waits for each page to be written before
+ * reading the next, so that a large backlog never floods the connection's queue.
+ *
+ * <p>Order: while the pump runs, chat for this user goes to the store (see
+ * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. The read
+ * that finds nothing more and the end of pumping happen under the session lock together, so a
+ * message stored just then is either read by the pump or delivered live after it.
+ */
+final class BacklogPump implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BacklogPump.class);
+    /** How long one page may take to be written before the pump gives up (the rest stays stored). */
+    private static final long PAGE_TIMEOUT_SECONDS = 60;
+
+    private final UserSession session;
+    private final OfflineMessageDao store;
+    private final int userId;
+    private final int pageSize;
+    private long lastRowId;
+
+    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastRowId) {
+        this.session = session;
+        this.store = store;
+        this.userId = userId;
+        this.pageSize = Math.max(1, pageSize);
+        this.lastRowId = lastRowId;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("loomchat-backlog-" + userId).start(this);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                CountDownLatch page = session.exclusive(this::queueNextPage);
+                if (page == null) {
+                    return;
+                }
+                if (!page.await(PAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.info("user {}: a backlog page took over {} s to write; the rest waits for the next login",
+                            userId, PAGE_TIMEOUT_SECONDS);
+                    stop();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            stop();
+        } catch (RuntimeException e) {
+            LOG.warn("user {}: sending the offline backlog failed; the rest waits for the next login: {}",
+                    userId, e.getMessage());
+            stop();
+        }
+    }
+
+    /**
+     * Under the session lock: queues the next page and returns a latch that opens once it is
+     * written (or given back); null when the backlog is done or the session is no longer the user's.
+     */
+    private CountDownLatch queueNextPage() {
+        if (session.userId() != userId) {
+            return null;
+        }
+        List<OfflineMessage> messages = store.pendingFor(userId, lastRowId, pageSize);
+        if (messages.isEmpty()) {
+            session.stopPumping();
+            return null;
+        }
+        CountDownLatch written = new CountDownLatch(messages.size());
+        for (OfflineMessage message : messages) {
+            lastRowId = message.id();
+            if (session.isHandedOver(message.id())) {
+                written.countDown();
+                continue;
+            }
+            List<Long> row = List.of(message.id());
+            session.handedOver(row);
+            OutboundFrame frame = new OutboundFrame(Frames.backlogFrame(message.json()),
+                    new Counted(new DeleteWhenWritten(store, session, userId, row), written));
+            if (!session.sendAs(userId, frame)) {
+                session.settled(row);
+                return null; // the connection is closing: the rest stays stored
+            }
+        }
+        return written;
+    }
+
+    private void stop() {
+        session.exclusive(() -> {
+            if (session.userId() == userId) {
+                session.stopPumping();
+            }
+            return null;
+        });
+    }
+
+    /** Runs the frame's own callback, then counts the frame as settled for its page. */
+    private record Counted(OutboundFrame.Callback callback, CountDownLatch page) implements OutboundFrame.Callback {
+        @Override
+        public void written() {
+            try {
+                callback.written();
+            } finally {
+                page.countDown();
+            }
+        }
+
+        @Override
+        public void undelivered() {
+            try {
+                callback.undelivered();
+            } finally {
+                page.countDown();
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.loomchat.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Dialect;
+import io.loomchat.protocol.Errno;
+import io.loomchat.server.OutboundFrame;
+import io.loomchat.store.Contact;
+import io.loomchat.store.Group;
+import io.loomchat.store.OfflineMessage;
+import io.loomchat.store.User;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LOGIN: by password, or by a resume token (protocol 2.1). Checks the failed-login back-off,
+ * the credentials, then claims the user on this server and across the cluster, and answers with
+ * the login ack: friends, groups, the oldest offline messages, and (modern dialect) a resume
+ * token and how many offline messages follow the ack.
+ */
+final class Login {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Login.class);
+
+    private Login() {
+    }
+
+    static void handle(Services services, UserSession session, Request request) {
+        int id = request.requiredInt("id");
+        boolean byToken = request.has("token");
+        String secret = byToken
+                ? request.requiredText("token", ResumeTokens.MAX_CHARS)
+                : request.requiredText("password", AccountHandlers.MAX_PASSWORD_CHARS);
+        if (session.loggedIn()) {
+            throw new ServiceException(Errno.CONFLICT,
+                    "this connection is already logged in as user " + session.userId() + ", log out first");
+        }
+        String address = session.clientAddress();
+        try {
+            services.throttle().check(id, address);
+        } catch (ServiceException e) {
+            LOG.info("login of user {} from {} refused: {}", id, address, e.getMessage());
+            throw e;
+        }
+        User user = services.db().users().find(id);
+        String tokenHash = byToken ? ResumeTokens.hash(secret) : null;
+        if (!(byToken ? validToken(services, user, id, tokenHash, secret) : validPassword(services, user, secret))) {
+            services.throttle().failed(id, address);
+            LOG.info("login of user {} from {} refused: wrong {}", id, address, byToken ? "token" : "password");
+            throw new ServiceException(Errno.INVALID_CREDENTIALS);
+        }
+        services.throttle().succeeded(id);
+        claim(services, session, id);
+
+        boolean modern = session.dialect() == Dialect.MODERN;
+        String newToken = null;
+        long tokenExpires = 0;
+        try {
+            if (modern && !byToken) {
+                newToken = ResumeTokens.newToken();
+                tokenHash = ResumeTokens.hash(newToken);
+                tokenExpires = System.currentTimeMillis() + services.config().login().tokenLifetime().toMillis();
+                services.db().tokens().store(tokenHash, id, tokenExpires);
+            } else if (byToken) {
+                tokenExpires = services.db().tokens().expiryOf(tokenHash, id);
+            }
+            List<Contact> friends = sendAck(services, session, request, user, tokenHash,
+                    byToken ? secret : newToken, tokenExpires);
+            LOG.info("login of user {} from {} ({})", id, address, byToken ? "token" : "password");
+            services.router().announce(id, user.name(), true, friends.stream().map(Contact::id).toList());
+        } catch (RuntimeException e) {
+            session.detach();
+            AccountHandlers.markOffline(services, id);
+            services.cluster().release(id);
+            services.online().release(id, session);
+            throw e;
+        }
+    }
+
+    /** Verified even for an unknown id, so that timing does not tell which ids exist. */
+    private static boolean validPassword(Services services, User user, String password) {
+        return services.passwords().verify(password, user == null ? null : user.passwordHash());
+    }
+
+    private static boolean validToken(Services services, User user, int id, String tokenHash, String token) {
+        if (user == null || token.length() < ResumeTokens.MIN_CHARS) {
+            return false;
+        }
+        return services.db().tokens().expiryOf(tokenHash, id) > System.currentTimeMillis();
+    }
+
+    /**
+     * This server's table refuses a second session here; the cluster's claim refuses one on
+     * another server. Both must agree before the user is attached.
+     */
+    private static void claim(Services services, UserSession session, int id) {
+        if (!services.online().claim(id, session)) {
+            throw new ServiceException(Errno.ALREADY_ONLINE);
+        }
+        boolean claimed;
+        try {
+            claimed = services.cluster().claim(id);
+        } catch (RuntimeException e) {
+            services.online().release(id, session);
+            throw e;
+        }
+        if (!claimed) {
+            services.online().release(id, session);
+            throw new ServiceException(Errno.ALREADY_ONLINE);
+        }
+    }
+
+    /**
+     * Deliveries to this user wait on the session lock while the ack is built (a few database
+     * reads), so none can overtake it. Holding the lock across that I/O is the point: it is
+     * backpressure on the senders. Holding their messages in a list instead let a burst pile up
+     * during a slow login and overflow the queue when released.
+     */
+    private static List<Contact> sendAck(Services services, UserSession session, Request request, User user,
+                                         String tokenHash, String token, long tokenExpires) {
+        int id = user.id();
+        boolean modern = session.dialect() == Dialect.MODERN;
+        int pageSize = services.config().login().loginBacklog();
+        return session.exclusive(() -> {
+            session.attach(id, user.name());
+            session.token(tokenHash);
+            services.db().users().setOnline(id, true);
+            List<Contact> contacts = services.db().friends().friendsOf(id);
+            List<Group> groups = services.db().groups().groupsOf(id);
+            // Legacy clients get the whole backlog in the ack, as the classic server sent it.
+            List<OfflineMessage> offline = modern
+                    ? services.db().offlineMessages().pendingFor(id, 0, pageSize)
+                    : services.db().offlineMessages().pendingFor(id);
+            long lastRowId = offline.isEmpty() ? 0 : offline.get(offline.size() - 1).id();
+            int pending = modern && offline.size() == pageSize
+                    ? services.db().offlineMessages().countFor(id, lastRowId) : 0;
+            List<Long> rowIds = offline.stream().map(OfflineMessage::id).toList();
+            session.handedOver(rowIds);
+            ObjectNode ack = Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline);
+            if (modern) {
+                ack.put("pending", pending);
+                if (token != null) {
+                    ack.put("token", token);
+                    ack.put("token_expires", tokenExpires);
+                }
+            }
+            session.send(ack, offline.isEmpty() ? OutboundFrame.Callback.NONE
+                    : new DeleteWhenWritten(services.db().offlineMessages(), session, id, rowIds));
+            if (pending > 0) {
+                session.startPumping();
+                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastRowId).start();
+            }
+            return contacts;
+        });
+    }
+}
