@@ -44,10 +44,10 @@ final class Heartbeats implements AutoCloseable {
         }
     }
 
+    /** Stops within one pass; never interrupts (interrupting a virtual thread in a socket write closes the socket). */
     @Override
     public void close() throws InterruptedException {
         running = false;
-        thread.interrupt();
         thread.join();
     }
 }

@@ -34,28 +34,6 @@ final class Ledger {
         return streams.values();
     }
 
-    /** Owed deliveries received so far, to wait for the last ones before counting. */
-    long owedAndReceived(boolean acknowledgedDialect) {
-        long received = 0;
-        for (Stream stream : streams.values()) {
-            BitSet owed = stream.owed(acknowledgedDialect);
-            for (SimUser recipient : stream.recipients) {
-                BitSet got = recipient.receipts().of(stream.key());
-                got.and(owed);
-                received += got.cardinality();
-            }
-        }
-        return received;
-    }
-
-    long owed(boolean acknowledgedDialect) {
-        long owed = 0;
-        for (Stream stream : streams.values()) {
-            owed += (long) stream.owed(acknowledgedDialect).cardinality() * stream.recipients.size();
-        }
-        return owed;
-    }
-
     Shortfall shortfall(boolean acknowledgedDialect) {
         long lost = 0;
         long unacknowledged = 0;

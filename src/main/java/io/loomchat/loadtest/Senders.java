@@ -14,8 +14,8 @@ final class Senders implements AutoCloseable {
 
     /** A closed-loop sender that waited this long gives the message up and goes on (counted as a stall). */
     static final long STALL_MILLIS = 2_000;
-    /** While a user is disconnected its sender checks again this often. */
-    private static final long RECONNECT_POLL_MILLIS = 100;
+    /** How often a waiting sender looks at whether the run is over or its user is connected again. */
+    private static final long POLL_MILLIS = 100;
 
     private final RunContext run;
     private final List<Thread> threads = new ArrayList<>();
@@ -38,30 +38,44 @@ final class Senders implements AutoCloseable {
         try {
             while (running) {
                 if (gapNanos > 0) {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+                    long wait;
+                    while (running && (wait = due - System.nanoTime()) > 0) {
+                        TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
                     }
                     // Fell more than a second behind (a pause, a reconnect): do not burst to catch up.
                     due = Math.max(due + gapNanos, System.nanoTime() - 1_000_000_000L);
                 }
                 if (!stream.sender.isConnected()) {
-                    TimeUnit.MILLISECONDS.sleep(RECONNECT_POLL_MILLIS);
+                    TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
                     continue;
                 }
-                if (!stream.awaitWindow(STALL_MILLIS)) {
-                    if (!running) {
-                        return;
-                    }
-                    run.metrics.add(Count.STALLS);
-                    stream.forceWindow();
-                    continue;
+                if (awaitWindow(stream)) {
+                    send(stream);
                 }
-                send(stream);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits for room in the window in short slices, so that {@link #close} never has to
+     * interrupt a sender (interrupting a virtual thread in a socket write closes the socket).
+     */
+    private boolean awaitWindow(Stream stream) throws InterruptedException {
+        long waited = 0;
+        while (running) {
+            if (stream.awaitWindow(POLL_MILLIS)) {
+                return true;
+            }
+            waited += POLL_MILLIS;
+            if (waited >= STALL_MILLIS) {
+                run.metrics.add(Count.STALLS);
+                stream.forceWindow();
+                waited = 0;
+            }
+        }
+        return false;
     }
 
     private void send(Stream stream) {
@@ -77,13 +91,10 @@ final class Senders implements AutoCloseable {
         }
     }
 
-    /** Stops sending; messages already in flight are left to the drain. */
+    /** Stops sending (within {@link #POLL_MILLIS}, or one open-loop gap); messages in flight are left to the drain. */
     @Override
     public void close() throws InterruptedException {
         running = false;
-        for (Thread thread : threads) {
-            thread.interrupt();
-        }
         for (Thread thread : threads) {
             thread.join();
         }

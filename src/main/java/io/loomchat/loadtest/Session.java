@@ -69,10 +69,12 @@ final class Session {
         progress.phase("drain");
         boolean acked = run.framing.acknowledged();
         long end = System.nanoTime() + options.drain.toNanos();
-        while (System.nanoTime() < end && run.ledger.owedAndReceived(acked) < run.ledger.owed(acked)) {
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
         Ledger.Shortfall shortfall = run.ledger.shortfall(acked);
+        // Done when every owed delivery arrived and (with ACKs) every sent message was heard of again.
+        while (System.nanoTime() < end && (shortfall.lost() > 0 || shortfall.unacknowledged() > 0)) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            shortfall = run.ledger.shortfall(acked);
+        }
         run.metrics.add(Count.LOST, shortfall.lost());
         run.metrics.add(Count.UNACKNOWLEDGED, shortfall.unacknowledged());
     }

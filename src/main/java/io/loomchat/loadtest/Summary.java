@@ -26,6 +26,9 @@ final class Summary {
         }
         rows.add(new Row("logins (failed)", number(f.count(Count.LOGINS)) + " (" + number(f.count(Count.LOGIN_FAILURES)) + ")"
                 + (f.loginSeconds > 0 ? ", first round in " + seconds(f.loginSeconds) : "")));
+        if (info.scenario().equals("login") && f.measuredSeconds > 0) {
+            rows.add(new Row("logins/s (storm)", String.format(Locale.ROOT, "%,.0f", f.count(Count.LOGINS) / f.measuredSeconds)));
+        }
         rows.add(new Row("login latency", latency(f.latencies.get(Latency.LOGIN))));
         rows.add(new Row("measured phase", seconds(f.measuredSeconds)));
         rows.add(new Row("messages sent / acknowledged", number(f.count(Count.SENT)) + " / "
