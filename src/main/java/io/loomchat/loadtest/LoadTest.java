@@ -53,6 +53,11 @@ public final class LoadTest {
         validate();
         String prefix = options.prefix != null ? options.prefix : "lt-" + System.currentTimeMillis();
         RunInfo info = RunInfo.of(scenarioName, command, options);
+        if (options.framing() == Framing.CLASSIC && options.serverRateLimit != 0 && options.worker == null) {
+            // The legacy dialect has no ACK, so an errno 8 refusal is silent and shows up as a lost message.
+            err.println("loomchat loadtest: classic framing gets no errno 8 replies; unless the server runs with "
+                    + "--max-requests-per-second 0 (say so with --server-rate-limit 0), refused messages count as lost");
+        }
         Figures figures;
         if (options.worker != null) {
             figures = runHere(prefix, workerIndex(), workerCount());

@@ -17,7 +17,9 @@ final class Summary {
     static List<Row> rows(RunInfo info, Figures f) {
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("scenario", info.scenario() + " (" + info.framing() + " framing, " + info.loop() + ")"));
-        rows.add(new Row("result", f.failures.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", f.failures)));
+        rows.add(new Row("result", (f.failures.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", f.failures))
+                + (f.count(Count.RATE_LIMITED) > 0 ? "; the server refused " + number(f.count(Count.RATE_LIMITED))
+                + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
         rows.add(new Row("server rate limit", info.serverRateLimitText()));
         rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
         if (f.registrationSeconds > 0) {

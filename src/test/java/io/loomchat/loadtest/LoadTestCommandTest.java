@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.cli.LoomChat;
 import io.loomchat.protocol.Json;
 import io.loomchat.testing.Backend;
+import io.loomchat.service.ServiceConfig;
 import io.loomchat.testing.RunningServer;
+import io.loomchat.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -93,6 +95,24 @@ class LoadTestCommandTest {
         assertEquals(0, json.path("counts").path("acknowledged").asLong(), "the legacy dialect sends no ACK");
         assertEquals(json.path("counts").path("sent").asLong(), json.path("counts").path("delivered").asLong());
         assertEquals(0, json.path("lost").asLong());
+    }
+
+    @Test
+    void rateLimitedRepliesAreCountedApartAndNamedInTheSummary(@TempDir Path report) throws IOException {
+        ServiceConfig limited = RunningServer.defaultService().withRequestsPerSecond(50);
+        try (RunningServer slow = RunningServer.start(TestDatabase.create(Backend.H2), true,
+                RunningServer.defaultNetwork(), limited)) {
+            int exit = new CommandLine(new LoomChat()).execute("loadtest", "chat", "--pairs", "1", "--duration", "2s",
+                    "--host", "127.0.0.1", "--port", String.valueOf(slow.port()), "--server-rate-limit", "50",
+                    "--report", report.toString());
+
+            assertEquals(0, exit, "refusals are not losses");
+            JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+            assertTrue(json.path("counts").path("rateLimited").asLong() > 0);
+            assertEquals(0, json.path("counts").path("errors").asLong(), "errno 8 is not counted as an error");
+            assertEquals(50, json.path("run").path("serverRateLimit").asInt());
+            assertTrue(Files.readString(report.resolve("report.md")).contains("errno 8 (rate limited)"));
+        }
     }
 
     @Test
