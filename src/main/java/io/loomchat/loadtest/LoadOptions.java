@@ -32,6 +32,9 @@ public final class LoadOptions {
     @Option(names = "--pairs", defaultValue = "0", description = "chat: pairs of users chatting with each other (overrides --users).")
     int pairs;
 
+    @Option(names = "--one-way", description = "chat: only the first user of each pair sends (default: both do).")
+    boolean oneWay;
+
     @Option(names = "--group-size", defaultValue = "20", description = "group: members per group (default ${DEFAULT-VALUE}).")
     int groupSize;
 

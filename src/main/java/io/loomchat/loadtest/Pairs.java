@@ -3,7 +3,7 @@ package io.loomchat.loadtest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fixed one-to-one partners: users 2k and 2k+1 chat with each other, both directions. */
+/** Fixed one-to-one partners: users 2k and 2k+1 chat with each other, both directions unless --one-way. */
 final class Pairs {
 
     private Pairs() {
@@ -17,7 +17,9 @@ final class Pairs {
             SimUser a = users.get(k);
             SimUser b = users.get(k + 1);
             streams.add(open(run, a, b, window));
-            streams.add(open(run, b, a, window));
+            if (!run.options.oneWay) {
+                streams.add(open(run, b, a, window));
+            }
         }
         return streams;
     }
