@@ -34,6 +34,7 @@ final class Figures {
     /** Failover: kill to the last dropped client back (0: nobody dropped or nobody came back). */
     double allBackSeconds;
     String firstError;
+    String firstDrop;
 
     static Figures of(RunContext run, List<Sample> series) {
         Figures figures = new Figures();
@@ -46,6 +47,7 @@ final class Figures {
         figures.series.addAll(series);
         figures.connectedPeak = run.metrics.connectedPeak();
         figures.firstError = run.metrics.firstError();
+        figures.firstDrop = run.metrics.firstDrop();
         return figures;
     }
 
@@ -73,6 +75,9 @@ final class Figures {
         json.put("deliveredPerSecond", Math.round(deliveredPerSecond()));
         if (firstError != null) {
             json.put("firstError", firstError);
+        }
+        if (firstDrop != null) {
+            json.put("firstDrop", firstDrop);
         }
         ArrayNode failuresJson = json.putArray("failures");
         failures.forEach(failuresJson::add);
@@ -113,6 +118,7 @@ final class Figures {
         figures.loginSeconds = json.path("loginSeconds").asDouble();
         figures.allBackSeconds = json.path("allBackSeconds").asDouble();
         figures.firstError = json.path("firstError").asText(null);
+        figures.firstDrop = json.path("firstDrop").asText(null);
         return figures;
     }
 
@@ -137,6 +143,9 @@ final class Figures {
             merged.allBackSeconds = Math.max(merged.allBackSeconds, part.allBackSeconds);
             if (merged.firstError == null) {
                 merged.firstError = part.firstError;
+            }
+            if (merged.firstDrop == null) {
+                merged.firstDrop = part.firstDrop;
             }
         }
         merged.series.addAll(bySecond.values());

@@ -27,6 +27,7 @@ final class Metrics {
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger connectedPeak = new AtomicInteger();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final AtomicReference<String> firstDrop = new AtomicReference<>();
 
     Metrics() {
         for (Count count : Count.values()) {
@@ -62,6 +63,16 @@ final class Metrics {
 
     String firstError() {
         return firstError.get();
+    }
+
+    /** Counts a connection the server (or the network) ended, keeping the first one's cause. */
+    void drop(String why) {
+        add(Count.DROPS);
+        firstDrop.compareAndSet(null, why);
+    }
+
+    String firstDrop() {
+        return firstDrop.get();
     }
 
     void connected() {

@@ -127,6 +127,7 @@ final class Progress implements AutoCloseable {
                 String target = Files.readSymbolicLink(fd).toString();
                 return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
             } catch (java.io.IOException e) {
+                // The descriptor went away between the two calls: certainly no terminal to redraw.
                 return false;
             }
         }

@@ -219,7 +219,7 @@ final class SimUser implements LoadConnection.Listener {
         if (run.isStopping()) {
             return;
         }
-        run.metrics.add(Count.DROPS);
+        run.metrics.drop(this + ": " + cause);
         run.dropPolicy().onDropped(this, cause);
     }
 

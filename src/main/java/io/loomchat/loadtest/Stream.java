@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +30,8 @@ final class Stream {
     final List<SimUser> recipients;
 
     private final AtomicLong next = new AtomicLong();
-    private final long[] sendTimes = new long[SEND_TIMES];
+    /** Written by the sender, read by its reader thread when the ACK comes. */
+    private final AtomicLongArray sendTimes = new AtomicLongArray(SEND_TIMES);
     private final Semaphore window;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock: numbers written to the socket, and numbers the server acknowledged. */
@@ -66,7 +68,7 @@ final class Stream {
     /** Numbers the next message and notes when it left. */
     long nextNumber(long nowNanos) {
         long number = next.getAndIncrement();
-        sendTimes[(int) (number % SEND_TIMES)] = nowNanos;
+        sendTimes.set((int) (number % SEND_TIMES), nowNanos);
         lock.lock();
         try {
             sent.set(Math.toIntExact(number));
@@ -82,7 +84,7 @@ final class Stream {
 
     /** The send time of a recent message, or -1 when it has been overwritten by later ones. */
     long sendTime(long number) {
-        return next.get() - number <= SEND_TIMES ? sendTimes[(int) (number % SEND_TIMES)] : -1;
+        return next.get() - number <= SEND_TIMES ? sendTimes.get((int) (number % SEND_TIMES)) : -1;
     }
 
     void acknowledged(long number) {
