@@ -88,12 +88,7 @@ final class Figures {
             encoded.put(latency.key(), encode(histogram));
         });
         ArrayNode seriesJson = json.putArray("timeSeries");
-        for (Sample s : series) {
-            seriesJson.addObject().put("second", s.second()).put("connected", s.connected())
-                    .put("sentPerSecond", s.sentPerSecond()).put("deliveredPerSecond", s.deliveredPerSecond())
-                    .put("loginsPerSecond", s.loginsPerSecond()).put("errors", s.errors()).put("drops", s.drops())
-                    .put("p50Micros", s.p50Micros()).put("p99Micros", s.p99Micros());
-        }
+        series.forEach(sample -> seriesJson.add(sample.toJson()));
         return json;
     }
 
@@ -105,12 +100,7 @@ final class Figures {
         for (Latency latency : Latency.values()) {
             figures.latencies.put(latency, decode(json.path("histograms").path(latency.key()).asText()));
         }
-        for (JsonNode s : json.path("timeSeries")) {
-            figures.series.add(new Sample(s.path("second").asLong(), s.path("connected").asLong(),
-                    s.path("sentPerSecond").asLong(), s.path("deliveredPerSecond").asLong(),
-                    s.path("loginsPerSecond").asLong(), s.path("errors").asLong(), s.path("drops").asLong(),
-                    s.path("p50Micros").asLong(), s.path("p99Micros").asLong()));
-        }
+        json.path("timeSeries").forEach(sample -> figures.series.add(Sample.fromJson(sample)));
         json.path("failures").forEach(failure -> figures.failures.add(failure.asText()));
         figures.connectedPeak = json.path("connectedPeak").asLong();
         figures.measuredSeconds = json.path("measuredSeconds").asDouble();

@@ -84,7 +84,8 @@ public final class LoadTest {
         String namePrefix = workers > 1 ? prefix + "-w" + worker : prefix;
         RunContext run = new RunContext(options, plan, namePrefix, err);
         Session session;
-        try (Progress progress = new Progress(run.metrics, err)) {
+        Progress.Display display = options.worker != null ? new WorkerTicks(out) : new ProgressLine(err);
+        try (Progress progress = new Progress(run.metrics, display)) {
             session = new Session(run, progress, worker, workers);
             Scenario.named(scenarioName).run(session);
             progress.close();

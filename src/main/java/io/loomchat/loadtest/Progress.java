@@ -1,8 +1,5 @@
 package io.loomchat.loadtest;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,17 +7,21 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 
 /**
- * Once a second: takes a {@link Sample} for the time series and shows it. On a terminal the
- * progress is one line that rewrites itself with {@code \r}; otherwise (a log file, CI, a
- * worker's parent) a line every {@link #PLAIN_EVERY_SECONDS} seconds, so logs stay readable.
+ * Once a second: takes a {@link Sample} for the time series and hands it to a {@link Display}:
+ * the progress line, or in a worker process a JSON line for the parent to merge.
  */
 final class Progress implements AutoCloseable {
 
-    static final int PLAIN_EVERY_SECONDS = 5;
+    /** Where each second's sample goes. */
+    interface Display {
+        void show(String phase, int seconds, Sample sample);
+
+        /** The run is over (a terminal line then gets its newline). */
+        void finish();
+    }
 
     private final Metrics metrics;
-    private final PrintStream err;
-    private final boolean terminal;
+    private final Display display;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
@@ -31,10 +32,9 @@ final class Progress implements AutoCloseable {
     private long lastDelivered;
     private long lastLogins;
 
-    Progress(Metrics metrics, PrintStream err) {
+    Progress(Metrics metrics, Display display) {
         this.metrics = metrics;
-        this.err = err;
-        this.terminal = stderrIsTerminal();
+        this.display = display;
         this.thread = Thread.ofVirtual().name("load-progress").start(this::loop);
     }
 
@@ -51,7 +51,7 @@ final class Progress implements AutoCloseable {
                 Sample sample = sample(next / 1000);
                 next += 1000;
                 ticks++;
-                show(sample, ticks);
+                display.show(phase, ticks, sample);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -64,7 +64,7 @@ final class Progress implements AutoCloseable {
         long logins = metrics.get(Count.LOGINS);
         Histogram interval = metrics.interval(Latency.DELIVERY);
         Sample sample = new Sample(second, metrics.connectedNow(), sent - lastSent, delivered - lastDelivered,
-                logins - lastLogins, metrics.get(Count.ERRORS), metrics.get(Count.DROPS),
+                logins - lastLogins, metrics.get(Count.ERRORS), metrics.get(Count.RATE_LIMITED), metrics.get(Count.DROPS),
                 interval.getValueAtPercentile(50) / 1000, interval.getValueAtPercentile(99) / 1000);
         lastSent = sent;
         lastDelivered = delivered;
@@ -76,21 +76,6 @@ final class Progress implements AutoCloseable {
             lock.unlock();
         }
         return sample;
-    }
-
-    private void show(Sample s, int ticks) {
-        if (!terminal && ticks % PLAIN_EVERY_SECONDS != 0) {
-            return;
-        }
-        String line = String.format("%-8s %4ds  clients %,d  msgs/s %,d  logins/s %,d  p99 %s  errors %,d  rate-limited %,d  drops %,d",
-                phase, ticks, s.connected(), s.deliveredPerSecond(), s.loginsPerSecond(), Summary.micros(s.p99Micros()),
-                s.errors(), metrics.get(Count.RATE_LIMITED), s.drops());
-        if (terminal) {
-            err.print("\r" + line + "\u001b[K");
-        } else {
-            err.println(line);
-        }
-        err.flush();
     }
 
     List<Sample> samples() {
@@ -111,26 +96,6 @@ final class Progress implements AutoCloseable {
         running = false;
         thread.interrupt();
         thread.join();
-        if (terminal) {
-            err.println();
-        }
-    }
-
-    /**
-     * Whether standard error is a terminal. Linux names the descriptor's target in /proc; elsewhere
-     * fall back to System.console(), which on JDK 21 exists only when the process is interactive.
-     */
-    static boolean stderrIsTerminal() {
-        Path fd = Path.of("/proc/self/fd/2");
-        if (Files.isSymbolicLink(fd)) {
-            try {
-                String target = Files.readSymbolicLink(fd).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (java.io.IOException e) {
-                // The descriptor went away between the two calls: certainly no terminal to redraw.
-                return false;
-            }
-        }
-        return System.console() != null;
+        display.finish();
     }
 }
