@@ -48,7 +48,8 @@ final class FailoverScenario implements Scenario {
             session.allBackSeconds = Session.seconds(watch.allBackNanos());
             session.drainAndCount();
             if (!allBack) {
-                session.fail(watch.waiting() + " dropped clients not chatting again within " + session.options.recoveryTimeout);
+                session.fail(watch.waiting() + " dropped clients not chatting again within "
+                        + session.options.recoveryTimeout.toSeconds() + " s");
             }
             if (run.metrics.get(Count.DROPS) == 0) {
                 session.fail("the kill dropped no client: nothing was measured");

@@ -50,9 +50,11 @@ final class Summary {
         rows.add(new Row("pings / pongs", number(f.count(Count.PINGS)) + " / " + number(f.count(Count.PONGS))));
         rows.add(new Row("closed-loop stalls (> 2 s)", number(f.count(Count.STALLS))));
         if (f.latencies.get(Latency.RECOVERY).getTotalCount() > 0 || info.scenario().equals("failover")) {
-            rows.add(new Row("failover: recovered", number(f.latencies.get(Latency.RECOVERY).getTotalCount())
-                    + " clients, all back " + seconds(f.allBackSeconds) + " after the kill; "
-                    + latency(f.latencies.get(Latency.RECOVERY))));
+            long back = f.latencies.get(Latency.RECOVERY).getTotalCount();
+            long dropped = f.count(Count.DROPS);
+            rows.add(new Row("failover: recovered", number(back) + " of " + number(dropped) + " dropped clients"
+                    + (back >= dropped && back > 0 ? ", all back " + seconds(f.allBackSeconds) + " after the kill" : "")
+                    + "; " + latency(f.latencies.get(Latency.RECOVERY))));
         }
         return rows;
     }
