@@ -1,0 +1,33 @@
+package io.loomchat.loadtest;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ramps to --users logged-in clients at --ramp per second and holds them for --duration with
+ * PING heartbeats. Every connection the server ends is a drop, and any drop fails the run.
+ */
+final class ConnectScenario implements Scenario {
+
+    @Override
+    public void run(Session session) throws Exception {
+        List<SimUser> users = session.register(session.share(session.options.users, 1));
+        try (Heartbeats heartbeats = new Heartbeats(session.run, users)) {
+            session.loginAll(users);
+            session.progress.phase("hold");
+            long start = System.nanoTime();
+            TimeUnit.NANOSECONDS.sleep(session.options.duration.toNanos());
+            session.measuredSeconds = Session.seconds(System.nanoTime() - start);
+        } finally {
+            Population.closeAll(session.run, users);
+        }
+        long drops = session.run.metrics.get(Count.DROPS);
+        if (drops > 0) {
+            session.fail(drops + " connections dropped");
+        }
+        long failedLogins = session.run.metrics.get(Count.LOGIN_FAILURES);
+        if (failedLogins > 0) {
+            session.fail(failedLogins + " logins failed");
+        }
+    }
+}

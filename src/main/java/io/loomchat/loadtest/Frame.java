@@ -1,0 +1,86 @@
+package io.loomchat.loadtest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.loomchat.protocol.Json;
+import java.io.IOException;
+
+/**
+ * The top-level fields of a server frame that the load test looks at. Read with Jackson's
+ * streaming parser rather than as a tree: the client shares two cores with the server it
+ * measures, so every allocation per frame is taken from the server's figures.
+ */
+final class Frame {
+
+    /** Reads one value out of a frame being parsed; the shared mapper would refuse the rest of the frame as trailing tokens. */
+    private static final ObjectReader EMBEDDED = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    int msgid = -1;
+    int ack;
+    int errno;
+    int id;
+    int groupid;
+    long seq = -1;
+    String msg;
+    String stored;
+    String token;
+    int online;
+    int offline;
+    /** Only in login acks: the offline messages (objects, or JSON strings in the legacy dialect). */
+    JsonNode offlinemsg;
+    String errmsg;
+
+    static Frame parse(byte[] bytes, int offset, int length) throws IOException {
+        Frame frame = new Frame();
+        try (JsonParser parser = Json.MAPPER.createParser(bytes, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("frame is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "msgid" -> frame.msgid = parser.getIntValue();
+                    case "ack" -> frame.ack = parser.getIntValue();
+                    case "errno" -> frame.errno = parser.getIntValue();
+                    case "id" -> frame.id = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
+                    case "groupid" -> frame.groupid = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
+                    case "seq" -> frame.seq = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                    case "msg" -> frame.msg = parser.getValueAsString();
+                    case "stored" -> frame.stored = parser.getValueAsString();
+                    case "token" -> frame.token = parser.getValueAsString();
+                    case "errmsg" -> frame.errmsg = parser.getValueAsString();
+                    case "online" -> frame.online = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
+                    case "offline" -> frame.offline = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
+                    case "offlinemsg" -> frame.offlinemsg = EMBEDDED.readTree(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+        }
+        return frame;
+    }
+
+    /** A delivered message taken out of a login ack's {@code offlinemsg}. */
+    static Frame ofStored(JsonNode message) throws IOException {
+        JsonNode node = message.isTextual() ? Json.parse(message.asText()) : message;
+        Frame frame = new Frame();
+        frame.msgid = node.path("msgid").asInt();
+        frame.id = node.path("id").asInt();
+        frame.groupid = node.path("groupid").asInt();
+        frame.msg = node.path("msg").asText(null);
+        return frame;
+    }
+
+    boolean isAckOf(int requestMsgid) {
+        return msgid == 11 && ack == requestMsgid;
+    }
+
+    @Override
+    public String toString() {
+        return "msgid " + msgid + (ack != 0 ? " ack " + ack : "") + " errno " + errno
+                + (errmsg != null ? " (" + errmsg + ")" : "");
+    }
+}

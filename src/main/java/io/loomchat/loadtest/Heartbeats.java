@@ -1,0 +1,53 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends PING for every user that has sent nothing for --heartbeat, as the console client does,
+ * so that the server's idle timeout never closes a held connection. One thread for all users:
+ * a thread per idle client would be the load generator's cost, not the server's.
+ */
+final class Heartbeats implements AutoCloseable {
+
+    private final RunContext run;
+    private final List<SimUser> users;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Heartbeats(RunContext run, List<SimUser> users) {
+        this.run = run;
+        this.users = List.copyOf(users);
+        this.thread = Thread.ofVirtual().name("load-heartbeats").start(this::loop);
+    }
+
+    private void loop() {
+        long intervalNanos = run.options.heartbeat.toNanos();
+        try {
+            while (running) {
+                long now = System.nanoTime();
+                for (SimUser user : users) {
+                    if (user.isConnected() && now - user.lastSentNanos() >= intervalNanos) {
+                        try {
+                            user.ping();
+                        } catch (IOException e) {
+                            // The reader sees the same broken connection and counts the drop.
+                            run.metrics.error(user + ": PING failed: " + e.getMessage());
+                        }
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops within one pass; never interrupts (interrupting a virtual thread in a socket write closes the socket). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join();
+    }
+}

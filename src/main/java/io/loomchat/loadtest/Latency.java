@@ -1,0 +1,23 @@
+package io.loomchat.loadtest;
+
+/** The latencies a run records, in nanoseconds; {@link #key} is the name in report.json. */
+enum Latency {
+    /** Sender's send time to the recipient's receipt (both in this process). */
+    DELIVERY("delivery"),
+    /** Send to the server's ACK (modern framing only). */
+    ACK("ack"),
+    /** LOGIN sent to LOGIN_ACK received. */
+    LOGIN("login"),
+    /** Failover: the kill to a dropped client's first message delivered after it logged in again. */
+    RECOVERY("recovery");
+
+    private final String key;
+
+    Latency(String key) {
+        this.key = key;
+    }
+
+    String key() {
+        return key;
+    }
+}

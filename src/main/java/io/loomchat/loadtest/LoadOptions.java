@@ -1,0 +1,177 @@
+package io.loomchat.loadtest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Every option of {@code loomchat loadtest}, shared by all scenarios (a picocli mixin of the
+ * command). Fields are read by the scenarios directly; {@link #validate} is the one place that
+ * rejects bad combinations, naming the option.
+ */
+public final class LoadOptions {
+
+    static final int DEFAULT_RATE_MODE_WINDOW = 1_000;
+
+    @Option(names = "--target", split = ",", paramLabel = "HOST:PORT",
+            description = "Servers to connect to, e.g. 127.0.0.1:7001,127.0.0.1:7002 (default: --host and --port).")
+    List<String> targets = List.of();
+
+    @Option(names = "--cross-server", description = "Put the partners of a pair on different targets.")
+    boolean crossServer;
+
+    @Option(names = {"--source-addresses", "--sources"}, defaultValue = "", paramLabel = "RANGE",
+            description = "Local addresses to connect from, round robin, e.g. 127.0.0.2-127.0.0.200 (each has its own ephemeral ports).")
+    String sources;
+
+    @Option(names = "--users", defaultValue = "1000",
+            description = "Simulated users (default ${DEFAULT-VALUE}); chat uses users/2 pairs unless --pairs is given.")
+    int users;
+
+    @Option(names = "--pairs", defaultValue = "0", description = "chat: pairs of users chatting with each other (overrides --users).")
+    int pairs;
+
+    @Option(names = "--one-way", description = "chat: only the first user of each pair sends (default: both do).")
+    boolean oneWay;
+
+    @Option(names = "--group-size", defaultValue = "20", description = "group: members per group (default ${DEFAULT-VALUE}).")
+    int groupSize;
+
+    @Option(names = "--concurrency", defaultValue = "64",
+            description = "Registrations and logins in flight at once; login: the storm's parallel clients (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--ramp", defaultValue = "0",
+            description = "Logins started per second while connecting the clients; 0 = as fast as --concurrency allows.")
+    int rampPerSecond;
+
+    @Option(names = "--duration", defaultValue = "20s", converter = DurationOption.class,
+            description = "How long the measured phase runs (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--window", defaultValue = "1",
+            description = "Closed loop: messages in flight per sender, until delivered (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Open loop: chat messages per second over all senders instead of a closed loop; 0 = closed loop.")
+    double rate;
+
+    @Option(names = "--payload", defaultValue = "64", description = "Characters per chat text (default ${DEFAULT-VALUE}).")
+    int payload;
+
+    @Option(names = "--framing", defaultValue = "modern",
+            description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
+    String framing;
+
+    @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationOption.class,
+            description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+
+    @Option(names = "--prefix", description = "Name prefix of the registered users (default: lt-<time>).")
+    String prefix;
+
+    @Option(names = "--server-rate-limit", defaultValue = "-1",
+            description = "The server's --max-requests-per-second, as you started it: recorded in the report (informational).")
+    int serverRateLimit;
+
+    @Option(names = "--kill-pid", defaultValue = "0", description = "failover: the server process to kill -9.")
+    long killPid;
+
+    @Option(names = "--kill-command", description = "failover: shell command that kills a server (run with sh -c).")
+    String killCommand;
+
+    @Option(names = "--kill-after", defaultValue = "3s", converter = DurationOption.class,
+            description = "failover: when to kill, after chat started (default ${DEFAULT-VALUE}).")
+    Duration killAfter;
+
+    @Option(names = "--recovery-timeout", defaultValue = "60s", converter = DurationOption.class,
+            description = "failover: longest wait for every dropped client to be back (default ${DEFAULT-VALUE}).")
+    Duration recoveryTimeout;
+
+    @Option(names = "--chatting-percent", defaultValue = "10",
+            description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
+    int chattingPercent;
+
+    @Option(names = "--group-percent", defaultValue = "5",
+            description = "mixed: share of users chatting in groups (default ${DEFAULT-VALUE}).")
+    int groupPercent;
+
+    @Option(names = "--logins-per-second", defaultValue = "5",
+            description = "mixed: the trickle of extra logins (default ${DEFAULT-VALUE}).")
+    double loginsPerSecond;
+
+    @Option(names = "--drain", defaultValue = "5s", converter = DurationOption.class,
+            description = "After the measured phase, how long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
+    Duration drain;
+
+    @Option(names = "--processes", defaultValue = "1",
+            description = "Worker JVMs to spread the clients over (one process holds at most ~20,000 sockets here).")
+    int processes;
+
+    @Option(names = "--worker", hidden = true, description = "Internal: i/K, run as worker i of K and print JSON on stdout.")
+    String worker;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write report.json, report.md and PNG charts here.")
+    Path report;
+
+    Framing framing() {
+        return "classic".equals(framing) ? Framing.CLASSIC : Framing.MODERN;
+    }
+
+    boolean closedLoop() {
+        return rate <= 0;
+    }
+
+    /** Messages in flight per sender: the closed loop's window, or a bound on the open loop's backlog. */
+    int effectiveWindow() {
+        return closedLoop() ? window : Math.max(window, DEFAULT_RATE_MODE_WINDOW);
+    }
+
+    /** Users in chat: --pairs wins over --users. */
+    int chatUsers() {
+        return pairs > 0 ? pairs * 2 : users;
+    }
+
+    /** Null when the options make sense together, else what is wrong with which option. */
+    String validate(String scenario) {
+        if (!framing.equals("modern") && !framing.equals("classic")) {
+            return "--framing must be modern or classic, not " + framing;
+        }
+        if (users < 1 || concurrency < 1 || window < 1 || processes < 1) {
+            return "--users, --concurrency, --window and --processes must be at least 1";
+        }
+        if (payload < 40) {
+            return "--payload must be at least 40 characters (the number and send time travel in the text)";
+        }
+        if (groupSize < 2) {
+            return "--group-size must be at least 2";
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            return "--duration must be positive";
+        }
+        if (scenario.equals("chat") && chatUsers() % 2 != 0) {
+            return "chat needs an even --users (or --pairs)";
+        }
+        if (scenario.equals("failover") && (killPid == 0) == (killCommand == null)) {
+            return "failover needs exactly one of --kill-pid and --kill-command";
+        }
+        if (scenario.equals("failover") && framing() == Framing.CLASSIC) {
+            return "failover needs --framing modern: without ACKs a message on a dying connection cannot be called lost";
+        }
+        if (scenario.equals("login") && users < 2 * concurrency) {
+            return "login needs --users of at least twice --concurrency, so no user logs in again before its logout is done";
+        }
+        if (crossServer && targets.size() < 2) {
+            return "--cross-server needs at least two --target addresses";
+        }
+        if (chattingPercent + groupPercent > 100 || chattingPercent < 0 || groupPercent < 0) {
+            return "--chatting-percent and --group-percent must be 0-100 together";
+        }
+        if (processes > 1 && scenario.equals("failover")) {
+            return "failover runs in one process (the kill is one event)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A realistic blend: most users idle with heartbeats, --chatting-percent chatting one-to-one,
+ * --group-percent chatting in groups, all at an open-loop rate (default one message per second
+ * per chatting user), and a trickle of --logins-per-second extra users logging in and out.
+ */
+final class MixedScenario implements Scenario {
+
+    /** Per chatting user when --rate is not given: people type, they do not flood. */
+    private static final double DEFAULT_MESSAGES_PER_USER_PER_SECOND = 1.0;
+
+    @Override
+    public void run(Session session) throws Exception {
+        LoadOptions options = session.options;
+        int users = session.share(options.users, 1);
+        int chatting = users * options.chattingPercent / 100 / 2 * 2;
+        int grouped = users * options.groupPercent / 100 / options.groupSize * options.groupSize;
+        int trickle = (int) Math.max(4, Math.ceil(options.loginsPerSecond * 4));
+        List<SimUser> all = session.register(users + trickle);
+        List<SimUser> held = all.subList(0, users);
+        List<SimUser> loggers = all.subList(users, all.size());
+        List<Stream> streams = new ArrayList<>(Pairs.open(session.run, held.subList(0, chatting)));
+        if (grouped > 0) {
+            session.progress.phase("groups");
+            streams.addAll(Groups.form(session.run, held.subList(chatting, chatting + grouped), options.groupSize));
+        }
+        session.loginAll(held);
+        double rate = options.rate > 0 ? options.rate : DEFAULT_MESSAGES_PER_USER_PER_SECOND * streams.size();
+        Thread logins = Thread.ofVirtual().name("load-trickle").start(() -> trickle(session, loggers));
+        try (Heartbeats heartbeats = new Heartbeats(session.run, held)) {
+            session.chat(streams, rate);
+        } finally {
+            logins.interrupt();
+            logins.join();
+            Population.closeAll(session.run, all);
+        }
+        long drops = session.run.metrics.get(Count.DROPS);
+        if (drops > 0) {
+            session.fail(drops + " connections dropped");
+        }
+    }
+
+    private static void trickle(Session session, List<SimUser> loggers) {
+        long gapNanos = (long) (1e9 / session.options.loginsPerSecond);
+        int next = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                TimeUnit.NANOSECONDS.sleep(gapNanos);
+                SimUser user = loggers.get(next++ % loggers.size());
+                Thread.ofVirtual().name("load-trickle-login").start(() -> {
+                    try {
+                        user.login();
+                        user.logout();
+                    } catch (IOException e) {
+                        session.run.metrics.error(user + ": " + e.getMessage());
+                        user.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the chat phase is over
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/** Creates the run's users: registers them through the protocol, then logs them in at the ramp rate. */
+final class Population {
+
+    private Population() {
+    }
+
+    /** Users numbered {@code first..first+count-1}, registered over --concurrency setup connections. */
+    static List<SimUser> register(RunContext run, int first, int count) throws IOException, InterruptedException {
+        List<SimUser> users = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            users.add(new SimUser(run, first + i));
+        }
+        int workers = Math.min(run.options.concurrency, count);
+        List<Future<Void>> parts = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                parts.add(pool.submit(() -> {
+                    SetupListener listener = new SetupListener(run.metrics);
+                    try (LoadConnection setup = LoadConnection.open(users.get(worker).target(),
+                            run.plan.sourceOf(worker), Framing.MODERN, listener)) {
+                        for (int i = worker; i < count; i += workers) {
+                            users.get(i).register(setup);
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        awaitAll(parts, "registration");
+        return users;
+    }
+
+    /**
+     * Logs every user in, --concurrency at a time, starting at most --ramp per second. A refused
+     * or failed login is counted and the user stays offline; the run goes on with the others.
+     */
+    static void loginAll(RunContext run, List<SimUser> users) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(run.options.concurrency);
+        long start = System.nanoTime();
+        long gapNanos = run.options.rampPerSecond > 0 ? 1_000_000_000L / run.options.rampPerSecond : 0;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < users.size(); i++) {
+                long due = start + i * gapNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                inFlight.acquire();
+                SimUser user = users.get(i);
+                pool.submit(() -> {
+                    try {
+                        user.login();
+                    } catch (IOException e) {
+                        run.metrics.error(user + ": login failed: " + e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+    }
+
+    /** Logs every user out and closes its connection, without counting the closes as drops. */
+    static void closeAll(RunContext run, List<SimUser> users) {
+        run.stopping();
+        users.forEach(SimUser::close);
+    }
+
+    private static void awaitAll(List<Future<Void>> parts, String what) throws IOException, InterruptedException {
+        for (Future<Void> part : parts) {
+            try {
+                part.get();
+            } catch (ExecutionException e) {
+                throw new IOException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /** The listener of setup connections: replies go to call(); anything else is an error. */
+    static final class SetupListener implements LoadConnection.Listener {
+        private final Metrics metrics;
+
+        SetupListener(Metrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void onFrame(LoadConnection connection, Frame frame) {
+            if (frame.msgid != 5 && frame.msgid != 2 && frame.msgid != 11 && frame.msgid != 14) {
+                metrics.error("setup connection: unexpected frame " + frame);
+            }
+        }
+
+        @Override
+        public void onDropped(LoadConnection connection, Exception cause) {
+            metrics.error("setup connection dropped: " + cause);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The drop policy of failover and mixed: a dropped client logs in again, on the next target
+ * when its own is gone, with a growing pause between attempts (as the console client does).
+ */
+final class Reconnector implements RunContext.DropPolicy {
+
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long LONGEST_PAUSE_MILLIS = 2_000;
+
+    private final RunContext run;
+
+    Reconnector(RunContext run) {
+        this.run = run;
+    }
+
+    @Override
+    public void onDropped(SimUser user, Exception cause) {
+        RecoveryWatch recovery = run.recovery();
+        if (recovery != null) {
+            recovery.dropped(user);
+        }
+        Thread.ofVirtual().name("load-reconnect").start(() -> reconnect(user));
+    }
+
+    private void reconnect(SimUser user) {
+        InetSocketAddress to = user.target();
+        long pause = FIRST_PAUSE_MILLIS;
+        try {
+            while (!run.isStopping()) {
+                TimeUnit.MILLISECONDS.sleep(pause);
+                try {
+                    user.loginAgain(to);
+                    return;
+                } catch (LoginRefusedException e) {
+                    // errno 2: the dead server's session has not expired yet; same target, try again.
+                    if (e.errno != 2) {
+                        run.metrics.error(user + ": login again refused: " + e.getMessage());
+                    }
+                } catch (IOException e) {
+                    to = run.plan.after(to); // that server is gone: try the next one
+                }
+                pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

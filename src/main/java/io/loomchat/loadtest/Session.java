@@ -1,0 +1,89 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One process's run of a scenario: the shared context, the progress line, the timings and
+ * failures it produces, and the phases every scenario is built from (register and log in,
+ * chat for the duration, wait for the last deliveries and count what is missing).
+ */
+final class Session {
+
+    final RunContext run;
+    final LoadOptions options;
+    final Progress progress;
+    /** This process's share of the work: worker {@code worker} of {@code workers}. */
+    final int worker;
+    final int workers;
+    final List<String> failures = new ArrayList<>();
+    double registrationSeconds;
+    double loginSeconds;
+    double measuredSeconds;
+    double allBackSeconds;
+
+    Session(RunContext run, Progress progress, int worker, int workers) {
+        this.run = run;
+        this.options = run.options;
+        this.progress = progress;
+        this.worker = worker;
+        this.workers = workers;
+    }
+
+    /** This process's share of {@code total}, in whole units (2 for pairs, the group size for groups). */
+    int share(int total, int unit) {
+        int units = total / unit;
+        return (units / workers + (worker < units % workers ? 1 : 0)) * unit;
+    }
+
+    List<SimUser> register(int count) throws IOException, InterruptedException {
+        progress.phase("register");
+        long start = System.nanoTime();
+        List<SimUser> users = Population.register(run, 0, count);
+        registrationSeconds = seconds(System.nanoTime() - start);
+        return users;
+    }
+
+    void loginAll(List<SimUser> users) throws InterruptedException {
+        progress.phase("login");
+        long start = System.nanoTime();
+        Population.loginAll(run, users);
+        loginSeconds = seconds(System.nanoTime() - start);
+    }
+
+    /** Sends on {@code streams} for --duration (closed loop or at --rate), then drains and counts. */
+    void chat(List<Stream> streams, double messagesPerSecond) throws InterruptedException {
+        progress.phase("chat");
+        long start = System.nanoTime();
+        try (Senders senders = new Senders(run, streams, messagesPerSecond)) {
+            TimeUnit.NANOSECONDS.sleep(options.duration.toNanos());
+        }
+        measuredSeconds = seconds(System.nanoTime() - start);
+        drainAndCount();
+    }
+
+    /** Waits up to --drain for every owed delivery, then counts lost and unacknowledged messages. */
+    void drainAndCount() throws InterruptedException {
+        progress.phase("drain");
+        boolean acked = run.framing.acknowledged();
+        long end = System.nanoTime() + options.drain.toNanos();
+        Ledger.Shortfall shortfall = run.ledger.shortfall(acked);
+        // Done when every owed delivery arrived and (with ACKs) every sent message was heard of again.
+        while (System.nanoTime() < end && (shortfall.lost() > 0 || shortfall.unacknowledged() > 0)) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            shortfall = run.ledger.shortfall(acked);
+        }
+        run.metrics.add(Count.LOST, shortfall.lost());
+        run.metrics.add(Count.UNACKNOWLEDGED, shortfall.unacknowledged());
+    }
+
+    void fail(String why) {
+        failures.add(why);
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,96 @@
+package io.loomchat.loadtest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** The end-of-run figures as rows: printed as a table on stdout and written into report.md. */
+final class Summary {
+
+    record Row(String name, String value) {
+    }
+
+    private Summary() {
+    }
+
+    static List<Row> rows(RunInfo info, Figures f) {
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("scenario", info.scenario() + " (" + info.framing() + " framing, " + info.loop() + ")"));
+        rows.add(new Row("result", (f.failures.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", f.failures))
+                + (f.count(Count.RATE_LIMITED) > 0 ? "; the server refused " + number(f.count(Count.RATE_LIMITED))
+                + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
+        rows.add(new Row("server rate limit", info.serverRateLimitText()));
+        rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
+        if (f.registrationSeconds > 0) {
+            rows.add(new Row("registrations", number(f.count(Count.REGISTRATIONS)) + " in "
+                    + seconds(f.registrationSeconds)));
+        }
+        rows.add(new Row("logins (failed)", number(f.count(Count.LOGINS)) + " (" + number(f.count(Count.LOGIN_FAILURES)) + ")"
+                + (f.loginSeconds > 0 ? ", first round in " + seconds(f.loginSeconds) : "")));
+        if (info.scenario().equals("login") && f.measuredSeconds > 0) {
+            rows.add(new Row("logins/s (storm)", String.format(Locale.ROOT, "%,.0f", f.count(Count.LOGINS) / f.measuredSeconds)));
+        }
+        rows.add(new Row("login latency", latency(f.latencies.get(Latency.LOGIN))));
+        rows.add(new Row("measured phase", seconds(f.measuredSeconds)));
+        rows.add(new Row("messages sent / acknowledged", number(f.count(Count.SENT)) + " / "
+                + number(f.count(Count.ACKNOWLEDGED)) + " (online " + number(f.count(Count.ACKED_ONLINE))
+                + ", offline " + number(f.count(Count.ACKED_OFFLINE)) + ")"));
+        rows.add(new Row("delivered", number(f.count(Count.DELIVERED))
+                + String.format(Locale.ROOT, " (%,.0f/s)", f.deliveredPerSecond())));
+        rows.add(new Row("lost / duplicated / reordered", number(f.count(Count.LOST)) + " / "
+                + number(f.count(Count.DUPLICATED)) + " / " + number(f.count(Count.REORDERED))));
+        rows.add(new Row("unacknowledged (died in flight)", number(f.count(Count.UNACKNOWLEDGED))));
+        rows.add(new Row("delivery latency", latency(f.latencies.get(Latency.DELIVERY))));
+        rows.add(new Row("ack latency", latency(f.latencies.get(Latency.ACK))));
+        rows.add(new Row("rate limited (errno 8)", number(f.count(Count.RATE_LIMITED))));
+        rows.add(new Row("errors", number(f.count(Count.ERRORS)) + (f.firstError != null ? ", first: " + f.firstError : "")));
+        rows.add(new Row("drops / reconnects", number(f.count(Count.DROPS)) + " / " + number(f.count(Count.RECONNECTS))
+                + (f.firstDrop != null ? ", first: " + f.firstDrop : "")));
+        rows.add(new Row("pings / pongs", number(f.count(Count.PINGS)) + " / " + number(f.count(Count.PONGS))));
+        rows.add(new Row("closed-loop stalls (> 2 s)", number(f.count(Count.STALLS))));
+        if (f.latencies.get(Latency.RECOVERY).getTotalCount() > 0 || info.scenario().equals("failover")) {
+            long back = f.latencies.get(Latency.RECOVERY).getTotalCount();
+            long dropped = f.count(Count.DROPS);
+            rows.add(new Row("failover: recovered", number(back) + " of " + number(dropped) + " dropped clients"
+                    + (back >= dropped && back > 0 ? ", all back " + seconds(f.allBackSeconds) + " after the kill" : "")
+                    + "; " + latency(f.latencies.get(Latency.RECOVERY))));
+        }
+        return rows;
+    }
+
+    static String table(List<Row> rows) {
+        int width = rows.stream().mapToInt(row -> row.name().length()).max().orElse(10);
+        StringBuilder out = new StringBuilder();
+        for (Row row : rows) {
+            out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", row.name(), row.value()));
+        }
+        return out.toString();
+    }
+
+    static String latency(Histogram h) {
+        if (h == null || h.getTotalCount() == 0) {
+            return "-";
+        }
+        return "p50 " + micros(h.getValueAtPercentile(50) / 1000) + ", p90 " + micros(h.getValueAtPercentile(90) / 1000)
+                + ", p99 " + micros(h.getValueAtPercentile(99) / 1000) + ", p99.9 "
+                + micros(h.getValueAtPercentile(99.9) / 1000) + ", max " + micros(h.getMaxValue() / 1000)
+                + " (" + number(h.getTotalCount()) + ")";
+    }
+
+    static String micros(long micros) {
+        if (micros < 1_000) {
+            return micros + " µs";
+        }
+        return micros < 1_000_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1_000.0)
+                : String.format(Locale.ROOT, "%.2f s", micros / 1_000_000.0);
+    }
+
+    static String number(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.1f s", value);
+    }
+}
