@@ -5,7 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /** Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO {@code PT90S}. */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

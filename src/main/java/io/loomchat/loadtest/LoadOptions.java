@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.cli.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class LoadOptions {
             description = "Logins started per second while connecting the clients; 0 = as fast as --concurrency allows.")
     int rampPerSecond;
 
-    @Option(names = "--duration", defaultValue = "20s", converter = DurationOption.class,
+    @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the measured phase runs (default ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -65,7 +66,7 @@ public final class LoadOptions {
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
     String framing;
 
-    @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationOption.class,
+    @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
@@ -82,11 +83,11 @@ public final class LoadOptions {
     @Option(names = "--kill-command", description = "failover: shell command that kills a server (run with sh -c).")
     String killCommand;
 
-    @Option(names = "--kill-after", defaultValue = "3s", converter = DurationOption.class,
+    @Option(names = "--kill-after", defaultValue = "3s", converter = DurationConverter.class,
             description = "failover: when to kill, after chat started (default ${DEFAULT-VALUE}).")
     Duration killAfter;
 
-    @Option(names = "--recovery-timeout", defaultValue = "60s", converter = DurationOption.class,
+    @Option(names = "--recovery-timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "failover: longest wait for every dropped client to be back (default ${DEFAULT-VALUE}).")
     Duration recoveryTimeout;
 
@@ -102,7 +103,7 @@ public final class LoadOptions {
             description = "mixed: the trickle of extra logins (default ${DEFAULT-VALUE}).")
     double loginsPerSecond;
 
-    @Option(names = "--drain", defaultValue = "5s", converter = DurationOption.class,
+    @Option(names = "--drain", defaultValue = "5s", converter = DurationConverter.class,
             description = "After the measured phase, how long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
     Duration drain;
 
