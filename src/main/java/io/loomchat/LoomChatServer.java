@@ -10,8 +10,12 @@ import io.loomchat.service.ChatService;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.Database;
 import io.loomchat.store.StoreConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,12 @@ public final class LoomChatServer implements AutoCloseable {
         return start(network, store, service, null);
     }
 
+    /** A server whose metrics go nowhere. */
+    public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service,
+                                       ClusterConfig cluster) throws IOException {
+        return start(network, store, service, cluster, new CompositeMeterRegistry());
+    }
+
     /**
      * Opens the database (creating missing tables), joins the cluster ({@code cluster} null:
      * runs as a single node and resets presence left over from an earlier run), and starts
@@ -56,12 +66,12 @@ public final class LoomChatServer implements AutoCloseable {
      * @throws io.loomchat.cluster.ClusterUnavailableException Redis cannot be reached
      */
     public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service,
-                                       ClusterConfig cluster) throws IOException {
+                                       ClusterConfig cluster, MeterRegistry metrics) throws IOException {
         if (cluster != null && store.embedded()) {
             throw new IllegalArgumentException("cluster mode needs a MySQL/MariaDB database that every server shares "
                     + "(--db-url jdbc:mysql://...); the embedded database belongs to one server");
         }
-        Database database = Database.open(store);
+        Database database = Database.open(store, metrics);
         Cluster peers = null;
         ChatService chat = null;
         try {
@@ -77,9 +87,12 @@ public final class LoomChatServer implements AutoCloseable {
                 // leftovers are reset, by the cluster when it starts.
                 peers = RedisCluster.connect(cluster);
             }
-            chat = new ChatService(service, database, peers);
+            chat = new ChatService(service, database, peers, metrics);
             NetworkServer server = new NetworkServer(network, chat);
             server.start();
+            metrics.gauge("loomchat.connections", server, NetworkServer::connectionCount);
+            Cluster members = peers;
+            metrics.gauge("loomchat.redis.up", members, c -> c.healthy() ? 1 : 0);
             return new LoomChatServer(network, database, peers, chat, server);
         } catch (IOException | RuntimeException e) {
             if (chat != null) {
@@ -91,6 +104,21 @@ public final class LoomChatServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether this server can serve logins and store messages: the database answers and, in a
+     * cluster, Redis too. Empty when ready, else the reasons.
+     */
+    public List<String> unreadiness() {
+        List<String> reasons = new ArrayList<>();
+        if (!database.isReachable()) {
+            reasons.add("the database does not answer");
+        }
+        if (!cluster.healthy()) {
+            reasons.add("Redis does not answer");
+        }
+        return reasons;
     }
 
     /** This server's name in the cluster ("single" without one). */

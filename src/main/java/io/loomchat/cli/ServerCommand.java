@@ -3,6 +3,10 @@ package io.loomchat.cli;
 import io.loomchat.LoomChatServer;
 import io.loomchat.cluster.ClusterConfig;
 import io.loomchat.cluster.ClusterUnavailableException;
+import io.loomchat.ops.OpsServer;
+import io.loomchat.ops.ServerMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
@@ -85,6 +89,11 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     AccountOptions accounts;
 
+    @Option(names = "--metrics-port", defaultValue = "${env:LOOMCHAT_METRICS_PORT}",
+            description = "Serve /metrics (Prometheus), /health and /ready on this port of --host "
+                    + "(env LOOMCHAT_METRICS_PORT; default: off).")
+    Integer metricsPort;
+
     @Option(names = "--redis", defaultValue = "${env:LOOMCHAT_REDIS}",
             description = "Cluster mode: Redis as redis://host:port, shared by every server of the cluster, "
                     + "with a shared --db-url (env LOOMCHAT_REDIS; default: a single server, no Redis).")
@@ -130,8 +139,12 @@ final class ServerCommand implements Callable<Integer> {
         }
 
         LoomChatServer server;
+        PrometheusMeterRegistry registry;
         try {
-            server = LoomChatServer.start(network, store, service, cluster);
+            registry = metricsPort == null ? null
+                    : ServerMetrics.newRegistry(cluster == null ? "single" : cluster.nodeName());
+            server = LoomChatServer.start(network, store, service, cluster,
+                    registry == null ? new CompositeMeterRegistry() : registry);
         } catch (ClusterUnavailableException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.NO_CLUSTER;
@@ -150,9 +163,24 @@ final class ServerCommand implements Callable<Integer> {
                 + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via redis://" + cluster.redisAddress())
                 + "); stop with Ctrl-C");
 
+        OpsServer ops = null;
+        if (registry != null) {
+            try {
+                ops = OpsServer.start(host, metricsPort, registry, server::unreadiness);
+            } catch (IOException e) {
+                server.close();
+                System.err.println("loomchat server: cannot listen on " + host + ":" + metricsPort + " for metrics: "
+                        + e.getMessage());
+                return ExitCodes.CANNOT_LISTEN;
+            }
+        }
+        OpsServer opsServer = ops;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            if (opsServer != null) {
+                opsServer.close();
+            }
             stopped.countDown();
         }, "loomchat-shutdown"));
         try {

@@ -50,6 +50,9 @@ public interface Cluster extends AutoCloseable {
      */
     boolean hearsEveryChange();
 
+    /** Whether this server is in touch with the cluster now (Redis answers and the subscription is live). */
+    boolean healthy();
+
     /** Failed logins, counted across the cluster. */
     FailureCounts loginFailures();
 

@@ -246,6 +246,11 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
+    public boolean healthy() {
+        return subscribed && !outage.isDown();
+    }
+
+    @Override
     public FailureCounts loginFailures() {
         return loginFailures;
     }

@@ -50,6 +50,11 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
+    public boolean healthy() {
+        return true;
+    }
+
+    @Override
     public FailureCounts loginFailures() {
         return loginFailures;
     }

@@ -12,6 +12,7 @@ import io.loomchat.server.ConnectionListener;
 import io.loomchat.server.Outbound;
 import io.loomchat.store.Database;
 import io.loomchat.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -33,14 +34,16 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
      * The chat rules over a database and a cluster ({@link io.loomchat.cluster.SingleNode} when
      * there is none). Starts listening to the cluster before the network accepts anyone.
      */
-    public ChatService(ServiceConfig config, Database database, Cluster cluster) {
+    public ChatService(ServiceConfig config, Database database, Cluster cluster, MeterRegistry registry) {
         OnlineUsers online = new OnlineUsers();
+        ChatMetrics metrics = new ChatMetrics(registry);
         this.services = new Services(config, database, online,
-                new MessageRouter(online, database.offlineMessages(), cluster),
+                new MessageRouter(online, database.offlineMessages(), cluster, metrics),
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
-                new LoginThrottle(config.login(), cluster.loginFailures()));
+                new LoginThrottle(config.login(), cluster.loginFailures()), metrics);
+        registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         cluster.start(new ClusterEvents(services));
     }
 
@@ -63,15 +66,16 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             }
             request = Request.of(root);
         } catch (JsonProcessingException e) {
-            session.send(Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object: " + reason(e)));
+            refuse(session, Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object: " + reason(e)), Errno.BAD_REQUEST);
             return;
         } catch (IOException e) {
-            session.send(Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object"));
+            refuse(session, Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object"), Errno.BAD_REQUEST);
             return;
         } catch (Request.Refusal e) {
-            session.send(Frames.error(e.msgid, e.seq, Errno.BAD_REQUEST, e.getMessage()));
+            refuse(session, Frames.error(e.msgid, e.seq, Errno.BAD_REQUEST, e.getMessage()), Errno.BAD_REQUEST);
             return;
         }
+        services.metrics().request(request.type());
         try {
             serve(session, request);
         } catch (ServiceException e) {
@@ -79,14 +83,25 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             if (e.retryAfterMillis() > 0) {
                 refusal.put("retry_after", e.retryAfterMillis());
             }
-            session.send(refusal);
+            refuse(session, refusal, e.errno());
         } catch (StoreException | ClusterUnavailableException e) {
             LOG.warn("{}: {} not carried out: {}", session, request.type(), e.getMessage());
-            session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));
+            refuse(session, Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()),
+                    Errno.UNAVAILABLE);
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed unexpectedly", session, request.type(), e);
-            session.send(Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()));
+            refuse(session, Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()),
+                    Errno.UNAVAILABLE);
         }
+    }
+
+    private void refuse(UserSession session, ObjectNode refusal, Errno errno) {
+        services.metrics().error(errno);
+        session.send(refusal);
+    }
+
+    ChatMetrics metrics() {
+        return services.metrics();
     }
 
     private void serve(UserSession session, Request request) {

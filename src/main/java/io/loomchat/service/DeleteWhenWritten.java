@@ -20,8 +20,10 @@ final class DeleteWhenWritten implements OutboundFrame.Callback {
     private final UserSession session;
     private final int userId;
     private final List<Long> rowIds;
+    private final ChatMetrics metrics;
 
     DeleteWhenWritten(OfflineMessageDao store, UserSession session, int userId, List<Long> rowIds) {
+        this.metrics = session.metrics();
         this.store = store;
         this.session = session;
         this.userId = userId;
@@ -32,6 +34,7 @@ final class DeleteWhenWritten implements OutboundFrame.Callback {
     public void written() {
         try {
             store.delete(userId, rowIds);
+            metrics.offlineDelivered(rowIds.size());
         } catch (StoreException e) {
             LOG.warn("{} offline messages of user {} were delivered but not deleted, they will come again: {}",
                     rowIds.size(), userId, e.getMessage());

@@ -39,6 +39,7 @@ final class Login {
         try {
             services.throttle().check(id, address);
         } catch (ServiceException e) {
+            services.metrics().login(ChatMetrics.LoginResult.THROTTLED);
             LOG.info("login of user {} from {} refused: {}", id, address, e.getMessage());
             throw e;
         }
@@ -46,6 +47,7 @@ final class Login {
         String tokenHash = byToken ? ResumeTokens.hash(secret) : null;
         if (!(byToken ? validToken(services, user, id, tokenHash, secret) : validPassword(services, user, secret))) {
             services.throttle().failed(id, address);
+            services.metrics().login(ChatMetrics.LoginResult.FAILED);
             LOG.info("login of user {} from {} refused: wrong {}", id, address, byToken ? "token" : "password");
             throw new ServiceException(Errno.INVALID_CREDENTIALS);
         }
@@ -66,6 +68,7 @@ final class Login {
             }
             List<Contact> friends = sendAck(services, session, request, user, tokenHash,
                     byToken ? secret : newToken, tokenExpires);
+            services.metrics().login(ChatMetrics.LoginResult.OK);
             LOG.info("login of user {} from {} ({})", id, address, byToken ? "token" : "password");
             services.router().announce(id, user.name(), true, friends.stream().map(Contact::id).toList());
         } catch (RuntimeException e) {
@@ -95,6 +98,7 @@ final class Login {
      */
     private static void claim(Services services, UserSession session, int id) {
         if (!services.online().claim(id, session)) {
+            services.metrics().login(ChatMetrics.LoginResult.ALREADY_ONLINE);
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
         boolean claimed;
@@ -106,6 +110,7 @@ final class Login {
         }
         if (!claimed) {
             services.online().release(id, session);
+            services.metrics().login(ChatMetrics.LoginResult.ALREADY_ONLINE);
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
     }

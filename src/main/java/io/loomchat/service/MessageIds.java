@@ -24,6 +24,11 @@ final class MessageIds {
         this.nodeBits = (long) nodeId << SEQUENCE_BITS;
     }
 
+    /** The wall-clock time (epoch ms) at which a message id was handed out. */
+    static long millisOf(long mid) {
+        return (mid >>> (SEQUENCE_BITS + NODE_BITS)) + EPOCH_MILLIS;
+    }
+
     long next() {
         long now = (System.currentTimeMillis() - EPOCH_MILLIS) << SEQUENCE_BITS;
         long clock = last.accumulateAndGet(now, (previous, candidate) -> Math.max(previous + 1, candidate));

@@ -44,13 +44,15 @@ final class MessageRouter {
     private final OnlineUsers online;
     private final OfflineMessageDao offline;
     private final Cluster cluster;
+    private final ChatMetrics metrics;
     /** Runs just before a message is stored offline; tests use it to make the login race happen. */
     static volatile Runnable storeHook = () -> { };
 
-    MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster) {
+    MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster, ChatMetrics metrics) {
         this.online = online;
         this.offline = offline;
         this.cluster = cluster;
+        this.metrics = metrics;
     }
 
     /**
@@ -113,6 +115,7 @@ final class MessageRouter {
         }
         storeHook.run();
         offline.storeAll(stored);
+        metrics.offlineStored(stored.size());
         pushIfOnlineNow(recipientIds);
     }
 
@@ -157,7 +160,9 @@ final class MessageRouter {
             if (frame == null) {
                 frame = Json.frame(Frames.presence(userId, name, nowOnline));
             }
-            session.deliver(friendId, MessageType.PRESENCE, OutboundFrame.of(frame));
+            if (session.deliver(friendId, MessageType.PRESENCE, OutboundFrame.of(frame))) {
+                metrics.delivered(MessageType.PRESENCE);
+            }
         }
         if (!elsewhere.isEmpty()) {
             byte[] notice = frame == null ? Json.frame(Frames.presence(userId, name, nowOnline)) : frame;
@@ -169,16 +174,20 @@ final class MessageRouter {
     void receiveNotice(MessageType type, byte[] frame, List<Integer> recipientIds) {
         for (int recipientId : recipientIds) {
             UserSession session = online.get(recipientId);
-            if (session != null) {
-                session.deliver(recipientId, type, OutboundFrame.of(frame));
+            if (session != null && session.deliver(recipientId, type, OutboundFrame.of(frame))) {
+                metrics.delivered(type);
             }
         }
     }
 
     private boolean deliverLive(Chat chat, int recipientId) {
         UserSession session = online.get(recipientId);
-        return session != null && session.deliver(recipientId, chat.type(),
-                new OutboundFrame(chat.frame(), new StoreIfUndelivered(recipientId, chat)));
+        if (session != null && session.deliver(recipientId, chat.type(),
+                new OutboundFrame(chat.frame(), new StoreIfUndelivered(recipientId, chat)))) {
+            metrics.delivered(chat.type());
+            return true;
+        }
+        return false;
     }
 
     /** Stores a chat message whose live delivery failed after it was accepted. */
@@ -192,9 +201,15 @@ final class MessageRouter {
         }
 
         @Override
+        public void written() {
+            metrics.deliveryLatency(System.currentTimeMillis() - MessageIds.millisOf(chat.mid()));
+        }
+
+        @Override
         public void undelivered() {
             try {
                 offline.store(recipientId, chat.mid(), chat.json());
+                metrics.offlineStored(1);
             } catch (StoreException e) {
                 LOG.error("message {} for user {} could not be delivered nor stored, it is lost: {}",
                         chat.mid(), recipientId, e.getMessage());

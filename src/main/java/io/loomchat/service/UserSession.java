@@ -219,6 +219,10 @@ final class UserSession implements ConnectionListener {
         }
     }
 
+    ChatMetrics metrics() {
+        return service.metrics();
+    }
+
     String clientAddress() {
         return outbound.clientAddress();
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,15 @@ public final class Database implements AutoCloseable {
 
     /** Connects, creates missing tables, and returns the ready database. */
     public static Database open(StoreConfig config) {
+        return open(config, null);
+    }
+
+    /** As {@link #open(StoreConfig)}, with the pool's metrics in {@code metrics} (null: none). */
+    public static Database open(StoreConfig config, MeterRegistry metrics) {
         HikariConfig hikari = new HikariConfig();
+        if (metrics != null) {
+            hikari.setMetricRegistry(metrics);
+        }
         hikari.setPoolName("loomchat-db");
         hikari.setJdbcUrl(config.url());
         if (!config.embedded()) {
@@ -124,6 +133,15 @@ public final class Database implements AutoCloseable {
             }
         }
         return statements;
+    }
+
+    /** Whether the database answers now (a pooled connection that validates within 2 s). */
+    public boolean isReachable() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     public UserDao users() {
