@@ -89,6 +89,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     AccountOptions accounts;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Option(names = "--metrics-port", defaultValue = "${env:LOOMCHAT_METRICS_PORT}",
             description = "Serve /metrics (Prometheus), /health and /ready on this port of --host "
                     + "(env LOOMCHAT_METRICS_PORT; default: off).")
@@ -116,6 +119,7 @@ final class ServerCommand implements Callable<Integer> {
         ServiceConfig service;
         ClusterConfig cluster = null;
         try {
+            logging.apply();
             NetworkConfig defaults = NetworkConfig.defaults();
             network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
                     defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout());

@@ -20,6 +20,8 @@ class ServerCommandTest {
         assertEquals(2, run("server", "--idle-timeout", "soon"));
         assertEquals(2, run("server", "--max-frame-bytes", "10"));
         assertEquals(2, run("server", "--db-url", "mysql://no-jdbc-prefix"));
+        assertEquals(2, run("server", "--log-level", "io.loomchat"));
+        assertEquals(2, run("server", "--log-format", "xml"));
         assertEquals(2, run(), "no subcommand");
     }
 

@@ -29,6 +29,8 @@ public final class ServerProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final Process process;
+    /** Every line the process printed so far. */
+    private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ServerProcess(String name, int port, Process process) {
         this.name = name;
@@ -76,6 +78,7 @@ public final class ServerProcess implements AutoCloseable {
                 String line;
                 while ((line = out.readLine()) != null) {
                     System.out.println("[" + name + "] " + line);
+                    output.add(line);
                     if (line.contains("listening on")) {
                         listening.complete(true);
                     }
@@ -112,6 +115,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The lines the server printed (stdout and stderr) so far. */
+    public List<String> output() {
+        return List.copyOf(output);
     }
 
     public boolean isAlive() {
