@@ -1,9 +1,9 @@
 package io.loomchat.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * Owns one socket from accept to close. {@link #run} is the connection's virtual thread: it
  * reads frames in plain blocking style and hands each to the {@link ConnectionListener}, so
  * the requests of one client are served one after another, in order.
+ *
+ * <p>The idle timeout is not a socket read timeout: a timed read makes every wait for the next
+ * frame schedule and cancel a timer in the virtual-thread scheduler, which cost a wake-up of its
+ * timer thread per message and a timer object per idle connection. Instead the reader stamps
+ * when it starts waiting, and the {@link IdleSweeper} closes connections that waited too long.
  */
 final class Connection implements Runnable, Outbound {
 
@@ -23,6 +28,9 @@ final class Connection implements Runnable, Outbound {
     private final Semaphore permits;
     private final String peer;
     private final OutboundQueue queue;
+    /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
+    private volatile long waitingSince;
+    private volatile boolean idledOut;
 
     Connection(Socket socket, NetworkConfig config, ConnectionListener.Factory listeners,
                Semaphore permits) throws IOException {
@@ -39,19 +47,21 @@ final class Connection implements Runnable, Outbound {
     public void run() {
         ConnectionListener listener = null;
         try {
-            socket.setSoTimeout((int) config.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
             listener = listeners.connected(this);
             ConnectionListener reading = listener;
-            new FrameReader(socket.getInputStream(), config.maxFrameBytes()).readAll(reading::onFrame);
-            LOG.debug("{} closed by the peer", peer);
+            new FrameReader(new StampedInput(socket.getInputStream()), config.maxFrameBytes())
+                    .readAll(reading::onFrame);
+            if (idledOut) {
+                LOG.debug("{} idle for {}, closed", peer, config.idleTimeout());
+            } else {
+                LOG.debug("{} closed by the peer", peer);
+            }
         } catch (FrameReader.FrameTooLargeException e) {
             LOG.debug("{} sent a {}", peer, e.getMessage());
             if (listener != null) {
                 listener.onFrameTooLarge(config.maxFrameBytes());
             }
-        } catch (SocketTimeoutException e) {
-            LOG.debug("{} idle for {}, closing", peer, config.idleTimeout());
         } catch (IOException e) {
             // Killed by the OS, a proxy, the client, or our own close: nothing to report loudly.
             LOG.debug("{} disconnected: {}", peer, e.toString());
@@ -82,6 +92,18 @@ final class Connection implements Runnable, Outbound {
         } finally {
             closeSocket();
             permits.release();
+        }
+    }
+
+    /**
+     * Called by the {@link IdleSweeper}: closes the connection if its reader has been waiting for
+     * the peer since before {@code deadline}.
+     */
+    void closeIfWaitingSince(long deadline) {
+        long since = waitingSince;
+        if (since != 0 && since - deadline < 0 && !idledOut) {
+            idledOut = true;
+            close();
         }
     }
 
@@ -119,6 +141,30 @@ final class Connection implements Runnable, Outbound {
             socket.close();
         } catch (IOException e) {
             LOG.debug("{} close failed", peer, e);
+        }
+    }
+
+    /** Stamps {@link #waitingSince} around every read of the socket. */
+    private final class StampedInput extends InputStream {
+        private final InputStream in;
+
+        StampedInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            waitingSince = System.nanoTime() | 1; // never 0, which means "not waiting"
+            try {
+                return in.read(buffer, offset, length);
+            } finally {
+                waitingSince = 0;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new UnsupportedOperationException("FrameReader reads whole buffers");
         }
     }
 }

@@ -32,6 +32,7 @@ public final class NetworkServer implements AutoCloseable {
     private volatile boolean stopping;
     private ServerSocket serverSocket;
     private Thread acceptThread;
+    private IdleSweeper idleSweeper;
 
     public NetworkServer(NetworkConfig config, ConnectionListener.Factory listeners) {
         this.config = config;
@@ -45,6 +46,7 @@ public final class NetworkServer implements AutoCloseable {
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
         acceptThread = Thread.ofPlatform().name("loomchat-accept-" + port()).start(this::acceptLoop);
+        idleSweeper = IdleSweeper.start(config.idleTimeout(), connections.keySet(), "loomchat-idle-" + port());
         LOG.info("listening on {}:{}", config.host(), port());
     }
 
@@ -121,6 +123,9 @@ public final class NetworkServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("closing the listening socket failed", e);
+        }
+        if (idleSweeper != null) {
+            idleSweeper.stop();
         }
         if (acceptThread != null) {
             acceptThread.interrupt();
