@@ -92,6 +92,11 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
+    @Option(names = "--proxy-protocol", defaultValue = "${env:LOOMCHAT_PROXY_PROTOCOL:-false}",
+            description = "Behind a load balancer that sends the PROXY protocol (nginx: proxy_protocol on): take each "
+                    + "client's address from its header, and refuse connections without one (env LOOMCHAT_PROXY_PROTOCOL).")
+    boolean proxyProtocol;
+
     @Option(names = "--metrics-port", defaultValue = "${env:LOOMCHAT_METRICS_PORT}",
             description = "Serve /metrics (Prometheus), /health and /ready on this port of --host "
                     + "(env LOOMCHAT_METRICS_PORT; default: off).")
@@ -122,7 +127,7 @@ final class ServerCommand implements Callable<Integer> {
             logging.apply();
             NetworkConfig defaults = NetworkConfig.defaults();
             network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout());
+                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol);
             store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             ServiceConfig serviceDefaults = ServiceConfig.defaults();

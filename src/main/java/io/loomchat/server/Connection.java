@@ -2,6 +2,7 @@ package io.loomchat.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.Semaphore;
@@ -26,7 +27,9 @@ final class Connection implements Runnable, Outbound {
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
     private final Semaphore permits;
-    private final String peer;
+    /** The client as "address:port", for logs: the socket's peer, or the one a PROXY header names. */
+    private volatile String peer;
+    private volatile String clientAddress;
     private final OutboundQueue queue;
     /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
     private volatile long waitingSince;
@@ -39,6 +42,7 @@ final class Connection implements Runnable, Outbound {
         this.listeners = listeners;
         this.permits = permits;
         this.peer = String.valueOf(socket.getRemoteSocketAddress());
+        this.clientAddress = socket.getInetAddress().getHostAddress();
         this.queue = new OutboundQueue(socket.getOutputStream(), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
@@ -48,15 +52,20 @@ final class Connection implements Runnable, Outbound {
         ConnectionListener listener = null;
         try {
             socket.setTcpNoDelay(true);
+            InputStream input = new StampedInput(socket.getInputStream());
+            if (config.proxyProtocol()) {
+                readProxyHeader(input);
+            }
             listener = listeners.connected(this);
             ConnectionListener reading = listener;
-            new FrameReader(new StampedInput(socket.getInputStream()), config.maxFrameBytes())
-                    .readAll(reading::onFrame);
+            new FrameReader(input, config.maxFrameBytes()).readAll(reading::onFrame);
             if (idledOut) {
                 LOG.debug("{} idle for {}, closed", peer, config.idleTimeout());
             } else {
                 LOG.debug("{} closed by the peer", peer);
             }
+        } catch (ProxyProtocol.BadHeaderException e) {
+            LOG.info("{} refused: {}", peer, e.getMessage());
         } catch (FrameReader.FrameTooLargeException e) {
             LOG.debug("{} sent a {}", peer, e.getMessage());
             if (listener != null) {
@@ -133,7 +142,17 @@ final class Connection implements Runnable, Outbound {
 
     @Override
     public String clientAddress() {
-        return socket.getInetAddress().getHostAddress();
+        return clientAddress;
+    }
+
+    /** Takes the client's address from the balancer's header; a health check's header names none. */
+    private void readProxyHeader(InputStream input) throws IOException {
+        InetSocketAddress client = ProxyProtocol.read(input);
+        if (client != null) {
+            String via = peer;
+            clientAddress = client.getAddress().getHostAddress();
+            peer = client + " via " + via;
+        }
     }
 
     private void closeSocket() {

@@ -13,10 +13,13 @@ import java.time.Duration;
  * @param maxQueuedFrames      frames waiting for one slow client before it is disconnected
  * @param maxQueuedBytes       bytes waiting for one slow client before it is disconnected
  * @param flushTimeout         how long a closing connection may take to write what is queued
+ * @param proxyProtocol        every connection starts with a PROXY protocol header (v1 or v2) from
+ *                             a load balancer, naming the real client; connections without one
+ *                             are refused
  */
 public record NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes,
                             Duration idleTimeout, int maxQueuedFrames, int maxQueuedBytes,
-                            Duration flushTimeout) {
+                            Duration flushTimeout, boolean proxyProtocol) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 6000;
@@ -41,6 +44,12 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
         require(flushTimeout != null && !flushTimeout.isNegative(), "the flush timeout must not be negative");
     }
 
+    /** Without the PROXY protocol: clients connect directly. */
+    public NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes, Duration idleTimeout,
+                         int maxQueuedFrames, int maxQueuedBytes, Duration flushTimeout) {
+        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout, false);
+    }
+
     public static NetworkConfig defaults() {
         return new NetworkConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FRAME_BYTES,
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_QUEUED_FRAMES, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_FLUSH_TIMEOUT);
@@ -48,7 +57,12 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
 
     public NetworkConfig withPort(int newPort) {
         return new NetworkConfig(host, newPort, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout);
+                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol);
+    }
+
+    public NetworkConfig withProxyProtocol(boolean enabled) {
+        return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
+                maxQueuedFrames, maxQueuedBytes, flushTimeout, enabled);
     }
 
     private static void require(boolean condition, String message) {

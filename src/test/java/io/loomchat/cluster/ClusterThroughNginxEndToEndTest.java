@@ -53,7 +53,7 @@ class ClusterThroughNginxEndToEndTest {
                     "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
                     "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", prefix,
                     "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS),
-                    "--max-requests-per-second", "0")));
+                    "--max-requests-per-second", "0", "--proxy-protocol")));
         }
         nginx = Nginx.start(servers.stream().map(ServerProcess::port).toList());
     }
@@ -209,8 +209,10 @@ class ClusterThroughNginxEndToEndTest {
         return client;
     }
 
+    /** A client on one server, past nginx: it sends the PROXY header itself, as nginx would. */
     private ChatClient connectDirect(int server) {
         ChatClient client = ChatClient.connect("127.0.0.1", servers.get(server).port());
+        client.sendRaw("PROXY TCP4 127.0.0.1 127.0.0.1 40000 6000\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         clients.add(client);
         return client;
     }

@@ -13,7 +13,7 @@ class NginxProxyTest {
 
     @Test
     void aClientRegistersAndLogsInThroughNginx() throws Exception {
-        try (RunningServer server = RunningServer.start(Backend.H2);
+        try (RunningServer server = RunningServer.start(Backend.H2, RunningServer.defaultNetwork().withProxyProtocol(true));
              Nginx nginx = Nginx.start(List.of(server.port()));
              ChatClient client = ChatClient.connect("127.0.0.1", nginx.port())) {
             int alice = client.register("alice", PASSWORD);
@@ -28,8 +28,8 @@ class NginxProxyTest {
      */
     @Test
     void newClientsLandOnTheLiveServerWhenTheOtherIsDown() throws Exception {
-        try (RunningServer first = RunningServer.start(Backend.H2);
-             RunningServer second = RunningServer.start(Backend.H2);
+        try (RunningServer first = RunningServer.start(Backend.H2, RunningServer.defaultNetwork().withProxyProtocol(true));
+             RunningServer second = RunningServer.start(Backend.H2, RunningServer.defaultNetwork().withProxyProtocol(true));
              Nginx nginx = Nginx.start(List.of(first.port(), second.port()))) {
             first.stop();
             for (int i = 0; i < 4; i++) {
