@@ -7,9 +7,14 @@ package io.loomchat.server;
 public interface ConnectionListener {
 
     /** Creates the listener of a newly accepted connection. */
-    @FunctionalInterface
     interface Factory {
         ConnectionListener connected(Outbound outbound);
+
+        /**
+         * What a client is told, in one frame with its terminator, when every connection permit
+         * is taken; the connection is closed right after.
+         */
+        byte[] serverFull(int maxConnections);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param host                 address to bind; {@code 0.0.0.0} listens on every interface
  * @param port                 TCP port; 0 picks a free one (tests)
- * @param maxConnections       connections served at once; further clients wait in the accept backlog
+ * @param maxConnections       connections served at once; further clients are refused with errno 10
  * @param maxFrameBytes        largest frame accepted, terminator excluded
  * @param idleTimeout          a connection that sends nothing for this long is closed
  * @param maxQueuedFrames      frames waiting for one slow client before it is disconnected

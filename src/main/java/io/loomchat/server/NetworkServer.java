@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ public final class NetworkServer implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 4_096;
     /** Pause after a failed accept (EMFILE, say) so that the loop does not spin. */
     private static final long ACCEPT_RETRY_MILLIS = 100;
+    private static final Duration REFUSAL_WRITE_TIMEOUT = Duration.ofSeconds(1);
+    /** A full server refuses in bursts; one log line per this many refusals is enough. */
+    private static final int REFUSAL_LOG_EVERY = 1_000;
+    private final AtomicLong refusals = new AtomicLong();
 
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
@@ -59,19 +64,17 @@ public final class NetworkServer implements AutoCloseable {
         return connections.size();
     }
 
+    /**
+     * Accepts, then takes a connection permit. A client beyond the limit is told so in one frame
+     * and closed at once, rather than left waiting in the backlog without a word; it can try
+     * another server (nginx does not do that for it: the connect succeeded).
+     */
     private void acceptLoop() {
         while (!stopping) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
             Socket socket;
             try {
                 socket = serverSocket.accept();
             } catch (IOException e) {
-                permits.release();
                 if (stopping) {
                     return;
                 }
@@ -79,8 +82,29 @@ public final class NetworkServer implements AutoCloseable {
                 sleepQuietly(ACCEPT_RETRY_MILLIS);
                 continue;
             }
-            handOff(socket);
+            if (permits.tryAcquire()) {
+                handOff(socket);
+            } else {
+                refuse(socket);
+            }
         }
+    }
+
+    /** On a virtual thread of its own, so that a client slow to take the frame never holds up accepting. */
+    private void refuse(Socket socket) {
+        if (refusals.getAndIncrement() % REFUSAL_LOG_EVERY == 0) {
+            LOG.warn("{} connections open, the most allowed: refusing {} (logged once per {} refusals)",
+                    config.maxConnections(), socket.getRemoteSocketAddress(), REFUSAL_LOG_EVERY);
+        }
+        Thread.ofVirtual().name("loomchat-refuse").start(() -> {
+            try (socket) {
+                socket.setSoTimeout((int) REFUSAL_WRITE_TIMEOUT.toMillis());
+                socket.getOutputStream().write(listeners.serverFull(config.maxConnections()));
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                LOG.debug("refusing {}: {}", socket.getRemoteSocketAddress(), e.toString());
+            }
+        });
     }
 
     private void handOff(Socket socket) {

@@ -48,6 +48,12 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     }
 
     @Override
+    public byte[] serverFull(int maxConnections) {
+        return Json.frame(Frames.error(0, null, Errno.UNAVAILABLE,
+                "this server is full (" + maxConnections + " connections); try again or another server"));
+    }
+
+    @Override
     public ConnectionListener connected(Outbound outbound) {
         return new UserSession(outbound, this, services.config().newRateLimiter());
     }

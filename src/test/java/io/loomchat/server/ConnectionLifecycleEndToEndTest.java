@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
@@ -45,14 +46,49 @@ class ConnectionLifecycleEndToEndTest extends EndToEndTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitWaitUntilAPlaceIsFree() {
+    void aClientBeyondTheConnectionLimitIsToldTheServerIsFullAndTheOthersCarryOn() {
         ChatClient first = connect();
-        connect().call("{\"msgid\":12}");
-        connect().call("{\"msgid\":12}");
-        ChatClient waiting = connect();
-        waiting.send("{\"msgid\":12}");
-        waiting.expectNothing(Duration.ofMillis(300));
+        ChatClient second = connect();
+        ChatClient third = connect();
+        assertEquals(13, first.call("{\"msgid\":12}").path("msgid").asInt());
+        ChatClient refused = connect();
+        JsonNode refusal = refused.next();
+        assertEquals(10, refusal.path("errno").asInt(), refusal::toString);
+        assertTrue(refusal.path("errmsg").asText().contains("full"), refusal::toString);
+        assertTrue(refused.closedByServer(Duration.ofSeconds(5)));
+        for (ChatClient served : new ChatClient[] {first, second, third}) {
+            assertEquals(13, served.call("{\"msgid\":12}").path("msgid").asInt(), "existing clients are unaffected");
+        }
         first.close();
-        assertEquals(13, waiting.nextReply().path("msgid").asInt(), "served once a permit was released");
+        ChatClient later = connectWhenFree();
+        assertEquals(13, later.call("{\"msgid\":12}").path("msgid").asInt(), "served once a place is free");
+    }
+
+    @Test
+    void aClientThatDisconnectsInTheMiddleOfAFrameLeavesNothingBehind() {
+        TestUser alice = newUser("alice");
+        long before = server.server().connections();
+        ChatClient quitter = connect();
+        quitter.sendRaw("{\"msgid\":6,\"toid\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        quitter.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.server().connections() > before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(before, server.server().connections(), "its connection and permit are released");
+        assertEquals(13, alice.client().call("{\"msgid\":12}").path("msgid").asInt());
+    }
+
+    /** Connects, retrying while a closed client's permit is still being released. */
+    private ChatClient connectWhenFree() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            ChatClient client = connect();
+            JsonNode frame = client.poll(Duration.ofMillis(200));
+            if (frame == null) {
+                return client;
+            }
+            assertTrue(System.nanoTime() < deadline, "no place came free: " + frame);
+        }
     }
 }
