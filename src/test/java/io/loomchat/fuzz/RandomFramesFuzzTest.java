@@ -299,6 +299,9 @@ class RandomFramesFuzzTest {
             String text = Files.readString(dump);
             Files.delete(dump);
             Files.delete(dump.getParent());
+            // The dump must show this very method, or the count below would prove nothing.
+            assertTrue(text.contains(RandomFramesFuzzTest.class.getName() + ".connectionThreads("),
+                    "a thread dump names methods as class.method(file:line)");
             return text.lines().filter(line -> line.contains("io.loomchat.server.Connection.run(")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
