@@ -26,19 +26,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -77,6 +82,11 @@ class RandomFramesFuzzTest {
     private static int baselineThreads;
     private static final AtomicLong FRAMES_SENT = new AtomicLong();
     private static final AtomicInteger PROBES = new AtomicInteger();
+    /**
+     * Replies by "type/answered type/errno" ("?" for an unknown type), printed at the end: shows
+     * how far into the handlers the frames got.
+     */
+    private static final Map<String, LongAdder> REPLIES = new ConcurrentSkipListMap<>();
 
     @BeforeContainer
     static void startServerWithUsersAndGroups() {
@@ -104,20 +114,23 @@ class RandomFramesFuzzTest {
 
     @AfterContainer
     static void stopServer() {
-        System.out.println("RandomFramesFuzzTest: " + FRAMES_SENT.get() + " fuzz frames sent");
+        System.out.println("RandomFramesFuzzTest: " + FRAMES_SENT.get() + " fuzz frames sent; replies by"
+                + " msgid/ack/errno: " + REPLIES);
         if (server != null) {
             server.close();
         }
     }
 
-    @Property(tries = 250, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 250, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void everyModernFrameGetsExactlyOneReplyAndTheConnectionStaysOpen(
-            @ForAll("modernFrames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts) throws IOException {
+            @ForAll("modernFrames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts,
+            @ForAll("unfinished") byte[] unfinished, @ForAll @IntRange(min = -1, max = USERS - 1) int loginAs)
+            throws IOException {
         byte[] fuzz = FuzzFrames.concat(frames.toArray(byte[][]::new));
         String endSeq = "fuzz-end-" + PROBES.incrementAndGet();
-        byte[] stream = FuzzFrames.concat(FIRST_MODERN, fuzz,
+        byte[] stream = FuzzFrames.concat(FIRST_MODERN, login(loginAs, '\n'), fuzz,
                 ("{\"msgid\":12,\"seq\":\"" + endSeq + "\"}\n").getBytes(StandardCharsets.UTF_8));
-        int expected = 2 + nonEmptyFrames(fuzz);
+        int expected = (loginAs < 0 ? 2 : 3) + nonEmptyFrames(fuzz);
         try (Socket socket = connect()) {
             Receiver receiver = Receiver.start(socket);
             writeInPieces(socket.getOutputStream(), stream, cuts);
@@ -130,15 +143,18 @@ class RandomFramesFuzzTest {
                 assertWellFormedReply(reply);
                 assertTrue(reply.path("errno").asInt() != 9, () -> "errno 9 without an oversized frame: " + reply);
             }
+            // The client goes away in the middle of a frame: the server must let go all the same.
+            socket.getOutputStream().write(unfinished);
         }
         assertServerBackToBaseline();
     }
 
-    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void aLegacyConnectionSurvivesAnythingAndStillAnswersARegistration(
-            @ForAll("legacyFrames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts) throws IOException {
+            @ForAll("legacyFrames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts,
+            @ForAll @IntRange(min = -1, max = USERS - 1) int loginAs) throws IOException {
         String probe = "fzprobe" + PROBES.incrementAndGet();
-        byte[] stream = FuzzFrames.concat(FIRST_LEGACY, FuzzFrames.concat(frames.toArray(byte[][]::new)),
+        byte[] stream = FuzzFrames.concat(FIRST_LEGACY, login(loginAs, 0), FuzzFrames.concat(frames.toArray(byte[][]::new)),
                 ("{\"msgid\":4,\"name\":\"" + probe + "\",\"password\":\"x\"}\0").getBytes(StandardCharsets.UTF_8));
         try (Socket socket = connect()) {
             Receiver receiver = Receiver.start(socket);
@@ -160,7 +176,7 @@ class RandomFramesFuzzTest {
         assertServerBackToBaseline();
     }
 
-    @Property(tries = 30, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 30, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void anOversizedFrameIsAnsweredWithErrno9AndOnlyThenClosed(
             @ForAll("fewModernFrames") List<byte[]> frames, @ForAll boolean legacy) throws IOException {
         byte[] fuzz = FuzzFrames.concat(frames.toArray(byte[][]::new));
@@ -208,10 +224,29 @@ class RandomFramesFuzzTest {
         return FuzzFrames.terminated(FuzzFrames.frame(population), 10).list().ofMaxSize(40);
     }
 
+    /** The start of a frame that never ends (often nothing): bytes without a terminator. */
+    @Provide
+    Arbitrary<byte[]> unfinished() {
+        return Arbitraries.bytes().filter(b -> b != '\n' && b != 0).array(byte[].class).ofMaxSize(100);
+    }
+
     /** Where the stream is cut into separate writes (taken modulo its length). */
     @Provide
     Arbitrary<List<Integer>> cuts() {
         return Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMaxSize(20);
+    }
+
+    /**
+     * A valid LOGIN of one of the prepared users, so that most frames reach the handlers behind
+     * the login check; nothing for -1 (the frames then meet a connection that is not logged in).
+     */
+    private static byte[] login(int user, int terminator) {
+        if (user < 0) {
+            return new byte[0];
+        }
+        String login = "{\"msgid\":1,\"id\":" + population.userIds().get(user) + ",\"password\":\""
+                + FuzzFrames.PASSWORD + "\"}";
+        return FuzzFrames.concat(login.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) terminator});
     }
 
     /** How many frames the server answers: the rules of its FrameReader and dispatch, restated. */
@@ -365,6 +400,10 @@ class RandomFramesFuzzTest {
                     int msgid = node.path("msgid").asInt();
                     if (msgid == LOGIN_ACK || msgid == REGISTER_ACK || msgid == ACK || msgid == PONG) {
                         replies.incrementAndGet();
+                        int ack = node.path("ack").asInt();
+                        String answered = ack >= 0 && ack <= 15 ? String.valueOf(ack) : "?";
+                        REPLIES.computeIfAbsent(msgid + "/" + answered + "/" + node.path("errno").asInt(),
+                                key -> new LongAdder()).increment();
                     }
                 }
                 closed = true;
