@@ -126,6 +126,52 @@ class RandomFramesFuzzTest {
             @ForAll("modernFrames") List<byte[]> frames, @ForAll("cuts") List<Integer> cuts,
             @ForAll("unfinished") byte[] unfinished, @ForAll @IntRange(min = -1, max = USERS - 1) int loginAs)
             throws IOException {
+        modernConversation(frames, cuts, unfinished, loginAs);
+        assertServerBackToBaseline();
+    }
+
+    /**
+     * Three such connections at once, often as users that know each other: logins race, chat and
+     * presence cross between them, and each still gets exactly its own replies.
+     */
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
+    void connectionsFuzzedAtTheSameTimeEachGetTheirOwnReplies(
+            @ForAll("fewerModernFrames") List<byte[]> first, @ForAll("fewerModernFrames") List<byte[]> second,
+            @ForAll("fewerModernFrames") List<byte[]> third, @ForAll("cuts") List<Integer> cuts,
+            @ForAll @IntRange(min = -1, max = 3) int firstUser, @ForAll @IntRange(min = -1, max = 3) int secondUser,
+            @ForAll @IntRange(min = -1, max = 3) int thirdUser) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        int[] users = {firstUser, secondUser, thirdUser};
+        List<List<byte[]>> streams = List.of(first, second, third);
+        for (int i = 0; i < users.length; i++) {
+            int user = users[i];
+            List<byte[]> frames = streams.get(i);
+            threads.add(Thread.ofVirtual().name("fuzz-connection-" + i).start(() -> {
+                try {
+                    modernConversation(frames, cuts, new byte[0], user);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " of 3 connections failed", failures.peek());
+            failures.stream().skip(1).forEach(error::addSuppressed);
+            throw error;
+        }
+        assertServerBackToBaseline();
+    }
+
+    /**
+     * One modern connection: a PING, maybe a login, the fuzz frames in pieces, a final PING; then
+     * exactly one reply per frame, no close, and a client that leaves mid-frame.
+     */
+    private static void modernConversation(List<byte[]> frames, List<Integer> cuts, byte[] unfinished, int loginAs)
+            throws IOException {
         byte[] fuzz = FuzzFrames.concat(frames.toArray(byte[][]::new));
         String endSeq = "fuzz-end-" + PROBES.incrementAndGet();
         byte[] stream = FuzzFrames.concat(FIRST_MODERN, login(loginAs, '\n'), fuzz,
@@ -146,7 +192,6 @@ class RandomFramesFuzzTest {
             // The client goes away in the middle of a frame: the server must let go all the same.
             socket.getOutputStream().write(unfinished);
         }
-        assertServerBackToBaseline();
     }
 
     @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
@@ -217,6 +262,11 @@ class RandomFramesFuzzTest {
     @Provide
     Arbitrary<List<byte[]>> legacyFrames() {
         return FuzzFrames.terminated(FuzzFrames.frame(population), 70).list().ofMinSize(250).ofMaxSize(400);
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> fewerModernFrames() {
+        return FuzzFrames.terminated(FuzzFrames.frame(population), 10).list().ofMinSize(150).ofMaxSize(250);
     }
 
     @Provide
