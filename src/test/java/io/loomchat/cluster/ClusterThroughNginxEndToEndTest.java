@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
-import io.loomchat.testing.Nginx;
-import io.loomchat.testing.RunningServer;
-import io.loomchat.testing.ServerProcess;
-import io.loomchat.testing.TestDatabase;
+import io.loomchat.testing.ProcessCluster;
 import io.loomchat.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,41 +31,20 @@ class ClusterThroughNginxEndToEndTest {
     /** What the protocol promises: a dead server's sessions stop counting within 10 seconds. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(10);
 
-    private TestDatabase database;
-    private String prefix;
-    private final List<ServerProcess> servers = new ArrayList<>();
-    private Nginx nginx;
+    private ProcessCluster cluster;
     private final List<ChatClient> clients = new ArrayList<>();
     private int names;
 
     @BeforeEach
     void startCluster() {
-        TestRedis.requireReachable();
-        database = TestDatabase.create(Backend.MYSQL);
-        prefix = TestRedis.uniquePrefix();
-        for (String node : List.of("a", "b")) {
-            var config = database.config();
-            servers.add(ServerProcess.start("server " + node, ServerProcess.freePort(), List.of(
-                    "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
-                    "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", prefix,
-                    "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS),
-                    "--max-requests-per-second", "0", "--proxy-protocol")));
-        }
-        nginx = Nginx.start(servers.stream().map(ServerProcess::port).toList());
+        cluster = ProcessCluster.start(List.of("a", "b"), true);
     }
 
     @AfterEach
     void stopCluster() {
         clients.forEach(ChatClient::close);
-        if (nginx != null) {
-            nginx.close();
-        }
-        servers.forEach(ServerProcess::close);
-        if (database != null) {
-            database.close();
-        }
-        if (prefix != null) {
-            TestRedis.deleteKeys(prefix);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -90,7 +65,7 @@ class ClusterThroughNginxEndToEndTest {
         assertEquals("online", ack.path("stored").asText(), ack::toString);
         assertEquals("hi bob", bobClient.next(6).path("msg").asText());
 
-        int groupId = aliceClient.call("{\"msgid\":8,\"groupname\":\"team-" + prefix + "\"}").path("groupid").asInt();
+        int groupId = aliceClient.call("{\"msgid\":8,\"groupname\":\"team-" + cluster.prefix() + "\"}").path("groupid").asInt();
         assertEquals(0, bobClient.call("{\"msgid\":9,\"groupid\":" + groupId + "}").path("errno").asInt());
         JsonNode groupAck = bobClient.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"hi team\"}");
         assertEquals(1, groupAck.path("online").asInt(), groupAck::toString);
@@ -108,7 +83,7 @@ class ClusterThroughNginxEndToEndTest {
         Map<Integer, String> tokens = new HashMap<>();
         while (onA.size() < 5) {
             int user = register();
-            ChatClient client = ChatClient.connect("127.0.0.1", nginx.port());
+            ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
             clients.add(client);
             tokens.put(user, client.login(user, PASSWORD).path("token").asText());
             assertEquals(0, watcherClient.call("{\"msgid\":7,\"friendid\":" + user + "}").path("errno").asInt());
@@ -119,7 +94,7 @@ class ClusterThroughNginxEndToEndTest {
         watcherClient.expectNothing(Duration.ofMillis(200));
 
         long killedAt = System.nanoTime();
-        servers.get(0).kill9();
+        cluster.server(0).kill9();
         for (ChatClient client : onA.values()) {
             assertTrue(client.closedByServer(Duration.ofSeconds(5)), "nginx passes the crash on to the client");
         }
@@ -150,7 +125,7 @@ class ClusterThroughNginxEndToEndTest {
                 assertTrue(System.nanoTime() - killedAt < TAKEOVER_LIMIT.toNanos(),
                         "user " + user + " could not log in again within " + TAKEOVER_LIMIT);
                 if (client == null) {
-                    client = ChatClient.connect("127.0.0.1", nginx.port());
+                    client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
                     clients.add(client);
                 }
                 // The resume token: no password hash for a reconnect storm to pay for.
@@ -197,13 +172,13 @@ class ClusterThroughNginxEndToEndTest {
     }
 
     private int register() {
-        try (ChatClient client = ChatClient.connect("127.0.0.1", nginx.port())) {
+        try (ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
             return client.register("user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
         }
     }
 
     private ChatClient loginThroughNginx(int user) {
-        ChatClient client = ChatClient.connect("127.0.0.1", nginx.port());
+        ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
         clients.add(client);
         client.login(user, PASSWORD);
         return client;
@@ -211,7 +186,7 @@ class ClusterThroughNginxEndToEndTest {
 
     /** A client on one server, past nginx: it sends the PROXY header itself, as nginx would. */
     private ChatClient connectDirect(int server) {
-        ChatClient client = ChatClient.connect("127.0.0.1", servers.get(server).port());
+        ChatClient client = ChatClient.connect("127.0.0.1", cluster.server(server).port());
         client.sendRaw("PROXY TCP4 127.0.0.1 127.0.0.1 40000 6000\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         clients.add(client);
         return client;
@@ -220,12 +195,12 @@ class ClusterThroughNginxEndToEndTest {
     /** The node holding a user's session, as the cluster records it in Redis. */
     private String nodeOf(int user) {
         try (Jedis jedis = TestRedis.connect()) {
-            return jedis.get(prefix + "user:" + user);
+            return jedis.get(cluster.prefix() + "user:" + user);
         }
     }
 
     private String stateOf(int user) {
-        return database.query("SELECT state FROM User WHERE id = " + user, rows -> rows.next() ? rows.getString(1) : null);
+        return cluster.database().query("SELECT state FROM User WHERE id = " + user, rows -> rows.next() ? rows.getString(1) : null);
     }
 
     private static void sleep(long millis) {

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.cli.LoomChat;
 import io.loomchat.protocol.Json;
-import io.loomchat.testing.Backend;
-import io.loomchat.testing.Nginx;
-import io.loomchat.testing.RunningServer;
-import io.loomchat.testing.ServerProcess;
-import io.loomchat.testing.TestDatabase;
-import io.loomchat.testing.TestRedis;
+import io.loomchat.testing.ProcessCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,53 +22,20 @@ import picocli.CommandLine;
  */
 class LoadTestAgainstAClusterEndToEndTest {
 
-    private TestDatabase database;
-    private String prefix;
-    private final List<ServerProcess> servers = new ArrayList<>();
-    private Nginx nginx;
-
-    /**
-     * Two servers on one database and the shared Redis. Behind nginx they take the PROXY header
-     * its shipped configuration sends; reached directly, they must not expect one.
-     */
-    private void startServers(boolean proxyProtocol) {
-        TestRedis.requireReachable();
-        database = TestDatabase.create(Backend.MYSQL);
-        prefix = TestRedis.uniquePrefix();
-        for (String node : List.of("lt1", "lt2")) {
-            var config = database.config();
-            List<String> args = new ArrayList<>(List.of(
-                    "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
-                    "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", prefix,
-                    "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS),
-                    "--max-requests-per-second", "0"));
-            if (proxyProtocol) {
-                args.add("--proxy-protocol");
-            }
-            servers.add(ServerProcess.start(node, ServerProcess.freePort(), args));
-        }
-    }
+    private ProcessCluster cluster;
 
     @AfterEach
     void stopCluster() {
-        if (nginx != null) {
-            nginx.close();
-        }
-        servers.forEach(ServerProcess::close);
-        if (database != null) {
-            database.close();
-        }
-        if (prefix != null) {
-            TestRedis.deleteKeys(prefix);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aChatRunThroughNginxLosesNothingAndWritesTheReportAndCharts(@TempDir Path report) throws Exception {
-        startServers(true);
-        nginx = Nginx.start(servers.stream().map(ServerProcess::port).toList());
+        cluster = ProcessCluster.start(List.of("lt1", "lt2"), true);
         int exit = new CommandLine(new LoomChat()).execute("loadtest", "chat", "--host", "127.0.0.1",
-                "--port", String.valueOf(nginx.port()), "--users", "300", "--duration", "3s",
+                "--port", String.valueOf(cluster.nginxPort()), "--users", "300", "--duration", "3s",
                 "--server-rate-limit", "0", "--report", report.toString());
 
         assertEquals(0, exit);
@@ -91,8 +52,9 @@ class LoadTestAgainstAClusterEndToEndTest {
 
     @Test
     void partnersOnDifferentServersChatThroughRedisWithoutLoss(@TempDir Path report) throws Exception {
-        startServers(false);
-        String targets = "127.0.0.1:" + servers.get(0).port() + ",127.0.0.1:" + servers.get(1).port();
+        // Straight to the servers, past nginx: the tool puts each partner on the other server.
+        cluster = ProcessCluster.start(List.of("x1", "x2"), false);
+        String targets = "127.0.0.1:" + cluster.server(0).port() + ",127.0.0.1:" + cluster.server(1).port();
         int exit = new CommandLine(new LoomChat()).execute("loadtest", "chat", "--target", targets, "--cross-server",
                 "--pairs", "100", "--duration", "3s", "--server-rate-limit", "0", "--report", report.toString());
 

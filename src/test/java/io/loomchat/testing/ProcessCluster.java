@@ -1,0 +1,77 @@
+package io.loomchat.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cluster of real `loomchat server` processes on one MariaDB/MySQL database of their own and
+ * the shared Redis under a prefix of their own, optionally behind a real nginx running the
+ * shipped configuration (which sends the PROXY protocol, so those servers expect it).
+ */
+public final class ProcessCluster implements AutoCloseable {
+
+    private final TestDatabase database;
+    private final String prefix;
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private Nginx nginx;
+
+    private ProcessCluster(TestDatabase database, String prefix) {
+        this.database = database;
+        this.prefix = prefix;
+    }
+
+    /** Servers named {@code nodes}, behind nginx when {@code behindNginx}; extra server options last. */
+    public static ProcessCluster start(List<String> nodes, boolean behindNginx, String... extraOptions) {
+        TestRedis.requireReachable();
+        ProcessCluster cluster = new ProcessCluster(TestDatabase.create(Backend.MYSQL), TestRedis.uniquePrefix());
+        try {
+            var config = cluster.database.config();
+            for (String node : nodes) {
+                List<String> args = new ArrayList<>(List.of(
+                        "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
+                        "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", cluster.prefix,
+                        "--password-iterations", String.valueOf(RunningServer.TEST_PASSWORD_ITERATIONS),
+                        "--max-requests-per-second", "0"));
+                if (behindNginx) {
+                    args.add("--proxy-protocol");
+                }
+                args.addAll(List.of(extraOptions));
+                cluster.servers.add(ServerProcess.start("server " + node, ServerProcess.freePort(), args));
+            }
+            if (behindNginx) {
+                cluster.nginx = Nginx.start(cluster.servers.stream().map(ServerProcess::port).toList());
+            }
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    public ServerProcess server(int index) {
+        return servers.get(index);
+    }
+
+    /** nginx's port; only for a cluster started behind nginx. */
+    public int nginxPort() {
+        return nginx.port();
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public void close() {
+        if (nginx != null) {
+            nginx.close();
+        }
+        servers.forEach(ServerProcess::close);
+        database.close();
+        TestRedis.deleteKeys(prefix);
+    }
+}
