@@ -60,11 +60,7 @@ final class MessageRouter {
      * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
      */
     boolean sendLive(Chat chat, int recipientId) {
-        if (deliverLive(chat, recipientId)) {
-            return true;
-        }
-        List<Integer> recipient = List.of(recipientId);
-        return cluster.forward(Delivery.chat(chat.type().code(), chat.mid(), chat.frame()), recipient).isEmpty();
+        return deliverAnywhere(chat, List.of(recipientId)).isEmpty();
     }
 
     /**
@@ -72,20 +68,21 @@ final class MessageRouter {
      * server holding it; those reached neither way are stored in one transaction.
      */
     Fanout sendToAll(Chat chat, Collection<Integer> recipientIds) {
+        List<Integer> unreached = deliverAnywhere(chat, recipientIds);
+        store(chat, unreached);
+        return new Fanout(recipientIds.size() - unreached.size(), unreached.size());
+    }
+
+    /** Delivers to the sessions here, forwards the rest in one hand-off; returns those reached neither way. */
+    private List<Integer> deliverAnywhere(Chat chat, Collection<Integer> recipientIds) {
         List<Integer> elsewhere = new ArrayList<>();
-        int live = 0;
         for (int recipientId : recipientIds) {
-            if (deliverLive(chat, recipientId)) {
-                live++;
-            } else {
+            if (!deliverLive(chat, recipientId)) {
                 elsewhere.add(recipientId);
             }
         }
-        List<Integer> unreached = elsewhere.isEmpty() ? elsewhere
+        return elsewhere.isEmpty() ? elsewhere
                 : cluster.forward(Delivery.chat(chat.type().code(), chat.mid(), chat.frame()), elsewhere);
-        live += elsewhere.size() - unreached.size();
-        store(chat, unreached);
-        return new Fanout(live, unreached.size());
     }
 
     /**
