@@ -4,6 +4,7 @@ import io.loomchat.cluster.Cluster;
 import io.loomchat.store.GroupDao;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The members of each group, cached so that a group message costs no database query. Joins go
@@ -17,6 +18,12 @@ final class GroupMembers {
     private final GroupDao groups;
     private final Cluster cluster;
     private final ConcurrentHashMap<Integer, List<Integer>> members = new ConcurrentHashMap<>();
+    /**
+     * Counts invalidations. A list read from the database is cached only if none happened while
+     * it was read: otherwise a join committed meanwhile could be missing from it, and caching it
+     * after the join's invalidation would keep the new member out until the next change.
+     */
+    private final AtomicLong changes = new AtomicLong();
 
     GroupMembers(GroupDao groups, Cluster cluster) {
         this.groups = groups;
@@ -32,27 +39,31 @@ final class GroupMembers {
         if (cached != null) {
             return cached;
         }
+        long before = changes.get();
         List<Integer> loaded = List.copyOf(groups.memberIds(groupId));
-        if (!loaded.isEmpty()) {
-            // An invalidation that raced this load removed the key first; putIfAbsent would then
-            // store a stale list, so a join also drops the entry after its own commit (below).
+        if (!loaded.isEmpty() && changes.get() == before) {
             members.putIfAbsent(groupId, loaded);
+            if (changes.get() != before) {
+                members.remove(groupId, loaded); // an invalidation slipped in between the check and the put
+            }
         }
         return loaded;
     }
 
     /** A member joined {@code groupId} (already committed): forget it here and everywhere. */
     void joined(int groupId) {
-        members.remove(groupId);
+        forget(groupId);
         cluster.groupChanged(groupId);
     }
 
-    /** Another server changed a group. */
+    /** A group changed (here, or on another server). */
     void forget(int groupId) {
+        changes.incrementAndGet();
         members.remove(groupId);
     }
 
     void forgetAll() {
+        changes.incrementAndGet();
         members.clear();
     }
 }
