@@ -64,6 +64,7 @@ public final class RedisCluster implements Cluster {
     private final Subscriber subscriber;
     private final Housekeeper housekeeper;
     private final FailureCounts loginFailures;
+    private final Forwarder forwarder;
     private volatile Listener listener;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
@@ -78,6 +79,7 @@ public final class RedisCluster implements Cluster {
         this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
         this.housekeeper = new Housekeeper(this, config.heartbeat());
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
+        this.forwarder = new Forwarder(config, keys, outage::succeeded, this::failed);
     }
 
     /**
@@ -149,6 +151,7 @@ public final class RedisCluster implements Cluster {
             LOG.debug("took the lease of node {}", config.nodeName());
         }
         subscriber.start();
+        forwarder.start();
         try {
             if (!subscriber.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
                 throw new ClusterUnavailableException("could not subscribe at Redis " + config.redisAddress()
@@ -205,33 +208,12 @@ public final class RedisCluster implements Cluster {
         if (userIds.isEmpty() || !outage.shouldTry()) {
             return userIds;
         }
+        if (userIds.size() <= CHUNK) {
+            return forwarder.forward(delivery, userIds);
+        }
         List<Integer> unreached = new ArrayList<>();
-        int done = 0;
-        try (Jedis jedis = pool.getResource()) {
-            byte[] inboxPrefix = bytes(keys.inboxPrefix());
-            byte[] header = Envelope.header(delivery);
-            for (; done < userIds.size(); done += CHUNK) {
-                List<Integer> chunk = userIds.subList(done, Math.min(userIds.size(), done + CHUNK));
-                List<byte[]> userKeys = new ArrayList<>(chunk.size());
-                List<byte[]> args = new ArrayList<>(chunk.size() + 3);
-                args.add(inboxPrefix);
-                args.add(header);
-                args.add(delivery.frame());
-                for (int id : chunk) {
-                    userKeys.add(bytes(keys.user(id)));
-                    args.add(bytes(Integer.toString(id)));
-                }
-                List<?> reached = (List<?>) RedisScripts.FORWARD.run(jedis, userKeys, args);
-                for (int i = 0; i < chunk.size(); i++) {
-                    if (!Long.valueOf(1).equals(reached.get(i))) {
-                        unreached.add(chunk.get(i));
-                    }
-                }
-            }
-            outage.succeeded();
-        } catch (JedisException e) {
-            failed(e);
-            unreached.addAll(userIds.subList(done, userIds.size()));
+        for (int from = 0; from < userIds.size(); from += CHUNK) {
+            unreached.addAll(forwarder.forward(delivery, userIds.subList(from, Math.min(userIds.size(), from + CHUNK))));
         }
         return unreached;
     }
@@ -263,6 +245,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public void close() {
         housekeeper.stop();
+        forwarder.stop();
         subscriber.stop();
         try (Jedis jedis = pool.getResource()) {
             List<Integer> left = ids(jedis.smembers(keys.usersOf(keys.me())));

@@ -123,6 +123,16 @@ final class RedisScripts {
             this.source = source.getBytes(StandardCharsets.UTF_8);
         }
 
+        /** Loads the script into this Redis (after a connect: Redis may have restarted empty). */
+        void load(Jedis jedis) {
+            sha = jedis.scriptLoad(source);
+        }
+
+        /** The SHA1 to run it by; only after {@link #load}. */
+        byte[] sha() {
+            return sha;
+        }
+
         Object run(Jedis jedis, List<byte[]> keys, List<byte[]> args) {
             byte[] loaded = sha;
             if (loaded != null) {
