@@ -27,8 +27,9 @@ import redis.clients.jedis.params.SetParams;
  * channel per logged-in user. Here each server subscribes to {@code to:{its name}} only, and a
  * directory key {@code user:{id}} names the server holding each user. A Lua script reads the
  * directory and publishes in the same step ({@link RedisScripts#FORWARD}), so a one-to-one
- * message costs one round trip, and a group message one round trip in all, with one publish
- * per server reached. The subscriber never changes its subscriptions as users come and go,
+ * message costs one script run, and a group message one in all, with one publish per server
+ * reached. The {@link Forwarder} sends the scripts of all senders pipelined on one connection;
+ * the pool serves claims and housekeeping. The subscriber never changes its subscriptions as users come and go,
  * and after a Redis restart it has two channels to subscribe to again, not 20,000.
  *
  * <p><b>One session per user: claims and leases.</b> A login claims {@code user:{id}} in a
