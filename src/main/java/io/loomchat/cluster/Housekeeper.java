@@ -17,15 +17,15 @@ final class Housekeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
 
-    private final RedisCluster cluster;
+    private final Membership membership;
     private final Duration heartbeat;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean rebuildWanted;
     private volatile boolean stopping;
     private Thread thread;
 
-    Housekeeper(RedisCluster cluster, Duration heartbeat) {
-        this.cluster = cluster;
+    Housekeeper(Membership membership, Duration heartbeat) {
+        this.membership = membership;
         this.heartbeat = heartbeat;
     }
 
@@ -58,19 +58,19 @@ final class Housekeeper {
     }
 
     private void tick() {
-        if (!cluster.renewLease()) {
+        if (!membership.renewLease()) {
             rebuildWanted = true; // the lease had lapsed: Redis restarted, or we were taken for dead
         }
         if (rebuildWanted) {
             rebuildWanted = false;
             try {
-                cluster.rebuild();
+                membership.rebuild();
             } catch (RuntimeException e) {
                 rebuildWanted = true;
                 throw e;
             }
         }
-        cluster.reapDeadServers();
+        membership.reapDeadServers();
     }
 
     void stop() {

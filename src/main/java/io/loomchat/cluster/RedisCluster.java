@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -18,7 +17,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The cluster over Redis.
@@ -51,7 +49,6 @@ public final class RedisCluster implements Cluster {
     /** Keys per script call: Lua's unpack() stops at a few thousand values. */
     static final int CHUNK = 1_000;
     static final int MESSAGE_NODE_NUMBERS = 1_024;
-    private static final Duration REAPING_LOCK = Duration.ofSeconds(30);
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClusterConfig config;
@@ -63,10 +60,10 @@ public final class RedisCluster implements Cluster {
     /** Claims and releases share it; rebuilding the claims after an outage takes it alone. */
     private final ReentrantReadWriteLock claimLock = new ReentrantReadWriteLock();
     private final Subscriber subscriber;
+    private final Membership membership;
     private final Housekeeper housekeeper;
     private final FailureCounts loginFailures;
     private final Forwarder forwarder;
-    private volatile Listener listener;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
 
@@ -78,7 +75,8 @@ public final class RedisCluster implements Cluster {
         this.messageNodeNumber = messageNodeNumber;
         this.incarnation = incarnation;
         this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
-        this.housekeeper = new Housekeeper(this, config.heartbeat());
+        this.membership = new Membership(config, keys, incarnation, claimLock, this::redis);
+        this.housekeeper = new Housekeeper(membership, config.heartbeat());
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
         this.forwarder = new Forwarder(config, keys, outage::succeeded, this::failed);
     }
@@ -144,13 +142,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void start(Listener listener) {
-        this.listener = listener;
-        // Whatever a killed previous run of this server left behind is offline: nobody is here yet.
-        awaitNoReaping();
-        reap(config.nodeName());
-        if (!renewLease()) {
-            LOG.debug("took the lease of node {}", config.nodeName());
-        }
+        membership.start(listener);
         subscriber.start();
         forwarder.start();
         try {
@@ -197,7 +189,7 @@ public final class RedisCluster implements Cluster {
                     List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me()))),
                     List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
         } catch (JedisException e) {
-            // The claim stays in Redis naming us; the rebuild after the outage drops it.
+                // The claim stays in Redis naming us; the rebuild after the outage drops it.
             housekeeper.rebuildSoon();
         } finally {
             claimLock.readLock().unlock();
@@ -248,14 +240,8 @@ public final class RedisCluster implements Cluster {
         housekeeper.stop();
         forwarder.stop();
         subscriber.stop();
-        try (Jedis jedis = pool.getResource()) {
-            List<Integer> left = ids(jedis.smembers(keys.usersOf(keys.me())));
-            drop(jedis, keys.me(), left);
-            jedis.del(keys.usersOf(keys.me()));
-            jedis.srem(keys.nodes(), keys.me());
-            if (incarnation.equals(jedis.get(keys.lease(keys.me())))) {
-                jedis.del(keys.lease(keys.me()));
-            }
+        try {
+            membership.leave();
             LOG.info("cluster node {} left", config.nodeName());
         } catch (JedisException e) {
             LOG.warn("cluster node {} could not leave cleanly (Redis: {}); its lease lapses in {} s",
@@ -265,145 +251,8 @@ public final class RedisCluster implements Cluster {
         }
     }
 
-    // ----- housekeeping, on the Housekeeper's thread -----
-
-    /** Renews this server's lease; false when it had lapsed. */
-    boolean renewLease() {
-        Object renewed = redis(jedis -> RedisScripts.RENEW_LEASE.run(jedis,
-                List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
-                List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me()))));
-        return Long.valueOf(1).equals(renewed);
-    }
-
-    /** Cleans up after every server in the cluster whose lease has lapsed. */
-    void reapDeadServers() {
-        List<String> dead = redis(jedis -> {
-            List<String> found = new ArrayList<>();
-            for (String node : jedis.smembers(keys.nodes())) {
-                if (!node.equals(keys.me()) && !jedis.exists(keys.lease(node))) {
-                    found.add(node);
-                }
-            }
-            return found;
-        });
-        for (String node : dead) {
-            reap(node);
-        }
-    }
-
-    /**
-     * Marks a dead server's users offline and drops their claims, if no other server is doing
-     * it already. The database is told before the claims go: a claim dropped first would let
-     * the user log in elsewhere, and the late "offline" would overwrite that login's "online".
-     */
-    private void reap(String node) {
-        String lock = keys.reaping(node);
-        boolean locked = redis(jedis -> "OK".equals(jedis.set(lock, keys.me(),
-                SetParams.setParams().nx().px(REAPING_LOCK.toMillis()))));
-        if (!locked) {
-            return;
-        }
-        try {
-            List<Integer> users = redis(jedis -> ids(jedis.smembers(keys.usersOf(node))));
-            if (!users.isEmpty()) {
-                listener.usersLost(users);
-            }
-            redis(jedis -> {
-                drop(jedis, node, users);
-                jedis.del(keys.usersOf(node));
-                if (!node.equals(keys.me())) {
-                    jedis.srem(keys.nodes(), node);
-                }
-                return null;
-            });
-            if (!users.isEmpty() || !node.equals(keys.me())) {
-                LOG.info("server {} is gone: its {} users are offline and may log in elsewhere", node, users.size());
-            }
-        } finally {
-            redis(jedis -> jedis.del(lock));
-        }
-    }
-
-    /**
-     * Rebuilds what this server keeps in Redis after an outage: a claim for every user it
-     * holds, none for users it no longer holds. A user that another server claimed meanwhile
-     * (Redis came back empty and the user logged in there) is evicted here.
-     */
-    void rebuild() {
-        List<Integer> regained = new ArrayList<>();
-        List<Integer> evicted = new ArrayList<>();
-        // A survivor that took us for dead may be dropping our claims right now: let it finish
-        // (our lease is renewed, so no new clean-up starts), then claim again what we hold.
-        awaitNoReaping();
-        claimLock.writeLock().lock();
-        try {
-            redis(jedis -> {
-                List<Integer> recorded = ids(jedis.smembers(keys.usersOf(keys.me())));
-                List<Integer> local = new ArrayList<>(listener.localUsers());
-                for (int from = 0; from < local.size(); from += CHUNK) {
-                    List<Integer> chunk = local.subList(from, Math.min(local.size(), from + CHUNK));
-                    List<?> results = (List<?>) RedisScripts.RECLAIM.run(jedis, userKeysAnd(chunk, keys.usersOf(keys.me())),
-                            idArgs(keys.me(), chunk));
-                    for (int i = 0; i < chunk.size(); i++) {
-                        long result = (Long) results.get(i);
-                        if (result == 1) {
-                            regained.add(chunk.get(i));
-                        } else if (result == 2) {
-                            evicted.add(chunk.get(i));
-                        }
-                    }
-                }
-                recorded.removeAll(local);
-                drop(jedis, keys.me(), recorded);
-                return null;
-            });
-        } finally {
-            claimLock.writeLock().unlock();
-        }
-        evicted.forEach(listener::evicted);
-        if (!regained.isEmpty()) {
-            listener.usersRegained(regained);
-        }
-        LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
-                regained.size(), evicted.size());
-    }
-
-    private void awaitNoReaping() {
-        long deadline = System.nanoTime() + REAPING_LOCK.toNanos();
-        while (redis(jedis -> jedis.exists(keys.reaping(keys.me()))) && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private void drop(Jedis jedis, String node, List<Integer> users) {
-        for (int from = 0; from < users.size(); from += CHUNK) {
-            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + CHUNK));
-            RedisScripts.DROP.run(jedis, userKeysAnd(chunk, keys.usersOf(node)), idArgs(node, chunk));
-        }
-    }
-
-    private List<byte[]> userKeysAnd(List<Integer> ids, String last) {
-        List<byte[]> result = new ArrayList<>(ids.size() + 1);
-        ids.forEach(id -> result.add(bytes(keys.user(id))));
-        result.add(bytes(last));
-        return result;
-    }
-
-    private static List<byte[]> idArgs(String first, List<Integer> ids) {
-        List<byte[]> result = new ArrayList<>(ids.size() + 1);
-        result.add(bytes(first));
-        ids.forEach(id -> result.add(bytes(Integer.toString(id))));
-        return result;
-    }
-
-    private static List<Integer> ids(Set<String> members) {
-        List<Integer> ids = new ArrayList<>(members.size());
-        members.forEach(member -> ids.add(Integer.parseInt(member)));
-        return ids;
-    }
-
     /** Runs one command with a pooled connection, keeping the outage state right. */
-    private <T> T redis(Function<Jedis, T> command) {
+    <T> T redis(Function<Jedis, T> command) {
         try (Jedis jedis = pool.getResource()) {
             T result = command.apply(jedis);
             outage.succeeded();
@@ -439,7 +288,7 @@ public final class RedisCluster implements Cluster {
         @Override
         public void subscribed() {
             subscribed = true;
-            listener.forgetCaches();
+            membership.listener().forgetCaches();
             if (everSubscribed) {
                 housekeeper.rebuildSoon(); // Redis may have come back empty
             }
@@ -455,14 +304,14 @@ public final class RedisCluster implements Cluster {
         @Override
         public void inbox(byte[] message) {
             Envelope.Received received = Envelope.decode(message);
-            listener.delivered(received.delivery(), received.userIds());
+            membership.listener().delivered(received.delivery(), received.userIds());
         }
 
         @Override
         public void everyone(byte[] message) {
             int groupId = Envelope.groupOf(message);
             if (groupId >= 0) {
-                listener.groupChanged(groupId);
+                membership.listener().groupChanged(groupId);
             }
         }
     }

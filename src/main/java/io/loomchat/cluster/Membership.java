@@ -1,0 +1,209 @@
+package io.loomchat.cluster;
+
+import static io.loomchat.cluster.RedisKeys.bytes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * This server's place in the cluster, kept in Redis: its lease, the claims of the users it holds,
+ * and the clean-up after servers that died. Runs at start-up, on the {@link Housekeeper}'s thread
+ * every heartbeat, and at shutdown; the requests of users never wait for it (except a claim
+ * during a rebuild after a Redis outage).
+ */
+final class Membership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final Duration REAPING_LOCK = Duration.ofSeconds(30);
+
+    /** Runs a command on a pooled connection (see {@link RedisCluster#redis}). */
+    interface Commands {
+        <T> T run(Function<Jedis, T> command);
+    }
+
+    private final ClusterConfig config;
+    private final RedisKeys keys;
+    private final String incarnation;
+    /** Claims and releases hold it shared; the rebuild after an outage holds it alone. */
+    private final ReentrantReadWriteLock claimLock;
+    private final Commands commands;
+    private volatile Cluster.Listener listener;
+
+    Membership(ClusterConfig config, RedisKeys keys, String incarnation, ReentrantReadWriteLock claimLock,
+               Commands commands) {
+        this.config = config;
+        this.keys = keys;
+        this.incarnation = incarnation;
+        this.claimLock = claimLock;
+        this.commands = commands;
+    }
+
+    /** Takes this server's place: what a killed previous run of it left behind is offline, nobody is here yet. */
+    void start(Cluster.Listener newListener) {
+        this.listener = newListener;
+        awaitNoReaping();
+        reap(config.nodeName());
+        renewLease();
+    }
+
+    Cluster.Listener listener() {
+        return listener;
+    }
+
+    /** Gives up every claim, the user set, the place in {@code nodes} and the lease. */
+    void leave() {
+        commands.run(jedis -> {
+            List<Integer> left = ids(jedis.smembers(keys.usersOf(keys.me())));
+            drop(jedis, keys.me(), left);
+            jedis.del(keys.usersOf(keys.me()));
+            jedis.srem(keys.nodes(), keys.me());
+            if (incarnation.equals(jedis.get(keys.lease(keys.me())))) {
+                jedis.del(keys.lease(keys.me()));
+            }
+            return null;
+        });
+    }
+
+    /** Renews this server's lease; false when it had lapsed. */
+    boolean renewLease() {
+        Object renewed = commands.run(jedis -> RedisScripts.RENEW_LEASE.run(jedis,
+                List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
+                List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me()))));
+        return Long.valueOf(1).equals(renewed);
+    }
+
+    /** Cleans up after every server in the cluster whose lease has lapsed. */
+    void reapDeadServers() {
+        List<String> dead = commands.run(jedis -> {
+            List<String> found = new ArrayList<>();
+            for (String node : jedis.smembers(keys.nodes())) {
+                if (!node.equals(keys.me()) && !jedis.exists(keys.lease(node))) {
+                    found.add(node);
+                }
+            }
+            return found;
+        });
+        for (String node : dead) {
+            reap(node);
+        }
+    }
+
+    /**
+     * Marks a dead server's users offline and drops their claims, if no other server is doing
+     * it already. The database is told before the claims go: a claim dropped first would let
+     * the user log in elsewhere, and the late "offline" would overwrite that login's "online".
+     */
+    private void reap(String node) {
+        String lock = keys.reaping(node);
+        boolean locked = commands.run(jedis -> "OK".equals(jedis.set(lock, keys.me(),
+                SetParams.setParams().nx().px(REAPING_LOCK.toMillis()))));
+        if (!locked) {
+            return;
+        }
+        try {
+            List<Integer> users = commands.run(jedis -> ids(jedis.smembers(keys.usersOf(node))));
+            if (!users.isEmpty()) {
+                listener.usersLost(users);
+            }
+            commands.run(jedis -> {
+                drop(jedis, node, users);
+                jedis.del(keys.usersOf(node));
+                if (!node.equals(keys.me())) {
+                    jedis.srem(keys.nodes(), node);
+                }
+                return null;
+            });
+            if (!users.isEmpty() || !node.equals(keys.me())) {
+                LOG.info("server {} is gone: its {} users are offline and may log in elsewhere", node, users.size());
+            }
+        } finally {
+            commands.run(jedis -> jedis.del(lock));
+        }
+    }
+
+    /**
+     * Rebuilds what this server keeps in Redis after an outage: a claim for every user it
+     * holds, none for users it no longer holds. A user that another server claimed meanwhile
+     * (Redis came back empty and the user logged in there) is evicted here.
+     */
+    void rebuild() {
+        List<Integer> regained = new ArrayList<>();
+        List<Integer> evicted = new ArrayList<>();
+        // A survivor that took us for dead may be dropping our claims right now: let it finish
+        // (our lease is renewed, so no new clean-up starts), then claim again what we hold.
+        awaitNoReaping();
+        claimLock.writeLock().lock();
+        try {
+            commands.run(jedis -> {
+                List<Integer> recorded = ids(jedis.smembers(keys.usersOf(keys.me())));
+                List<Integer> local = new ArrayList<>(listener.localUsers());
+                for (int from = 0; from < local.size(); from += RedisCluster.CHUNK) {
+                    List<Integer> chunk = local.subList(from, Math.min(local.size(), from + RedisCluster.CHUNK));
+                    List<?> results = (List<?>) RedisScripts.RECLAIM.run(jedis, userKeysAnd(chunk, keys.usersOf(keys.me())),
+                            idArgs(keys.me(), chunk));
+                    for (int i = 0; i < chunk.size(); i++) {
+                        long result = (Long) results.get(i);
+                        if (result == 1) {
+                            regained.add(chunk.get(i));
+                        } else if (result == 2) {
+                            evicted.add(chunk.get(i));
+                        }
+                    }
+                }
+                recorded.removeAll(local);
+                drop(jedis, keys.me(), recorded);
+                return null;
+            });
+        } finally {
+            claimLock.writeLock().unlock();
+        }
+        evicted.forEach(listener::evicted);
+        if (!regained.isEmpty()) {
+            listener.usersRegained(regained);
+        }
+        LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
+                regained.size(), evicted.size());
+    }
+
+    private void awaitNoReaping() {
+        long deadline = System.nanoTime() + REAPING_LOCK.toNanos();
+        while (commands.run(jedis -> jedis.exists(keys.reaping(keys.me()))) && System.nanoTime() < deadline) {
+            RedisCluster.sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private void drop(Jedis jedis, String node, List<Integer> users) {
+        for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
+            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
+            RedisScripts.DROP.run(jedis, userKeysAnd(chunk, keys.usersOf(node)), idArgs(node, chunk));
+        }
+    }
+
+    private List<byte[]> userKeysAnd(List<Integer> ids, String last) {
+        List<byte[]> result = new ArrayList<>(ids.size() + 1);
+        ids.forEach(id -> result.add(bytes(keys.user(id))));
+        result.add(bytes(last));
+        return result;
+    }
+
+    private static List<byte[]> idArgs(String first, List<Integer> ids) {
+        List<byte[]> result = new ArrayList<>(ids.size() + 1);
+        result.add(bytes(first));
+        ids.forEach(id -> result.add(bytes(Integer.toString(id))));
+        return result;
+    }
+
+    private static List<Integer> ids(Set<String> members) {
+        List<Integer> ids = new ArrayList<>(members.size());
+        members.forEach(member -> ids.add(Integer.parseInt(member)));
+        return ids;
+    }
+}
