@@ -71,6 +71,12 @@ final class ServerCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     int passwordIterations;
 
+    @Option(names = "--hash-threads",
+            defaultValue = "${env:LOOMCHAT_HASH_THREADS:-0}",
+            description = "Platform threads hashing passwords; fewer than the cores keep chat responsive during "
+                    + "a login storm (env LOOMCHAT_HASH_THREADS, default 0 = one per core).")
+    int hashThreads;
+
     @Option(names = "--max-message-chars",
             defaultValue = "${env:LOOMCHAT_MAX_MESSAGE_CHARS:-" + ServiceConfig.DEFAULT_MAX_MESSAGE_CHARS + "}",
             description = "Longest chat text in characters (env LOOMCHAT_MAX_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
@@ -130,8 +136,8 @@ final class ServerCommand implements Callable<Integer> {
                     defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol);
             store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
-            ServiceConfig serviceDefaults = ServiceConfig.defaults();
-            service = new ServiceConfig(passwordIterations, serviceDefaults.hashThreads(), maxMessageChars,
+            service = new ServiceConfig(passwordIterations,
+                    hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
                     maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy());
             if (redis != null && !redis.isBlank()) {
                 if (store.embedded()) {

@@ -33,7 +33,7 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
                     "--password-iterations must be between 1000 and 10000000, not " + passwordIterations);
         }
         if (hashThreads < 1) {
-            throw new IllegalArgumentException("hash threads must be positive, not " + hashThreads);
+            throw new IllegalArgumentException("--hash-threads must be positive, not " + hashThreads);
         }
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
