@@ -3,6 +3,7 @@ package io.loomchat.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ final class Connection implements Runnable, Outbound {
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
     private final Semaphore permits;
-    private final String peer;
+    /** Formatted only when a log line needs it, rather than kept as a string per connection. */
+    private final SocketAddress peerAddress;
     private final OutboundQueue queue;
     /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
     private volatile long waitingSince;
@@ -38,7 +40,7 @@ final class Connection implements Runnable, Outbound {
         this.config = config;
         this.listeners = listeners;
         this.permits = permits;
-        this.peer = String.valueOf(socket.getRemoteSocketAddress());
+        this.peerAddress = socket.getRemoteSocketAddress();
         this.queue = new OutboundQueue(socket.getOutputStream(), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
@@ -53,20 +55,20 @@ final class Connection implements Runnable, Outbound {
             new FrameReader(new StampedInput(socket.getInputStream()), config.maxFrameBytes())
                     .readAll(reading::onFrame);
             if (idledOut) {
-                LOG.debug("{} idle for {}, closed", peer, config.idleTimeout());
+                LOG.debug("{} idle for {}, closed", peerAddress, config.idleTimeout());
             } else {
-                LOG.debug("{} closed by the peer", peer);
+                LOG.debug("{} closed by the peer", peerAddress);
             }
         } catch (FrameReader.FrameTooLargeException e) {
-            LOG.debug("{} sent a {}", peer, e.getMessage());
+            LOG.debug("{} sent a {}", peerAddress, e.getMessage());
             if (listener != null) {
                 listener.onFrameTooLarge(config.maxFrameBytes());
             }
         } catch (IOException e) {
             // Killed by the OS, a proxy, the client, or our own close: nothing to report loudly.
-            LOG.debug("{} disconnected: {}", peer, e.toString());
+            LOG.debug("{} disconnected: {}", peerAddress, e.toString());
         } catch (RuntimeException | Error e) {
-            LOG.warn("{} failed unexpectedly", peer, e);
+            LOG.warn("{} failed unexpectedly", peerAddress, e);
         } finally {
             end(listener);
         }
@@ -82,13 +84,13 @@ final class Connection implements Runnable, Outbound {
             queue.finish(config.flushTimeout().toNanos());
             String overflow = queue.overflow();
             if (overflow != null) {
-                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peer, overflow);
+                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peerAddress, overflow);
             }
             if (listener != null) {
                 listener.onClose();
             }
         } catch (RuntimeException e) {
-            LOG.warn("{} could not be closed cleanly", peer, e);
+            LOG.warn("{} could not be closed cleanly", peerAddress, e);
         } finally {
             closeSocket();
             permits.release();
@@ -119,23 +121,23 @@ final class Connection implements Runnable, Outbound {
             socket.shutdownInput();
         } catch (SocketException e) {
             // Already closed or never connected: the reader is ending anyway.
-            LOG.trace("{} shutdownInput: {}", peer, e.toString());
+            LOG.trace("{} shutdownInput: {}", peerAddress, e.toString());
         } catch (IOException e) {
-            LOG.debug("{} shutdownInput failed", peer, e);
+            LOG.debug("{} shutdownInput failed", peerAddress, e);
             closeSocket();
         }
     }
 
     @Override
     public String peer() {
-        return peer;
+        return String.valueOf(peerAddress);
     }
 
     private void closeSocket() {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.debug("{} close failed", peer, e);
+            LOG.debug("{} close failed", peerAddress, e);
         }
     }
 
