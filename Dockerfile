@@ -2,6 +2,7 @@
 #   docker build -t loomchat .
 #   docker run -p 6000:6000 -v loomchat-data:/app/data loomchat                 # embedded H2
 #   docker run -p 6000:6000 -e LOOMCHAT_DB_URL=jdbc:mysql://db:3306/loomchat loomchat
+#   docker run -p 6000:6000 -e LOOMCHAT_JAVA_OPTS="-Xmx512m" loomchat            # JVM flags
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -16,5 +17,10 @@ COPY --from=build /src/target/loomchat.jar /app/loomchat.jar
 # The embedded database lives here; mount a volume to keep it.
 VOLUME /app/data
 EXPOSE 6000
-ENTRYPOINT ["java", "-jar", "/app/loomchat.jar"]
+# The same JVM defaults as ./loomchat (see there for why): G1 with tight free ratios and a periodic
+# collection when idle, glibc arenas capped and trimmed. LOOMCHAT_JAVA_OPTS comes last, so its
+# flags win; naming a collector there drops the collector defaults.
+ENV MALLOC_ARENA_MAX=2 \
+    LOOMCHAT_GC_DEFAULTS="-XX:+UseG1GC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -XX:G1PeriodicGCInterval=15000"
+ENTRYPOINT ["/bin/sh", "-c", "gc=\"$LOOMCHAT_GC_DEFAULTS\"; case \" $LOOMCHAT_JAVA_OPTS \" in *' -XX:+Use'*'GC '*) gc= ;; esac; exec java $gc -XX:TrimNativeHeapInterval=10000 $LOOMCHAT_JAVA_OPTS -jar /app/loomchat.jar \"$@\"", "loomchat"]
 CMD ["server"]

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -27,9 +28,10 @@ final class Connection implements Runnable, Outbound {
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
     private final Semaphore permits;
-    /** The client as "address:port", for logs: the socket's peer, or the one a PROXY header names. */
-    private volatile String peer;
-    private volatile String clientAddress;
+    /** Formatted only when a log line needs it, rather than kept as a string per connection. */
+    private final SocketAddress peerAddress;
+    /** The client a PROXY protocol header named; null without one (or for a balancer's own check). */
+    private volatile InetSocketAddress proxiedClient;
     private final OutboundQueue queue;
     /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
     private volatile long waitingSince;
@@ -41,8 +43,7 @@ final class Connection implements Runnable, Outbound {
         this.config = config;
         this.listeners = listeners;
         this.permits = permits;
-        this.peer = String.valueOf(socket.getRemoteSocketAddress());
-        this.clientAddress = socket.getInetAddress().getHostAddress();
+        this.peerAddress = socket.getRemoteSocketAddress();
         this.queue = new OutboundQueue(socket.getOutputStream(), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
@@ -60,22 +61,22 @@ final class Connection implements Runnable, Outbound {
             ConnectionListener reading = listener;
             new FrameReader(input, config.maxFrameBytes()).readAll(reading::onFrame);
             if (idledOut) {
-                LOG.debug("{} idle for {}, closed", peer, config.idleTimeout());
+                LOG.debug("{} idle for {}, closed", peerAddress, config.idleTimeout());
             } else {
-                LOG.debug("{} closed by the peer", peer);
+                LOG.debug("{} closed by the peer", peerAddress);
             }
         } catch (ProxyProtocol.BadHeaderException e) {
-            LOG.info("{} refused: {}", peer, e.getMessage());
+            LOG.info("{} refused: {}", peerAddress, e.getMessage());
         } catch (FrameReader.FrameTooLargeException e) {
-            LOG.debug("{} sent a {}", peer, e.getMessage());
+            LOG.debug("{} sent a {}", peerAddress, e.getMessage());
             if (listener != null) {
                 listener.onFrameTooLarge(config.maxFrameBytes());
             }
         } catch (IOException e) {
             // Killed by the OS, a proxy, the client, or our own close: nothing to report loudly.
-            LOG.debug("{} disconnected: {}", peer, e.toString());
+            LOG.debug("{} disconnected: {}", peerAddress, e.toString());
         } catch (RuntimeException | Error e) {
-            LOG.warn("{} failed unexpectedly", peer, e);
+            LOG.warn("{} failed unexpectedly", peerAddress, e);
         } finally {
             end(listener);
         }
@@ -91,13 +92,13 @@ final class Connection implements Runnable, Outbound {
             queue.finish(config.flushTimeout().toNanos());
             String overflow = queue.overflow();
             if (overflow != null) {
-                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peer, overflow);
+                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peerAddress, overflow);
             }
             if (listener != null) {
                 listener.onClose();
             }
         } catch (RuntimeException e) {
-            LOG.warn("{} could not be closed cleanly", peer, e);
+            LOG.warn("{} could not be closed cleanly", peerAddress, e);
         } finally {
             closeSocket();
             permits.release();
@@ -128,38 +129,35 @@ final class Connection implements Runnable, Outbound {
             socket.shutdownInput();
         } catch (SocketException e) {
             // Already closed or never connected: the reader is ending anyway.
-            LOG.trace("{} shutdownInput: {}", peer, e.toString());
+            LOG.trace("{} shutdownInput: {}", peerAddress, e.toString());
         } catch (IOException e) {
-            LOG.debug("{} shutdownInput failed", peer, e);
+            LOG.debug("{} shutdownInput failed", peerAddress, e);
             closeSocket();
         }
     }
 
     @Override
     public String peer() {
-        return peer;
+        InetSocketAddress client = proxiedClient;
+        return client == null ? String.valueOf(peerAddress) : client + " via " + peerAddress;
     }
 
     @Override
     public String clientAddress() {
-        return clientAddress;
+        InetSocketAddress client = proxiedClient;
+        return client != null ? client.getAddress().getHostAddress() : socket.getInetAddress().getHostAddress();
     }
 
     /** Takes the client's address from the balancer's header; a health check's header names none. */
     private void readProxyHeader(InputStream input) throws IOException {
-        InetSocketAddress client = ProxyProtocol.read(input);
-        if (client != null) {
-            String via = peer;
-            clientAddress = client.getAddress().getHostAddress();
-            peer = client + " via " + via;
-        }
+        proxiedClient = ProxyProtocol.read(input);
     }
 
     private void closeSocket() {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.debug("{} close failed", peer, e);
+            LOG.debug("{} close failed", peerAddress, e);
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Arrays;
  */
 final class FrameReader {
 
-    static final int INITIAL_BUFFER_BYTES = 512;
+    /** A chat frame with a 64-character text is about 100 bytes; a login about 50. */
+    static final int INITIAL_BUFFER_BYTES = 256;
 
     /** Receives frames as they are split off. */
     interface Sink {

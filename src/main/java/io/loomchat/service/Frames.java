@@ -23,6 +23,14 @@ final class Frames {
     /** The classic client prints this. Server-local time, as the classic server used. */
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+    /**
+     * The last second formatted: every chat message carries the time, and formatting it costs
+     * more than the rest of the frame's fields together; it changes once a second.
+     */
+    private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+    private record FormattedSecond(long epochSecond, String text) {
+    }
 
     private Frames() {
     }
@@ -156,6 +164,18 @@ final class Frames {
         return frame;
     }
 
+    /** {@code nowMillis} as the classic client prints it, server-local time. */
+    static String time(long nowMillis) {
+        long second = Math.floorDiv(nowMillis, 1000);
+        FormattedSecond last = lastSecond;
+        if (last.epochSecond() != second) {
+            // Racing threads may each format the same second; they store equal strings.
+            last = new FormattedSecond(second, TIME.format(Instant.ofEpochSecond(second)));
+            lastSecond = last;
+        }
+        return last.text();
+    }
+
     static String state(boolean online) {
         return online ? "online" : "offline";
     }
@@ -170,7 +190,7 @@ final class Frames {
 
     private static ObjectNode chatBody(ObjectNode frame, String text, long nowMillis) {
         frame.put("msg", text);
-        frame.put("time", TIME.format(Instant.ofEpochMilli(nowMillis)));
+        frame.put("time", time(nowMillis));
         frame.put("ts", nowMillis);
         return frame;
     }
