@@ -93,6 +93,8 @@ public final class LoomChatServer implements AutoCloseable {
             metrics.gauge("loomchat.connections", server, NetworkServer::connectionCount);
             Cluster members = peers;
             metrics.gauge("loomchat.redis.up", members, c -> c.healthy() ? 1 : 0);
+            // Asked at each scrape (a pooled connection's validation, ~1 ms), not on any request path.
+            metrics.gauge("loomchat.database.up", database, db -> db.isReachable() ? 1 : 0);
             return new LoomChatServer(network, database, peers, chat, server);
         } catch (IOException | RuntimeException e) {
             if (chat != null) {

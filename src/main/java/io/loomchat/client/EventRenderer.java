@@ -63,9 +63,11 @@ final class EventRenderer {
             }
             return lines;
         }
-        lines.add(Line.info(offline.size() == 1 ? "1 message arrived while you were away:"
-                : offline.size() + " messages arrived while you were away:"));
+        int total = offline.size() + loginAck.path("pending").asInt(0);
+        lines.add(Line.info(total == 1 ? "1 message arrived while you were away:"
+                : total + " messages arrived while you were away:"));
         offline.forEach(message -> lines.add(message(message)));
+        // Protocol 2.1: the rest follow the ack as ordinary chat frames, shown as they come.
         return lines;
     }
 

@@ -51,6 +51,7 @@ class OpsEndpointsEndToEndTest {
             assertEquals(1.0, value(metrics, "loomchat_errors_total", "errno=\"4\""));
             assertEquals(1.0, value(metrics, "loomchat_users_online", ""));
             assertEquals(1.0, value(metrics, "loomchat_connections", ""));
+            assertEquals(1.0, value(metrics, "loomchat_database_up", ""));
             assertTrue(metrics.contains("loomchat_delivery_latency_seconds_bucket"), "a latency histogram");
             assertTrue(metrics.contains("hikaricp_connections_active"), "the pool");
             assertTrue(metrics.contains("jvm_memory_used_bytes"), "the JVM");
