@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -251,13 +252,22 @@ public final class RedisCluster implements Cluster {
         }
     }
 
-    /** Runs one command with a pooled connection, keeping the outage state right. */
+    /**
+     * Runs one command with a pooled connection, keeping the outage state right. A pool with
+     * every connection busy past the timeout is load, not an outage: the command fails, but the
+     * server does not start treating Redis as gone (which would send cross-server messages to
+     * the offline store; a load test at 800 messages in flight per server showed it).
+     */
     <T> T redis(Function<Jedis, T> command) {
         try (Jedis jedis = pool.getResource()) {
             T result = command.apply(jedis);
             outage.succeeded();
             return result;
         } catch (JedisException e) {
+            if (!(e instanceof JedisConnectionException) && e.getCause() instanceof NoSuchElementException) {
+                LOG.debug("every pooled Redis connection is busy: {}", e.getMessage());
+                throw e;
+            }
             failed(e);
             throw e;
         }
