@@ -255,8 +255,9 @@ public final class RedisCluster implements Cluster {
     /**
      * Runs one command with a pooled connection, keeping the outage state right. A pool with
      * every connection busy past the timeout is load, not an outage: the command fails, but the
-     * server does not start treating Redis as gone (which would send cross-server messages to
-     * the offline store; a load test at 800 messages in flight per server showed it).
+     * server does not start treating Redis as gone (which sent cross-server messages to the
+     * offline store in a load test with 800 in flight per server, when forwards still used the
+     * pool). Failing to open a new connection is still an outage.
      */
     <T> T redis(Function<Jedis, T> command) {
         try (Jedis jedis = pool.getResource()) {
@@ -264,7 +265,7 @@ public final class RedisCluster implements Cluster {
             outage.succeeded();
             return result;
         } catch (JedisException e) {
-            if (!(e instanceof JedisConnectionException) && e.getCause() instanceof NoSuchElementException) {
+            if (e.getCause() instanceof NoSuchElementException exhausted && exhausted.getCause() == null) {
                 LOG.debug("every pooled Redis connection is busy: {}", e.getMessage());
                 throw e;
             }
