@@ -1,4 +1,4 @@
-# Sourced by ./loomchat and ./run-tests: finds a JDK >= 21 and exports JAVA_HOME.
+# Sourced by ./loomchat and ./run-tests: finds a JDK >= 21 and exports JAVA_HOME; runs Maven.
 # Order: $JAVA_HOME if new enough, else the newest JDK under /usr/lib/jvm.
 
 loomchat_java_major() {
@@ -39,5 +39,18 @@ loomchat_quiet_maven() {
     major=$(loomchat_java_major "$JAVA_HOME/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 23 ]; then
         export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    fi
+}
+
+loomchat_mvn() {
+    # Runs Maven: the installed `mvn` when there is one, else the project's Maven Wrapper, which
+    # downloads the Maven version named in .mvn/wrapper/maven-wrapper.properties into
+    # ~/.m2/wrapper on first use. A machine with only a JDK can therefore build.
+    local root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    if command -v mvn >/dev/null 2>&1; then
+        mvn "$@"
+    else
+        "$root/mvnw" "$@"
     fi
 }

@@ -26,8 +26,16 @@ final class CommandRunner {
      */
     private static final Duration ALREADY_ONLINE_RETRY = Duration.ofSeconds(5);
 
-    /** Who to log in as after a reconnect. */
-    private record Credentials(int userId, String password) {
+    /**
+     * Who to log in as after a reconnect: the resume token of the last login when the server gave
+     * one (protocol 2.1: no password hash for the server to pay), the password otherwise or when
+     * the token is refused. Kept in memory only.
+     */
+    private record Credentials(int userId, String password, String token) {
+        Credentials withToken(String newToken) {
+            return new Credentials(userId, password, newToken);
+        }
+
         @Override
         public String toString() {
             return "Credentials[userId=" + userId + "]";
@@ -162,26 +170,39 @@ final class CommandRunner {
         } else if (known == null) {
             console.show(Line.notice("Reconnected to " + address + "."));
         } else {
-            sendLogin(known.userId(), known.password(), true);
+            sendLogin(known, true);
         }
     }
 
     private void sendLogin(int userId, String password, boolean again) {
-        Credentials attempt = new Credentials(userId, password);
-        request(frame(MessageType.LOGIN).put("id", userId).put("password", password),
-                again ? "log in again as user " + userId : "log in as user " + userId,
+        sendLogin(new Credentials(userId, password, null), again);
+    }
+
+    private void sendLogin(Credentials attempt, boolean again) {
+        ObjectNode login = frame(MessageType.LOGIN).put("id", attempt.userId());
+        if (attempt.token() != null) {
+            login.put("token", attempt.token());
+        } else {
+            login.put("password", attempt.password());
+        }
+        request(login, again ? "log in again as user " + attempt.userId() : "log in as user " + attempt.userId(),
                 ack -> loggedIn(ack, attempt, again),
                 refusal -> loginRefused(refusal, attempt, again));
     }
 
     private void loggedIn(JsonNode ack, Credentials attempt, boolean again) {
-        credentials = attempt;
+        String token = ack.path("token").asText(null);
+        credentials = token != null ? attempt.withToken(token) : attempt;
         roster.reset(ack);
         console.user(roster.me().name());
         console.show(again ? renderer.reloginSummary(options.address(), ack) : renderer.loginSummary(ack));
     }
 
     private void loginRefused(JsonNode refusal, Credentials attempt, boolean again) {
+        if (attempt.token() != null && refusal.path("errno").asInt() == Errno.INVALID_CREDENTIALS.code()) {
+            sendLogin(attempt.withToken(null), again); // expired or revoked: the password still works
+            return;
+        }
         if (again && refusal.path("errno").asInt() == Errno.ALREADY_ONLINE.code()) {
             console.show(Line.notice("The server still counts your previous session as live; trying again in "
                     + ALREADY_ONLINE_RETRY.toSeconds() + " s."));
@@ -200,7 +221,7 @@ final class CommandRunner {
     /** On the timer thread: unless the user logged out or the connection broke meanwhile. */
     private void retryLogin(Credentials attempt) {
         if (credentials == attempt && connector.current() != null) {
-            sendLogin(attempt.userId(), attempt.password(), true);
+            sendLogin(attempt, true);
         }
     }
 

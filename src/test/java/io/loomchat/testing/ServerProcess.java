@@ -61,13 +61,24 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    /** A port that was free a moment ago, for a server that must come back on the same one. */
+    /**
+     * A port that was free a moment ago, for a server that must come back on the same one. It is
+     * taken below Linux's ephemeral range (32768-60999), where outgoing connections of a busy box
+     * (load tests, nginx) would otherwise grab it between this check and the server's bind.
+     */
     public static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+                return candidate;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 
     private void awaitListening() {
