@@ -46,6 +46,7 @@
 #   --skip-suite LIST    parts to skip, comma-separated: connect, chat, mixed
 #   --results DIR        where the logs and reports go (default loadtest/results/scale-<time>)
 #   --chat-pairs P       (default 100)   --chat-duration D (default 30s)   --chat-rounds R (default 1)
+#   --chat-window W      messages in flight per sender (default 1: latency-bound; 8: throughput-bound)
 #   --mixed-duration D   (default 60s)
 #   --ramp R             logins started per second, 0 = as fast as --concurrency allows (default 0)
 #   --concurrency C      registrations/logins in flight per load-test process (default 64)
@@ -70,7 +71,7 @@ ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 
 # --- options ----------------------------------------------------------------------------------
 clients=2000 servers="" duration=120s skip="" results="" processes=""
-chat_pairs=100 chat_duration=30s chat_rounds=1 mixed_duration=60s ramp=0 concurrency=64
+chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s ramp=0 concurrency=64
 nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
 while [ $# -gt 0 ]; do
     case $1 in
@@ -82,6 +83,7 @@ while [ $# -gt 0 ]; do
         --chat-pairs) chat_pairs=${2:?}; shift 2 ;;
         --chat-duration) chat_duration=${2:?}; shift 2 ;;
         --chat-rounds) chat_rounds=${2:?}; shift 2 ;;
+        --chat-window) chat_window=${2:?}; shift 2 ;;
         --mixed-duration) mixed_duration=${2:?}; shift 2 ;;
         --ramp) ramp=${2:?}; shift 2 ;;
         --concurrency) concurrency=${2:?}; shift 2 ;;
@@ -104,7 +106,10 @@ db=loomchat_scale
 db_url="jdbc:mysql://127.0.0.1:3306/$db"
 sources=127.0.0.2-127.0.0.200
 binds=(127.0.1.1 127.0.1.2 127.0.1.3 127.0.1.4)
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmn32m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=10000}
+# Lean memory: the serial collector (no concurrent GC threads or remembered sets), a heap that
+# starts small and is given back after full GCs, compact object headers (JDK 24+), glibc's
+# malloc arenas trimmed every 10 s. C2 stays on (chat throughput).
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmn16m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=10000}
 SERVER_OPTS=${SERVER_OPTS:-}
 work=$root/run/scale
 mkdir -p "$results" "$work"
@@ -246,7 +251,10 @@ start_server() {
 --channel-prefix $prefix --proxy-protocol --max-connections 19500 --password-iterations 1000 \
 --max-requests-per-second 0 --db-pool-size 8 --metrics-port $metrics $SERVER_OPTS"
     [ "$k" = 1 ] && note "server options: $opts"
-    LOOMCHAT_JAVA_OPTS="$SERVER_JAVA_OPTS -Xlog:gc:file=$work/gc-node$k.log:uptime" \
+    # node1 also tracks its native memory (NMT summary), read in the middle of the hold.
+    local extra=""
+    [ "$k" = 1 ] && extra="-XX:NativeMemoryTracking=summary"
+    LOOMCHAT_JAVA_OPTS="$SERVER_JAVA_OPTS $extra -Xlog:gc:file=$work/gc-node$k.log:uptime" \
         setsid ./loomchat server $opts </dev/null >"$work/node$k.log" 2>&1 &
     server_pids[$k - 1]=$!
 }
@@ -295,7 +303,10 @@ sleep 3   # the servers' metrics settle (idle RSS below)
 
 # --- sampling ---------------------------------------------------------------------------------
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-metric() { curl -s -m 2 "http://127.0.0.1:$1/metrics" | awk -v name="$2" '$1 == name {printf "%d", $2; found = 1} END {if (!found) printf "0"}'; }
+metric() {  # port, name: the value of an unlabelled-or-labelled Prometheus sample, 0 when absent
+    curl -s -m 2 "http://127.0.0.1:$1/metrics" |
+        awk -v name="$2" '{ key = $1; sub(/\{.*/, "", key) } key == name { printf "%d", $2; found = 1; exit } END { if (!found) printf "0" }'
+}
 cpu_ticks() {  # summed utime+stime of the given pids
     local total=0 pid
     for pid in "$@"; do
@@ -333,21 +344,47 @@ sample() {
     row+=" $(cpu_ticks $(pgrep -x mariadbd)) $(cpu_ticks $(pgrep -x redis-server))$per"
     echo "$row" | tr ' ' '\t'
 }
+echo idle >"$work/phase"
 sample_header >"$results/samples.tsv"
 sample >>"$results/samples.tsv"
 idle_rss=$(tail -1 "$results/samples.tsv" | cut -f5)
 note "servers' RSS before any client: $idle_rss KB in all ($((idle_rss / servers)) KB each)"
+seconds_of() {  # 120s, 2m, 90 -> seconds
+    case $1 in *m) echo $(( ${1%m} * 60 )) ;; *s) echo "${1%s}" ;; *) echo "$1" ;; esac
+}
+hold_seconds=$(seconds_of "$duration")
+# In the middle of the connect hold, once: node1's heap by class and its native memory.
+inspect_node1() {
+    local pid=${server_pids[0]}
+    {
+        echo "# node1 (pid $pid) in the middle of the hold, $(date -u +%H:%M:%S)"
+        grep -E '^(VmRSS|RssAnon|RssFile|RssShmem|VmHWM)' "/proc/$pid/status"
+        "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | tail -n +2
+        "$JAVA_HOME/bin/jcmd" "$pid" VM.native_memory summary | grep -E '^-|^Total' | sed -E 's/\(reserved=[0-9]+KB, //; s/\)$//'
+        "$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram -all | head -n 28
+    } >"$results/node1-inspect.txt" 2>&1
+}
 (
+    set +e   # a failed probe must not end the sampling
     trap 'exit 0' TERM
-    n=0
+    n=0 all_in="" inspected=false
     while true; do
         sleep 5
         sample >>"$results/samples.tsv"
+        if ! $inspected && [ "$(tail -1 "$results/samples.tsv" | cut -f2)" = connect ]; then
+            if [ -z "$all_in" ] && [ "$(tail -1 "$results/samples.tsv" | cut -f7)" -ge "$clients" ]; then
+                all_in=$(date +%s)
+            fi
+            if [ -n "$all_in" ] && [ $(( $(date +%s) - all_in )) -ge $(( hold_seconds / 2 )) ]; then
+                inspect_node1
+                inspected=true
+            fi
+        fi
         if [ $((n++ % 3)) = 0 ]; then
             { echo "== $(date -u +%H:%M:%S) $(cat "$work/phase" 2>/dev/null)"; top -b -n 1 -w 160 | head -22; } >>"$results/top.log"
         fi
     done
-) &
+) 2>"$work/sampler.err" &
 sampler_pid=$!
 
 # --- the suite --------------------------------------------------------------------------------
@@ -403,9 +440,9 @@ if ! skipped chat; then
     for ((round = 1; round <= chat_rounds; round++)); do
         suffix=$([ "$chat_rounds" = 1 ] && echo "" || echo "-$round")
         # Same server: pair k on target k mod 2, both partners on one server (through its nginx).
-        run_loadtest "chat-same$suffix" chat --target "$pins" --pairs "$chat_pairs" --duration "$chat_duration" "${common[@]}"
+        run_loadtest "chat-same$suffix" chat --target "$pins" --pairs "$chat_pairs" --window "$chat_window" --duration "$chat_duration" "${common[@]}"
         # Cross-server: the partners on two servers, every message through Redis.
-        run_loadtest "chat-cross$suffix" chat --target "$pins" --cross-server --pairs "$chat_pairs" --duration "$chat_duration" "${common[@]}"
+        run_loadtest "chat-cross$suffix" chat --target "$pins" --cross-server --pairs "$chat_pairs" --window "$chat_window" --duration "$chat_duration" "${common[@]}"
     done
 fi
 if ! skipped mixed; then

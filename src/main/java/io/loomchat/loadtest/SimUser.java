@@ -138,6 +138,7 @@ final class SimUser implements LoadConnection.Listener {
         if (current.framing().acknowledged()) {
             current.call("{\"msgid\":3}", frame -> frame.isAckOf(MessageType.LOGOUT.code()), REPLY_TIMEOUT);
         }
+        token = null; // a logout revokes the session's resume token: the next login uses the password
         close();
     }
 
