@@ -52,6 +52,9 @@
 #   --concurrency C      registrations/logins in flight per load-test process (default 64)
 #   --processes P        load-test worker JVMs (default ceil(N/15000))
 #   --no-wait            do not wait for the box to be quiet (see below)
+#   --profile            during each chat run, a 15 s JFR recording (settings=profile) on node1
+#                        and node2; their hottest methods and the code paths that own the CPU
+#                        samples go to DIR/profile-<run>-nK.txt
 # Environment: SERVER_JAVA_OPTS (JVM flags of every server, default below), SERVER_OPTS (extra
 # server options).
 #
@@ -72,7 +75,7 @@ ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 # --- options ----------------------------------------------------------------------------------
 clients=2000 servers="" duration=120s skip="" results="" processes=""
 chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s ramp=0 concurrency=64
-nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
+profile=false nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
 while [ $# -gt 0 ]; do
     case $1 in
         --clients) clients=${2:?}; shift 2 ;;
@@ -89,6 +92,7 @@ while [ $# -gt 0 ]; do
         --concurrency) concurrency=${2:?}; shift 2 ;;
         --processes) processes=${2:?}; shift 2 ;;
         --no-wait) wait_quiet=false; shift ;;
+        --profile) profile=true; shift ;;
         -h|--help) usage ;;
         *) say "unknown option $1"; usage ;;
     esac
@@ -315,6 +319,27 @@ cpu_ticks() {  # summed utime+stime of the given pids
     done
     echo $total
 }
+ticks_split() {  # "user system" ticks summed over the given pids
+    local user=0 system=0 pid u st
+    for pid in "$@"; do
+        [ -r "/proc/$pid/stat" ] || continue
+        read -r u st < <(awk '{print $14, $15}' "/proc/$pid/stat" 2>/dev/null) || continue
+        user=$((user + u)) system=$((system + st))
+    done
+    echo "$user $system"
+}
+# User and kernel CPU time apart, per group (cpu-split.tsv): on loopback most of it is kernel.
+split_sample() {
+    local phase; phase=$(cat "$work/phase" 2>/dev/null || echo idle)
+    local nginx_pids=() dir pid group lt=()
+    for dir in "${nginx_dirs[@]}"; do
+        pid=$(cat "$dir/nginx.pid" 2>/dev/null) || continue
+        nginx_pids+=("$pid" $(pgrep -P "$pid"))
+    done
+    group=$(cat "$work/loadtest.pid" 2>/dev/null || true)
+    if [ -n "$group" ]; then lt=($(pgrep -g "$group" 2>/dev/null)); fi
+    echo "$(date -u +%H:%M:%S) $phase $(ticks_split "${server_pids[@]}") $(ticks_split "${nginx_pids[@]}") $(ticks_split "${lt[@]}") $(ticks_split $(pgrep -x redis-server)) $(ticks_split $(pgrep -x mariadbd))" | tr ' ' '\t'
+}
 sample_header() {
     local h="time phase load1 wt_hot servers_rss_kb servers_connections servers_online nginx_rss_kb cpu_servers cpu_nginx cpu_loadtest cpu_mariadb cpu_redis"
     for ((k = 1; k <= servers; k++)); do h+=" n${k}_rss_kb n${k}_conn n${k}_online"; done
@@ -346,6 +371,7 @@ sample() {
 }
 echo idle >"$work/phase"
 sample_header >"$results/samples.tsv"
+echo -e "time\tphase\tservers_user\tservers_sys\tnginx_user\tnginx_sys\tloadtest_user\tloadtest_sys\tredis_user\tredis_sys\tmariadb_user\tmariadb_sys" >"$results/cpu-split.tsv"
 sample >>"$results/samples.tsv"
 idle_rss=$(tail -1 "$results/samples.tsv" | cut -f5)
 note "servers' RSS before any client: $idle_rss KB in all ($((idle_rss / servers)) KB each)"
@@ -371,6 +397,7 @@ inspect_node1() {
     while true; do
         sleep 5
         sample >>"$results/samples.tsv"
+        split_sample >>"$results/cpu-split.tsv"
         if ! $inspected && [ "$(tail -1 "$results/samples.tsv" | cut -f2)" = connect ]; then
             if [ -z "$all_in" ] && [ "$(tail -1 "$results/samples.tsv" | cut -f7)" -ge "$clients" ]; then
                 all_in=$(date +%s)
@@ -388,6 +415,36 @@ inspect_node1() {
 sampler_pid=$!
 
 # --- the suite --------------------------------------------------------------------------------
+# JFR on node1 and node2 from 5 s into a run, for 15 s (the chat phase, after the logins).
+profile_start() {
+    local name=$1 k
+    sleep 5
+    for k in 1 2; do
+        "$JAVA_HOME/bin/jcmd" "${server_pids[$k - 1]}" JFR.start name=scale duration=15s settings=profile \
+            filename="$work/$name-n$k.jfr" >/dev/null 2>&1
+    done
+}
+# Per node: the hottest methods, and the CPU samples by the first frame of our own code (or of
+# the library it is in), which names the code path that costs the time.
+profile_report() {
+    local name=$1 k file
+    for k in 1 2; do
+        file=$work/$name-n$k.jfr
+        [ -s "$file" ] || continue
+        {
+            echo "# $name, node n$k: JFR (settings=profile), 15 s of the chat phase"
+            "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$file" 2>&1 | head -30
+            echo
+            echo "CPU samples by the first frame in io.loomchat / redis.clients / com.fasterxml / jdk.internal.vm / sun.nio (top of stack first):"
+            "$JAVA_HOME/bin/jfr" print --events jdk.ExecutionSample --stack-depth 64 "$file" | awk '
+                /jdk.ExecutionSample/ { if (n) { count[first]++ }; n = 1; first = ""; next }
+                /line:/ && first == "" && ($1 ~ /^(io\.loomchat|redis\.clients|com\.fasterxml|org\.apache\.commons\.pool2)/) { first = $1; sub(/\(.*/, "", first) }
+                END { if (n) count[first]++; for (f in count) { total += count[f] } for (f in count) printf "%6d %5.1f%% %s\n", count[f], 100 * count[f] / total, (f == "" ? "(JDK/JVM only: scheduler, sockets, GC)" : f) }' |
+                sort -rn | head -25
+        } >"$results/profile-$name-n$k.txt"
+    done
+}
+
 failures=0
 run_loadtest() {  # name, loadtest arguments...
     local name=$1
@@ -399,11 +456,21 @@ run_loadtest() {  # name, loadtest arguments...
     rm -rf "${results:?}/$name"
     setsid "$JAVA" -jar "$JAR" loadtest "$@" --report "$results/$name" >"$work/$name.out" 2>"$work/$name.err" &
     loadtest_pid=$!
+    local profiler=""
+    if $profile && [[ $name == chat* ]]; then
+        profile_start "$name" &
+        profiler=$!
+    fi
     echo "$loadtest_pid" >"$work/loadtest.pid"
     local status=0
     wait "$loadtest_pid" || status=$?
     loadtest_pid=""
     rm -f "$work/loadtest.pid"
+    if [ -n "$profiler" ]; then
+        wait "$profiler" || true
+        sleep 1
+        profile_report "$name"
+    fi
     cat "$work/$name.out" >>"$log"
     # The progress line rewrites itself with \r: keep only other stderr lines.
     tr '\r' '\n' <"$work/$name.err" | grep -vE '^\s*$|^(connect|register|login|hold|chat|groups|drain|starting)' | tail -20 >>"$log" || true
