@@ -309,7 +309,7 @@ sleep 3   # the servers' metrics settle (idle RSS below)
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 metric() {  # port, name: the value of an unlabelled-or-labelled Prometheus sample, 0 when absent
     curl -s -m 2 "http://127.0.0.1:$1/metrics" |
-        awk -v name="$2" '{ key = $1; sub(/\{.*/, "", key) } key == name { printf "%d", $2; found = 1; exit } END { if (!found) printf "0" }'
+        awk -v name="$2" '{ key = $1; sub(/\{.*/, "", key) } key == name { printf "%d", $2; found = 1; exit } END { if (!found) printf "0" }' || true
 }
 cpu_ticks() {  # summed utime+stime of the given pids
     local total=0 pid
@@ -372,7 +372,7 @@ sample() {
 echo idle >"$work/phase"
 sample_header >"$results/samples.tsv"
 echo -e "time\tphase\tservers_user\tservers_sys\tnginx_user\tnginx_sys\tloadtest_user\tloadtest_sys\tredis_user\tredis_sys\tmariadb_user\tmariadb_sys" >"$results/cpu-split.tsv"
-sample >>"$results/samples.tsv"
+sample >>"$results/samples.tsv" || true   # (|| true: a probe that fails must not end the run)
 idle_rss=$(tail -1 "$results/samples.tsv" | cut -f5)
 note "servers' RSS before any client: $idle_rss KB in all ($((idle_rss / servers)) KB each)"
 seconds_of() {  # 120s, 2m, 90 -> seconds
