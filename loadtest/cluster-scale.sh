@@ -64,6 +64,7 @@
 #
 # Exit code: 0 when every part passed (0 dropped, 0 lost, 0 duplicated), 1 otherwise.
 set -euo pipefail
+{ # bash reads this whole block before running it: editing the script during a run is safe
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -73,6 +74,7 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" 
 ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 
 # --- options ----------------------------------------------------------------------------------
+invocation="loadtest/cluster-scale.sh $*"
 clients=2000 servers="" duration=120s skip="" results="" processes=""
 chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s ramp=0 concurrency=64
 profile=false nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
@@ -225,7 +227,7 @@ set_sysctl() {
 
 {
     echo "# cluster-scale run $stamp"
-    echo "command: loadtest/cluster-scale.sh $*"
+    echo "command: $invocation"
     echo "git: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
     echo "clients $clients, servers $servers, nginx workers $workers, load-test processes $processes"
@@ -521,3 +523,5 @@ note ""
 note "wt-hot processes seen during the suite: $(awk -F'\t' 'NR > 1 && $4 > 0' "$results/samples.tsv" | wc -l) of $(($(wc -l <"$results/samples.tsv") - 1)) samples"
 note "failed parts: $failures"
 [ "$failures" = 0 ]
+exit
+}
