@@ -471,7 +471,7 @@ run_loadtest() {  # name, loadtest arguments...
     if [ -n "$profiler" ]; then
         wait "$profiler" || true
         sleep 1
-        profile_report "$name"
+        profile_report "$name" || true   # (a head closing a pipe must not end the run)
     fi
     cat "$work/$name.out" >>"$log"
     # The progress line rewrites itself with \r: keep only other stderr lines.
