@@ -443,6 +443,16 @@ profile_report() {
                 /line:/ && first == "" && ($1 ~ /^(io\.loomchat|redis\.clients|com\.fasterxml|org\.apache\.commons\.pool2)/) { first = $1; sub(/\(.*/, "", first) }
                 END { if (n) count[first]++; for (f in count) { total += count[f] } for (f in count) printf "%6d %5.1f%% %s\n", count[f], 100 * count[f] / total, (f == "" ? "(JDK/JVM only: scheduler, sockets, GC)" : f) }' |
                 sort -rn | head -25
+            echo
+            echo "Blocking socket reads recorded by JFR (jdk.SocketRead), by what waited:"
+            "$JAVA_HOME/bin/jfr" print --events jdk.SocketRead --stack-depth 40 "$file" | awk '
+                /jdk.SocketRead/ { if (n) { count[kind]++; sum[kind] += ms }; n = 1; kind = "chat client socket"; ms = 0; next }
+                /duration =/ { ms = $3; if ($4 == "s") ms *= 1000; else if ($4 != "ms") ms /= 1000 }
+                /PubSub/ { kind = "Redis subscriber (messages from other servers)" }
+                /RedisInputStream/ && kind == "chat client socket" { kind = "Redis command reply (pooled connection)" }
+                END { if (n) { count[kind]++; sum[kind] += ms }
+                      for (k in count) printf "%7d reads, %9.0f ms in all, %6.2f ms each: %s\n", count[k], sum[k], sum[k] / count[k], k }' |
+                sort -rn
         } >"$results/profile-$name-n$k.txt"
     done
 }
