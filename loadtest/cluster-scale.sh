@@ -7,11 +7,12 @@
 #
 # What it brings up (all on 127.0.0.1, nothing installed):
 #   - ceil(N/18000) chat servers (at least 2 when the chat part runs), node1..nodeK on ports
-#     FIRST..FIRST+K-1 (default 18001..), each with --max-connections 19500 (one JVM holds at
-#     most ~19,990 sockets here: 20,000 open files), --proxy-protocol, its own metrics port
-#     (METRICS..: default 18101..), a fresh MariaDB database `loomchat_scale` (dropped first
-#     and at the end) and one Redis prefix per run (`scale-<time>:`, its keys deleted at the end).
-#   - nginx on port 18000 (--nginx-port), rendered from nginx/loomchat.conf by nginx/render-conf
+#     18001.., each with --max-connections 19500 (one JVM holds at most ~19,990 sockets here:
+#     20,000 open files), --proxy-protocol, its own metrics port (18101..), --db-pool-size
+#     min(8, 64/K) (MariaDB's max_connections, 151, is shared), a fresh MariaDB database
+#     `loomchat_scale` (dropped first and at the end) and one Redis prefix per run
+#     (`scale-<time>:`, its keys deleted at the end).
+#   - nginx on port 18000, rendered from nginx/loomchat.conf by nginx/render-conf
 #     with worker_processes ceil(N/9000)+1 and worker_connections 19500 (one worker holds
 #     ~9,990 proxied clients, 2 fds each, under the 20,000-file limit nginx cannot raise here),
 #     and proxy_bind over 4 source addresses 127.0.1.1-4. Why proxy_bind although every server
@@ -105,6 +106,8 @@ servers=${servers:-$(ceil_div "$clients" 18000)}
 if ! skipped chat && [ "$servers" -lt 2 ]; then servers=2; fi
 workers=$(( $(ceil_div "$clients" 9000) + 1 ))
 processes=${processes:-$(ceil_div "$clients" 15000)}
+# MariaDB's max_connections is 151 here and shared: at most 64 of them for all servers, 8 each at most.
+db_pool=$(( 64 / servers > 8 ? 8 : (64 / servers < 2 ? 2 : 64 / servers) ))
 stamp=$(date -u +%Y%m%d-%H%M%S)
 results=$(realpath -m "${results:-loadtest/results/scale-$stamp}")
 prefix="scale-$stamp:"
@@ -255,7 +258,7 @@ start_server() {
     local k=$1 port=$((first_port + $1 - 1)) metrics=$((metrics_base + $1 - 1))
     local opts="--host 127.0.0.1 --port $port --db-url $db_url --redis redis://127.0.0.1:6379 --node-id n$k \
 --channel-prefix $prefix --proxy-protocol --max-connections 19500 --password-iterations 1000 \
---max-requests-per-second 0 --db-pool-size 8 --metrics-port $metrics $SERVER_OPTS"
+--max-requests-per-second 0 --db-pool-size $db_pool --metrics-port $metrics $SERVER_OPTS"
     [ "$k" = 1 ] && note "server options: $opts"
     # node1 also tracks its native memory (NMT summary), read in the middle of the hold.
     local extra=""
