@@ -50,6 +50,7 @@
 #   --chat-window W      messages in flight per sender (default 1: latency-bound; 8: throughput-bound)
 #   --mixed-duration D   (default 60s)   --mixed-drain D (default 30s: at 100,000 clients the
 #                        mixed load can outrun the box, and a late message is late, not lost)
+#   --mixed-options "..." more `loadtest mixed` options, e.g. "--chatting-percent 2 --group-percent 0"
 #   --ramp R             logins started per second, 0 = as fast as --concurrency allows (default 0)
 #   --concurrency C      registrations/logins in flight per load-test process (default 64)
 #   --processes P        load-test worker JVMs (default ceil(N/15000))
@@ -78,7 +79,7 @@ ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 # --- options ----------------------------------------------------------------------------------
 invocation="loadtest/cluster-scale.sh $*"
 clients=2000 servers="" duration=120s skip="" results="" processes=""
-chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s ramp=0 concurrency=64
+chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s mixed_options="" ramp=0 concurrency=64
 profile=false nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
 while [ $# -gt 0 ]; do
     case $1 in
@@ -93,6 +94,7 @@ while [ $# -gt 0 ]; do
         --chat-window) chat_window=${2:?}; shift 2 ;;
         --mixed-duration) mixed_duration=${2:?}; shift 2 ;;
         --mixed-drain) mixed_drain=${2:?}; shift 2 ;;
+        --mixed-options) mixed_options=$2; shift 2 ;;
         --ramp) ramp=${2:?}; shift 2 ;;
         --concurrency) concurrency=${2:?}; shift 2 ;;
         --processes) processes=${2:?}; shift 2 ;;
@@ -531,7 +533,8 @@ if ! skipped chat; then
 fi
 if ! skipped mixed; then
     run_loadtest mixed mixed --port "$nginx_port" --users "$clients" --processes "$processes" \
-        --duration "$mixed_duration" --drain "$mixed_drain" --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" "${common[@]}"
+        --duration "$mixed_duration" --drain "$mixed_drain" --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" \
+        $mixed_options "${common[@]}"
 fi
 sleep 5   # one more sample after the suite
 note ""
