@@ -30,14 +30,19 @@ final class MixedScenario implements Scenario {
             session.progress.phase("groups");
             streams.addAll(Groups.form(session.run, held.subList(chatting, chatting + grouped), options.groupSize));
         }
-        session.loginAll(held);
         double rate = options.rate > 0 ? options.rate : DEFAULT_MESSAGES_PER_USER_PER_SECOND * streams.size();
-        Thread logins = Thread.ofVirtual().name("load-trickle").start(() -> trickle(session, loggers));
+        Thread logins = null;
+        // Heartbeats from the first login on, as in connect: logging in 100,000 users takes longer
+        // than the server's idle timeout (90 s), and the first ones were closed as idle.
         try (Heartbeats heartbeats = new Heartbeats(session.run, held)) {
+            session.loginAll(held);
+            logins = Thread.ofVirtual().name("load-trickle").start(() -> trickle(session, loggers));
             session.chat(streams, rate);
         } finally {
-            logins.interrupt();
-            logins.join();
+            if (logins != null) {
+                logins.interrupt();
+                logins.join();
+            }
             Population.closeAll(session.run, all);
         }
         long drops = session.run.metrics.get(Count.DROPS);
@@ -58,7 +63,11 @@ final class MixedScenario implements Scenario {
                         user.login();
                         user.logout();
                     } catch (IOException e) {
-                        session.run.metrics.error(user + ": " + e.getMessage());
+                        // At the end of the run closeAll closes every socket, also under a
+                        // trickle login or logout still waiting for its reply: not an error.
+                        if (!session.run.isStopping()) {
+                            session.run.metrics.error(user + ": " + e.getMessage());
+                        }
                         user.close();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
