@@ -60,7 +60,7 @@ final class MessageRouter {
      * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
      */
     boolean sendLive(Chat chat, int recipientId) {
-        return deliverAnywhere(chat, List.of(recipientId)).isEmpty();
+        return deliverLive(chat, recipientId) || cluster.forward(delivery(chat), List.of(recipientId)).isEmpty();
     }
 
     /**
@@ -75,14 +75,20 @@ final class MessageRouter {
 
     /** Delivers to the sessions here, forwards the rest in one hand-off; returns those reached neither way. */
     private List<Integer> deliverAnywhere(Chat chat, Collection<Integer> recipientIds) {
-        List<Integer> elsewhere = new ArrayList<>();
+        List<Integer> elsewhere = null; // allocated only when someone is not here
         for (int recipientId : recipientIds) {
             if (!deliverLive(chat, recipientId)) {
+                if (elsewhere == null) {
+                    elsewhere = new ArrayList<>();
+                }
                 elsewhere.add(recipientId);
             }
         }
-        return elsewhere.isEmpty() ? elsewhere
-                : cluster.forward(Delivery.chat(chat.type().code(), chat.mid(), chat.frame()), elsewhere);
+        return elsewhere == null ? List.of() : cluster.forward(delivery(chat), elsewhere);
+    }
+
+    private static Delivery delivery(Chat chat) {
+        return Delivery.chat(chat.type().code(), chat.mid(), chat.frame());
     }
 
     /**
