@@ -81,9 +81,6 @@ public record ClusterConfig(String redisHost, int redisPort, String nodeName, St
                 DEFAULT_LEASE_TTL, DEFAULT_HEARTBEAT, DEFAULT_REDIS_TIMEOUT, DEFAULT_POOL_SIZE);
     }
 
-    public ClusterConfig withChannelPrefix(String prefix) {
-        return new ClusterConfig(redisHost, redisPort, nodeName, prefix, leaseTtl, heartbeat, redisTimeout, poolSize);
-    }
 
     /** Connection settings shared by the pool and the subscriber. */
     JedisClientConfig clientConfig(String clientName) {

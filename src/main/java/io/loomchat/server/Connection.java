@@ -61,22 +61,22 @@ final class Connection implements Runnable, Outbound {
             ConnectionListener reading = listener;
             new FrameReader(input, config.maxFrameBytes()).readAll(reading::onFrame);
             if (idledOut) {
-                LOG.debug("{} idle for {}, closed", peerAddress, config.idleTimeout());
+                LOG.debug("{} idle for {}, closed", who(listener), config.idleTimeout());
             } else {
-                LOG.debug("{} closed by the peer", peerAddress);
+                LOG.debug("{} closed by the peer", who(listener));
             }
         } catch (ProxyProtocol.BadHeaderException e) {
-            LOG.info("{} refused: {}", peerAddress, e.getMessage());
+            LOG.info("{} refused: {}", who(listener), e.getMessage());
         } catch (FrameReader.FrameTooLargeException e) {
-            LOG.debug("{} sent a {}", peerAddress, e.getMessage());
+            LOG.debug("{} sent a {}", who(listener), e.getMessage());
             if (listener != null) {
                 listener.onFrameTooLarge(config.maxFrameBytes());
             }
         } catch (IOException e) {
             // Killed by the OS, a proxy, the client, or our own close: nothing to report loudly.
-            LOG.debug("{} disconnected: {}", peerAddress, e.toString());
+            LOG.debug("{} disconnected: {}", who(listener), e.toString());
         } catch (RuntimeException | Error e) {
-            LOG.warn("{} failed unexpectedly", peerAddress, e);
+            LOG.warn("{} failed unexpectedly", who(listener), e);
         } finally {
             end(listener);
         }
@@ -92,13 +92,13 @@ final class Connection implements Runnable, Outbound {
             queue.finish(config.flushTimeout().toNanos());
             String overflow = queue.overflow();
             if (overflow != null) {
-                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", peerAddress, overflow);
+                LOG.info("{} disconnected: it stopped reading and its outbound queue filled up ({})", who(listener), overflow);
             }
             if (listener != null) {
                 listener.onClose();
             }
         } catch (RuntimeException e) {
-            LOG.warn("{} could not be closed cleanly", peerAddress, e);
+            LOG.warn("{} could not be closed cleanly", who(listener), e);
         } finally {
             closeSocket();
             permits.release();
@@ -129,9 +129,9 @@ final class Connection implements Runnable, Outbound {
             socket.shutdownInput();
         } catch (SocketException e) {
             // Already closed or never connected: the reader is ending anyway.
-            LOG.trace("{} shutdownInput: {}", peerAddress, e.toString());
+            LOG.trace("{} shutdownInput: {}", this, e.toString());
         } catch (IOException e) {
-            LOG.debug("{} shutdownInput failed", peerAddress, e);
+            LOG.debug("{} shutdownInput failed", this, e);
             closeSocket();
         }
     }
@@ -148,6 +148,20 @@ final class Connection implements Runnable, Outbound {
         return client != null ? client.getAddress().getHostAddress() : socket.getInetAddress().getHostAddress();
     }
 
+    /**
+     * What a log line names: the listener's own description once there is one (the business
+     * layer adds the logged-in user to the client's address), else this connection. Passed as
+     * an object, so nothing is formatted unless the line is logged.
+     */
+    private Object who(ConnectionListener listener) {
+        return listener != null ? listener : this;
+    }
+
+    @Override
+    public String toString() {
+        return peer();
+    }
+
     /** Takes the client's address from the balancer's header; a health check's header names none. */
     private void readProxyHeader(InputStream input) throws IOException {
         proxiedClient = ProxyProtocol.read(input);
@@ -157,7 +171,7 @@ final class Connection implements Runnable, Outbound {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.debug("{} close failed", peerAddress, e);
+            LOG.debug("{} close failed", this, e);
         }
     }
 
