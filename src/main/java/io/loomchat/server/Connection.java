@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,58 +27,83 @@ final class Connection implements Runnable, Outbound {
     private final Socket socket;
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
-    private final Semaphore permits;
+    /** Told once, when the connection has ended: the server forgets it and frees its permit. */
+    private final Consumer<Connection> ended;
     /** Formatted only when a log line needs it, rather than kept as a string per connection. */
     private final SocketAddress peerAddress;
     /** The client a PROXY protocol header named; null without one (or for a balancer's own check). */
     private volatile InetSocketAddress proxiedClient;
     private final OutboundQueue queue;
+    private InputStream input;
     /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
     private volatile long waitingSince;
     private volatile boolean idledOut;
 
     Connection(Socket socket, NetworkConfig config, ConnectionListener.Factory listeners,
-               Semaphore permits) throws IOException {
+               Consumer<Connection> ended) throws IOException {
         this.socket = socket;
         this.config = config;
         this.listeners = listeners;
-        this.permits = permits;
+        this.ended = ended;
         this.peerAddress = socket.getRemoteSocketAddress();
         this.queue = new OutboundQueue(socket.getOutputStream(), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
 
+    /** The connection's first reader thread: sets the connection up, then reads. */
     @Override
     public void run() {
         ConnectionListener listener = null;
         try {
             socket.setTcpNoDelay(true);
-            InputStream input = new StampedInput(socket.getInputStream());
+            input = new StampedInput(socket.getInputStream());
             if (config.proxyProtocol()) {
                 readProxyHeader(input);
             }
             listener = listeners.connected(this);
-            ConnectionListener reading = listener;
-            new FrameReader(input, config.maxFrameBytes()).readAll(reading::onFrame);
+        } catch (ProxyProtocol.BadHeaderException e) {
+            LOG.info("{} refused: {}", who(listener), e.getMessage());
+        } catch (IOException e) {
+            LOG.debug("{} disconnected before its first frame: {}", who(listener), e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{} failed unexpectedly", who(listener), e);
+        }
+        if (listener == null) {
+            end(null);
+            return;
+        }
+        readFrames(listener, new FrameReader(input, config.maxFrameBytes()));
+    }
+
+    /**
+     * Reads until the connection ends, then ends it; or, when the listener asks for a fresh
+     * thread after a frame, starts one that carries on with the same reader and returns.
+     */
+    private void readFrames(ConnectionListener listener, FrameReader frames) {
+        boolean handedOver = false;
+        try {
+            if (frames.readAll(listener::onFrame)) {
+                Thread.ofVirtual().start(() -> readFrames(listener, frames));
+                handedOver = true;
+                return;
+            }
             if (idledOut) {
                 LOG.debug("{} idle for {}, closed", who(listener), config.idleTimeout());
             } else {
                 LOG.debug("{} closed by the peer", who(listener));
             }
-        } catch (ProxyProtocol.BadHeaderException e) {
-            LOG.info("{} refused: {}", who(listener), e.getMessage());
         } catch (FrameReader.FrameTooLargeException e) {
             LOG.debug("{} sent a {}", who(listener), e.getMessage());
-            if (listener != null) {
-                listener.onFrameTooLarge(config.maxFrameBytes());
-            }
+            listener.onFrameTooLarge(config.maxFrameBytes());
         } catch (IOException e) {
             // Killed by the OS, a proxy, the client, or our own close: nothing to report loudly.
             LOG.debug("{} disconnected: {}", who(listener), e.toString());
         } catch (RuntimeException | Error e) {
             LOG.warn("{} failed unexpectedly", who(listener), e);
         } finally {
-            end(listener);
+            if (!handedOver) {
+                end(listener);
+            }
         }
     }
 
@@ -101,7 +126,7 @@ final class Connection implements Runnable, Outbound {
             LOG.warn("{} could not be closed cleanly", who(listener), e);
         } finally {
             closeSocket();
-            permits.release();
+            ended.accept(this);
         }
     }
 

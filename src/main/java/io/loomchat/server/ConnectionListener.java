@@ -20,8 +20,14 @@ public interface ConnectionListener {
     /**
      * One frame without its terminator (and without a {@code \r} before {@code \n}). The array
      * is the reader's buffer: it is valid only during the call.
+     *
+     * <p>Returns true when serving the frame parked the reader deep in its stack (in a database
+     * driver, say): the connection then goes on reading on a fresh virtual thread. A virtual
+     * thread keeps its frames, once parked, in stack chunks on the heap, and the chunk sized by
+     * its deepest park stays with it; an idle connection should keep only the shallow one of a
+     * read (loadtest/results/2026-11-27-idle-reader-stack.md).
      */
-    void onFrame(byte[] buffer, int offset, int length, boolean nulTerminated);
+    boolean onFrame(byte[] buffer, int offset, int length, boolean nulTerminated);
 
     /** The peer sent a frame over the size limit; the connection closes after this returns. */
     void onFrameTooLarge(int maxFrameBytes);

@@ -21,7 +21,11 @@ final class FrameReader {
 
     /** Receives frames as they are split off. */
     interface Sink {
-        void frame(byte[] buffer, int offset, int length, boolean nulTerminated) throws IOException;
+        /**
+         * Takes one frame; returns true to make {@link #readAll} return after it, so that the
+         * caller can go on reading on another thread (see {@link ConnectionListener#onFrame}).
+         */
+        boolean frame(byte[] buffer, int offset, int length, boolean nulTerminated) throws IOException;
     }
 
     /** Thrown when a frame exceeds the limit; the connection is not worth reading any further. */
@@ -38,6 +42,8 @@ final class FrameReader {
     private int start;
     /** End of the bytes read so far. */
     private int end;
+    /** Where the search for the next terminator resumes. */
+    private int scanned;
 
     FrameReader(InputStream in, int maxFrameBytes) {
         this.in = in;
@@ -45,17 +51,22 @@ final class FrameReader {
     }
 
     /**
-     * Reads and hands out frames until the peer closes its side. A trailing partial frame at
-     * end of stream is dropped: the peer never finished it.
+     * Reads and hands out frames until the peer closes its side (returns false) or the sink asks
+     * to stop after a frame (returns true; calling again, from any thread, carries on where this
+     * call stopped). A trailing partial frame at end of stream is dropped: the peer never
+     * finished it.
      */
-    void readAll(Sink sink) throws IOException {
-        int scanned = 0;
+    boolean readAll(Sink sink) throws IOException {
         while (true) {
             for (int i = scanned; i < end; i++) {
                 byte b = buffer[i];
                 if (b == '\n' || b == 0) {
-                    emit(sink, i, b == 0);
+                    boolean stop = emit(sink, i, b == 0);
                     start = i + 1;
+                    if (stop) {
+                        scanned = start;
+                        return true;
+                    }
                 }
             }
             if (start == end) {
@@ -73,13 +84,13 @@ final class FrameReader {
             scanned = end;
             int n = in.read(buffer, end, buffer.length - end);
             if (n < 0) {
-                return;
+                return false;
             }
             end += n;
         }
     }
 
-    private void emit(Sink sink, int terminatorIndex, boolean nulTerminated) throws IOException {
+    private boolean emit(Sink sink, int terminatorIndex, boolean nulTerminated) throws IOException {
         int length = terminatorIndex - start;
         if (!nulTerminated && length > 0 && buffer[terminatorIndex - 1] == '\r') {
             length--;
@@ -87,9 +98,7 @@ final class FrameReader {
         if (length > maxFrameBytes) {
             throw new FrameTooLargeException(maxFrameBytes);
         }
-        if (length > 0) {
-            sink.frame(buffer, start, length, nulTerminated);
-        }
+        return length > 0 && sink.frame(buffer, start, length, nulTerminated);
     }
 
     /** Ensures free space at the end of the buffer, compacting before growing. */

@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +27,14 @@ public final class NetworkServer implements AutoCloseable {
     private static final Duration REFUSAL_WRITE_TIMEOUT = Duration.ofSeconds(1);
     /** A full server refuses in bursts; one log line per this many refusals is enough. */
     private static final int REFUSAL_LOG_EVERY = 1_000;
+    private static final long STOP_POLL_MILLIS = 10;
     private final AtomicLong refusals = new AtomicLong();
 
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
     private final Semaphore permits;
-    /** Every open connection and its reader thread, for shutdown. */
-    private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
+    /** Every open connection, for the idle sweeper and shutdown. */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private ServerSocket serverSocket;
     private Thread acceptThread;
@@ -51,7 +52,7 @@ public final class NetworkServer implements AutoCloseable {
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
         acceptThread = Thread.ofPlatform().name("loomchat-accept-" + port()).start(this::acceptLoop);
-        idleSweeper = IdleSweeper.start(config.idleTimeout(), connections.keySet(), "loomchat-idle-" + port());
+        idleSweeper = IdleSweeper.start(config.idleTimeout(), connections, "loomchat-idle-" + port());
         LOG.info("listening on {}:{}", config.host(), port());
     }
 
@@ -110,17 +111,9 @@ public final class NetworkServer implements AutoCloseable {
     private void handOff(Socket socket) {
         Connection connection = null;
         try {
-            connection = new Connection(socket, config, listeners, permits);
-            Connection registered = connection;
-            Thread reader = Thread.ofVirtual().unstarted(() -> {
-                try {
-                    registered.run();
-                } finally {
-                    connections.remove(registered);
-                }
-            });
-            connections.put(connection, reader);
-            reader.start();
+            connection = new Connection(socket, config, listeners, this::ended);
+            connections.add(connection);
+            Thread.ofVirtual().start(connection);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             LOG.warn("could not start a connection for {}: {}", socket.getRemoteSocketAddress(), e.toString());
             if (connection != null) {
@@ -133,6 +126,12 @@ public final class NetworkServer implements AutoCloseable {
             }
             permits.release();
         }
+    }
+
+    /** A connection has ended, on whichever of its reader threads it was. */
+    private void ended(Connection connection) {
+        connections.remove(connection);
+        permits.release();
     }
 
     /**
@@ -155,10 +154,12 @@ public final class NetworkServer implements AutoCloseable {
             acceptThread.interrupt();
             joinQuietly(acceptThread, TimeUnit.SECONDS.toNanos(5));
         }
-        connections.keySet().forEach(Connection::close);
+        connections.forEach(Connection::close);
+        // A connection may change reader threads (see Connection#readFrames), so wait for the
+        // set to empty rather than join threads.
         long deadline = System.nanoTime() + grace.toNanos();
-        for (Thread reader : connections.values()) {
-            joinQuietly(reader, deadline - System.nanoTime());
+        while (!connections.isEmpty() && deadline - System.nanoTime() > 0 && !Thread.currentThread().isInterrupted()) {
+            sleepQuietly(STOP_POLL_MILLIS);
         }
         if (!connections.isEmpty()) {
             LOG.warn("{} connections still open after {}", connections.size(), grace);

@@ -14,7 +14,6 @@ import io.loomchat.store.Database;
 import io.loomchat.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,27 +62,29 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
         return services.online().count();
     }
 
-    void dispatch(UserSession session, byte[] buffer, int offset, int length) {
+    /** Serves one frame; returns true when the connection should read on from a fresh thread. */
+    boolean dispatch(UserSession session, byte[] buffer, int offset, int length) {
         Request request;
         try {
             JsonNode root = Json.parse(buffer, offset, length);
             if (root == null || root.isMissingNode()) {
-                return; // a line of blanks
+                return false; // a line of blanks
             }
             request = Request.of(root);
         } catch (JsonProcessingException e) {
             refuse(session, Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object: " + reason(e)), Errno.BAD_REQUEST);
-            return;
+            return false;
         } catch (IOException e) {
             refuse(session, Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object"), Errno.BAD_REQUEST);
-            return;
+            return false;
         } catch (Request.Refusal e) {
             refuse(session, Frames.error(e.msgid, e.seq, Errno.BAD_REQUEST, e.getMessage()), Errno.BAD_REQUEST);
-            return;
+            return false;
         }
         services.metrics().request(request.type());
+        HandlerTable.Route route = HandlerTable.route(request.type());
         try {
-            serve(session, request);
+            serve(session, request, route);
         } catch (ServiceException e) {
             ObjectNode refusal = Frames.error(request.msgid(), request.seq(), e.errno(), e.getMessage());
             if (e.retryAfterMillis() > 0) {
@@ -99,6 +100,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             refuse(session, Frames.error(request.msgid(), request.seq(), Errno.UNAVAILABLE, Errno.UNAVAILABLE.text()),
                     Errno.UNAVAILABLE);
         }
+        return route != null && route.freshReaderAfter();
     }
 
     private void refuse(UserSession session, ObjectNode refusal, Errno errno) {
@@ -110,8 +112,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
         return services.metrics();
     }
 
-    private void serve(UserSession session, Request request) {
-        HandlerTable.Route route = HandlerTable.route(request.type());
+    private void serve(UserSession session, Request request, HandlerTable.Route route) {
         if (!session.withinRate()) {
             throw new ServiceException(Errno.RATE_LIMITED, "too many requests, slow down");
         }
@@ -127,39 +128,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             throw new ServiceException(Errno.FORBIDDEN,
                     "id " + request.requiredInt("id") + " is not the logged-in user " + session.userId());
         }
-        if (route.ownThread()) {
-            onOwnThread(() -> route.handler().handle(services, session, request));
-        } else {
-            route.handler().handle(services, session, request);
-        }
-    }
-
-    /** Runs {@code work} on a short-lived virtual thread and waits for it, rethrowing what it threw. */
-    private static void onOwnThread(Runnable work) {
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread worker = Thread.ofVirtual().name("loomchat-request").start(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        });
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException e) {
-                // The request must finish before the next one on this connection starts.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        route.handler().handle(services, session, request);
     }
 
     /** The connection of {@code session} closed: its user, if any, goes offline. */

@@ -11,23 +11,24 @@ import java.util.Map;
  */
 final class HandlerTable {
 
-    /** Serves one request, on the sender's reader thread or on a worker it waits for. */
+    /** Serves one request, on the sender's reader thread. */
     @FunctionalInterface
     interface Handler {
         void handle(Services services, UserSession session, Request request);
     }
 
     /**
-     * A handler, whether it needs a logged-in session (errno 3 otherwise), and whether it runs
-     * on a short-lived thread of its own while the reader waits.
+     * A handler, whether it needs a logged-in session (errno 3 otherwise), and whether the
+     * connection reads on from a fresh thread after it.
      *
-     * <p>Why a thread of its own: a virtual thread keeps a stack chunk as large as the deepest
-     * stack it ever parked with. Login parks deep inside JDBC and the password-hash pool, and
-     * every connection logs in, so running rare, database-heavy requests elsewhere keeps each
-     * idle reader at ~2 KB of stack instead of ~4.4 KB (loadtest/results, idle memory). The hot
-     * path (chat, PING) stays inline: a thread hand-off per message halved throughput.
+     * <p>Why a fresh thread: a virtual thread keeps its frames, while parked, in stack chunks on
+     * the heap, and the chunk sized by its deepest park stays with it. Login parks deep inside
+     * JDBC and the password-hash pool, and every connection logs in; an idle reader that only
+     * ever parked in a socket read keeps ~1 KB instead of ~4-5 KB
+     * (loadtest/results/2026-11-27-idle-reader-stack.md). The hot path (chat, PING) stays as it
+     * is: a thread per message would cost more than it saves.
      */
-    record Route(Handler handler, boolean needsLogin, boolean ownThread) {
+    record Route(Handler handler, boolean needsLogin, boolean freshReaderAfter) {
     }
 
     private static final Map<MessageType, Route> ROUTES;

@@ -64,11 +64,11 @@ final class UserSession implements ConnectionListener {
     }
 
     @Override
-    public void onFrame(byte[] buffer, int offset, int length, boolean nulTerminated) {
+    public boolean onFrame(byte[] buffer, int offset, int length, boolean nulTerminated) {
         if (dialect == null) {
             dialect = Dialect.ofFirstFrame(nulTerminated);
         }
-        service.dispatch(this, buffer, offset, length);
+        return service.dispatch(this, buffer, offset, length);
     }
 
     @Override

@@ -47,7 +47,7 @@ public record StoreConfig(String url, String user, String password, int poolSize
     public static String embeddedUrl(Path base) {
         return "jdbc:h2:file:" + base.toAbsolutePath()
                 + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=USER"
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=4096";
     }
 
     public boolean embedded() {

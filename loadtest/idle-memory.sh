@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Idle memory of one server: starts `./loomchat server` with the launcher's JVM defaults on a
+# fresh embedded database, logs in CLIENTS idle clients (heartbeats every 30 s) from two load
+# processes on their own source addresses, and samples the server while they are held: RSS
+# (/proc/PID/status), and at the end the live-object histogram's top rows and stack chunks.
+#
+#   loadtest/idle-memory.sh OUT_DIR [CLIENTS] [HOLD_SECONDS]
+#
+# CLIENTS defaults to 19,900: this box allows a process 20,000 open files, and the server
+# needs a few dozen for itself. Environment: PORT (default 7400), LOOMCHAT_JAVA_OPTS (passed to
+# the launcher, whose defaults it overrides), SERVER_OPTS (default: 1,000 PBKDF2 iterations so
+# that the logins take seconds, not minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [CLIENTS] [HOLD_SECONDS]}")
+CLIENTS=${2:-19900}
+HOLD=${3:-120}
+PORT=${PORT:-7400}
+SERVER_OPTS=${SERVER_OPTS:---password-iterations 1000 --max-connections 25000}
+. scripts/jdk.sh
+loomchat_find_jdk
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+
+(cd "$WORK" && exec "$OLDPWD/loomchat" server --port "$PORT" $SERVER_OPTS >"$OUT/server.log" 2>&1) &
+LAUNCHER=$!
+trap 'kill $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 300); do
+    grep -q "listening on" "$OUT/server.log" 2>/dev/null && break
+    sleep 0.1
+done
+SERVER=$(pgrep -f "loomchat.jar server --port $PORT" | head -1)
+rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
+echo "server pid $SERVER, JVM: $(tr '\0' ' ' <"/proc/$SERVER/cmdline")" | tee "$OUT/memory.log"
+echo "start: RSS $(rss) kB, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"
+
+"$JAVA_HOME/bin/java" -jar target/loomchat.jar loadtest connect --port "$PORT" --users "$CLIENTS" \
+    --processes 2 --sources 127.0.0.2-127.0.0.3 --concurrency 50 --duration "${HOLD}s" \
+    --report "$OUT/report" >"$OUT/loadtest.log" 2>&1 &
+LOAD=$!
+# Sample every 10 s until the load test ends: connections established and RSS. Twenty seconds
+# before the hold ends, take the live-object histogram (it runs a full GC first, so the RSS
+# sampled after it shows what the collector gives back).
+HELD_SINCE=
+while kill -0 $LOAD 2>/dev/null; do
+    sleep 10
+    CONNECTED=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
+    echo "$(date +%T) connections $CONNECTED RSS $(rss) kB load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"
+    if [ "$CONNECTED" -ge "$CLIENTS" ] && [ -z "$HELD_SINCE" ]; then
+        HELD_SINCE=$SECONDS
+    fi
+    if [ -n "$HELD_SINCE" ] && [ ! -f "$OUT/histogram.txt" ] && [ $((SECONDS - HELD_SINCE)) -ge $((HOLD - 20)) ]; then
+        "$JAVA_HOME/bin/jcmd" "$SERVER" GC.class_histogram >"$OUT/histogram.txt"
+        echo "$(date +%T) after the histogram's full GC: RSS $(rss) kB" | tee -a "$OUT/memory.log"
+    fi
+done
+wait $LOAD || echo "load test exited $?" | tee -a "$OUT/memory.log"
+echo "top of the live heap:" >>"$OUT/memory.log"
+head -20 "$OUT/histogram.txt" >>"$OUT/memory.log" 2>/dev/null || true
+tail -30 "$OUT/loadtest.log"
