@@ -39,18 +39,27 @@
 #            through 18098) and cross-server (one through 18098, one through 18099: via Redis),
 #            --chat-rounds times each, alternating.
 #   mixed    `loadtest mixed` with N clients through nginx for --mixed-duration.
+#   failover (last: it kills node1) min(N, 19000) clients in one load process (the kill is one
+#            event) through a fourth nginx on 18097 whose upstream weighs node1 --failover-weight
+#            times the others (least_conn per unit of weight), so that most of them are on node1:
+#            --failover-pairs pairs chat at one message per second per pair, the rest are idle.
+#            After 10 s of chat, node1 gets kill -9; the report gives the time until every dropped
+#            client is back through nginx (with its resume token), and the chat latency between
+#            clients the kill did not drop ("undisturbed").
 #
 # Options:
 #   --clients N          clients for connect and mixed (default 2000)
 #   --servers K          override the number of servers
 #   --duration D         connect hold (default 120s)
-#   --skip-suite LIST    parts to skip, comma-separated: connect, chat, mixed
+#   --skip-suite LIST    parts to skip, comma-separated: connect, chat, mixed, failover
 #   --results DIR        where the logs and reports go (default loadtest/results/scale-<time>)
 #   --chat-pairs P       (default 100)   --chat-duration D (default 30s)   --chat-rounds R (default 1)
 #   --chat-window W      messages in flight per sender (default 1: latency-bound; 8: throughput-bound)
 #   --mixed-duration D   (default 60s)   --mixed-drain D (default 30s: at 100,000 clients the
 #                        mixed load can outrun the box, and a late message is late, not lost)
 #   --mixed-options "..." more `loadtest mixed` options, e.g. "--chatting-percent 2 --group-percent 0"
+#   --failover-pairs P   (default 500)   --failover-weight W (default 3 x (servers - 1): node1 then
+#                        holds 3/4 of the failover's clients)
 #   --ramp R             logins started per second, 0 = as fast as --concurrency allows (default 0)
 #   --concurrency C      registrations/logins in flight per load-test process (default 64)
 #   --processes P        load-test worker JVMs (default ceil(N/15000))
@@ -79,8 +88,8 @@ ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 # --- options ----------------------------------------------------------------------------------
 invocation="loadtest/cluster-scale.sh $*"
 clients=2000 servers="" duration=120s skip="" results="" processes=""
-chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s mixed_options="" ramp=0 concurrency=64
-profile=false nginx_port=18000 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
+failover_pairs=500 failover_weight="" chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s mixed_options="" ramp=0 concurrency=64
+profile=false nginx_port=18000 failover_port=18097 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
 while [ $# -gt 0 ]; do
     case $1 in
         --clients) clients=${2:?}; shift 2 ;;
@@ -95,6 +104,8 @@ while [ $# -gt 0 ]; do
         --mixed-duration) mixed_duration=${2:?}; shift 2 ;;
         --mixed-drain) mixed_drain=${2:?}; shift 2 ;;
         --mixed-options) mixed_options=$2; shift 2 ;;
+        --failover-pairs) failover_pairs=${2:?}; shift 2 ;;
+        --failover-weight) failover_weight=${2:?}; shift 2 ;;
         --ramp) ramp=${2:?}; shift 2 ;;
         --concurrency) concurrency=${2:?}; shift 2 ;;
         --processes) processes=${2:?}; shift 2 ;;
@@ -108,6 +119,9 @@ done
 skipped() { [[ ",$skip," == *",$1,"* ]]; }
 servers=${servers:-$(ceil_div "$clients" 18000)}
 if ! skipped chat && [ "$servers" -lt 2 ]; then servers=2; fi
+if ! skipped failover && [ "$servers" -lt 3 ]; then servers=3; fi
+failover_weight=${failover_weight:-$(( 3 * (servers - 1) ))}
+failover_clients=$(( clients < 19000 ? clients : 19000 ))
 workers=$(( $(ceil_div "$clients" 9000) + 1 ))
 processes=${processes:-$(ceil_div "$clients" 15000)}
 # MariaDB's max_connections is 151 here and shared: at most 64 of them for all servers, 8 each at most.
@@ -253,7 +267,7 @@ for ((i = 0; i < servers; i++)); do
     ! accepts $((first_port + i)) || fail "port $((first_port + i)) is in use"
     ! accepts $((metrics_base + i)) || fail "port $((metrics_base + i)) is in use"
 done
-for port in "$nginx_port" "${pin_ports[@]}"; do ! accepts "$port" || fail "port $port is in use"; done
+for port in "$nginx_port" "${pin_ports[@]}" "$failover_port"; do ! accepts "$port" || fail "port $port is in use"; done
 
 mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS \`$db\`; CREATE DATABASE \`$db\` CHARACTER SET utf8mb4"
 rm -f "$work"/node*.log "$work"/gc-node*.log
@@ -308,6 +322,12 @@ if ! skipped chat; then
         --upstream "127.0.0.1:$first_port"
     start_nginx "$work/nginx-pin2" --listen "${pin_ports[1]}" --workers 1 --worker-connections 19500 \
         --upstream "127.0.0.1:$((first_port + 1))"
+fi
+if ! skipped failover; then
+    weighted=(--upstream "127.0.0.1:$first_port@$failover_weight")
+    for ((k = 1; k < servers; k++)); do weighted+=(--upstream "127.0.0.1:$((first_port + k))"); done
+    start_nginx "$work/nginx-failover" --listen "$failover_port" --workers 3 --worker-connections 19500 \
+        "${bind_options[@]}" "${weighted[@]}"
 fi
 for _ in $(seq 1 50); do accepts "$nginx_port" && break; sleep 0.1; done
 accepts "$nginx_port" || fail "nginx does not accept on $nginx_port"
@@ -535,6 +555,14 @@ if ! skipped mixed; then
     run_loadtest mixed mixed --port "$nginx_port" --users "$clients" --processes "$processes" \
         --duration "$mixed_duration" --drain "$mixed_drain" --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" \
         $mixed_options "${common[@]}"
+fi
+if ! skipped failover; then
+    idle_users=$(( failover_clients - 2 * failover_pairs ))
+    [ "$idle_users" -ge 0 ] || fail "--failover-pairs $failover_pairs needs more than $failover_clients clients"
+    note "failover: node1 (pid ${server_pids[0]}) weighs $failover_weight against 1 for each of the $((servers - 1)) others"
+    run_loadtest failover failover --port "$failover_port" --pairs "$failover_pairs" --idle-users "$idle_users" \
+        --rate "$failover_pairs" --kill-pid "${server_pids[0]}" --kill-after 10s --recovery-timeout 180s \
+        --duration 60s --drain 30s --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" "${common[@]}"
 fi
 sleep 5   # one more sample after the suite
 note ""

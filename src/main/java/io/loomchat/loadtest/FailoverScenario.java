@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pairs chat in a closed loop; after --kill-after one server is killed (--kill-pid, or
- * --kill-command for anything else, e.g. a kill and a restart). Dropped clients log in again
- * (on the next target when theirs is gone), and the run measures the time from the kill until
- * each is chatting again: a message it sent after logging in again reached its partner.
+ * Pairs chat (closed loop, or at --rate), and --idle-users more clients only hold their
+ * connection; after --kill-after one server is killed (--kill-pid, or --kill-command for
+ * anything else, e.g. a kill and a restart). Dropped clients log in again (on the next target
+ * when theirs is gone), and the run measures the time from the kill until each is back: chatting
+ * again (a message it sent after logging in again reached its partner), or, for an idle client,
+ * logged in again. Chat between clients the kill did not drop is timed apart ("undisturbed").
  */
 final class FailoverScenario implements Scenario {
 
@@ -21,10 +23,11 @@ final class FailoverScenario implements Scenario {
     @Override
     public void run(Session session) throws Exception {
         RunContext run = session.run;
-        List<SimUser> users = session.register(session.share(session.options.chatUsers(), 2));
-        List<Stream> streams = Pairs.open(run, users);
+        int chatting = session.share(session.options.chatUsers(), 2);
+        List<SimUser> users = session.register(chatting + session.options.idleUsers);
+        List<Stream> streams = Pairs.open(run, users.subList(0, chatting));
         session.loginAll(users);
-        RecoveryWatch watch = new RecoveryWatch(run.metrics);
+        RecoveryWatch watch = new RecoveryWatch(run.metrics, users.subList(chatting, users.size()));
         run.recovery(watch);
         run.dropPolicy(new Reconnector(run));
         try (Heartbeats heartbeats = new Heartbeats(run, users)) {

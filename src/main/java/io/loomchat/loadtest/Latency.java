@@ -8,8 +8,13 @@ enum Latency {
     ACK("ack"),
     /** LOGIN sent to LOGIN_ACK received. */
     LOGIN("login"),
-    /** Failover: the kill to a dropped client's first message delivered after it logged in again. */
-    RECOVERY("recovery");
+    /**
+     * Failover: the kill to a dropped client being back: for a chatting client, its first message
+     * delivered after it logged in again; for an idle one, its login.
+     */
+    RECOVERY("recovery"),
+    /** Failover: delivery latency of messages between two clients that the kill did not drop. */
+    UNDISTURBED("undisturbed");
 
     private final String key;
 

@@ -91,6 +91,10 @@ public final class LoadOptions {
             description = "failover: longest wait for every dropped client to be back (default ${DEFAULT-VALUE}).")
     Duration recoveryTimeout;
 
+    @Option(names = "--idle-users", defaultValue = "0",
+            description = "failover: clients held idle (heartbeats only) besides the chatting ones; they are back when logged in again.")
+    int idleUsers;
+
     @Option(names = "--chatting-percent", defaultValue = "10",
             description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
     int chattingPercent;
@@ -169,6 +173,9 @@ public final class LoadOptions {
         }
         if (chattingPercent + groupPercent > 100 || chattingPercent < 0 || groupPercent < 0) {
             return "--chatting-percent and --group-percent must be 0-100 together";
+        }
+        if (idleUsers < 0 || (idleUsers > 0 && !scenario.equals("failover"))) {
+            return "--idle-users is for failover, and cannot be negative";
         }
         if (processes > 1 && scenario.equals("failover")) {
             return "failover runs in one process (the kill is one event)";

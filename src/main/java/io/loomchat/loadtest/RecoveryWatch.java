@@ -1,22 +1,30 @@
 package io.loomchat.loadtest;
 
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAccumulator;
 
 /**
- * Failover: from the kill until each dropped client is logged in again and chatting, which is
- * the moment a message it sent after logging in again reaches its partner.
+ * Failover: from the kill until each dropped client is back. A chatting client is back when a
+ * message it sent after logging in again reaches its partner; an idle one when it is logged in
+ * again. Also tells which clients the kill never dropped, whose chat shows what the failover
+ * costs everyone else.
  */
 final class RecoveryWatch {
 
     private final Metrics metrics;
     private final Set<SimUser> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<SimUser> everDropped = ConcurrentHashMap.newKeySet();
+    private final Set<SimUser> idle;
     private volatile long killNanos;
-    private volatile long lastRecoveryNanos;
+    private final LongAccumulator lastRecoveryNanos = new LongAccumulator(Math::max, 0);
 
-    RecoveryWatch(Metrics metrics) {
+    /** {@code idle}: the clients that only hold their connection, back as soon as they log in again. */
+    RecoveryWatch(Metrics metrics, Collection<SimUser> idle) {
         this.metrics = metrics;
+        this.idle = Set.copyOf(idle);
     }
 
     void killed(long nanos) {
@@ -28,15 +36,30 @@ final class RecoveryWatch {
     }
 
     void dropped(SimUser user) {
+        everDropped.add(user);
         waiting.add(user);
     }
 
-    void deliveredFrom(SimUser sender, long sentAt, long now) {
+    void loggedInAgain(SimUser user, long now) {
+        if (idle.contains(user) && waiting.remove(user)) {
+            back(now);
+        }
+    }
+
+    /** A first delivery of a message {@code sender} sent at {@code sentAt} to {@code recipient}. */
+    void delivered(SimUser sender, SimUser recipient, long sentAt, long now) {
         long relogged = sender.reloggedAtNanos();
         if (relogged != 0 && sentAt >= relogged && waiting.remove(sender)) {
-            metrics.record(Latency.RECOVERY, now - killNanos);
-            lastRecoveryNanos = now;
+            back(now);
         }
+        if (!everDropped.contains(sender) && !everDropped.contains(recipient)) {
+            metrics.record(Latency.UNDISTURBED, now - sentAt);
+        }
+    }
+
+    private void back(long now) {
+        metrics.record(Latency.RECOVERY, now - killNanos);
+        lastRecoveryNanos.accumulate(now);
     }
 
     int waiting() {
@@ -54,6 +77,7 @@ final class RecoveryWatch {
 
     /** Kill to the last client back, in nanoseconds (0 when nobody dropped). */
     long allBackNanos() {
-        return lastRecoveryNanos == 0 ? 0 : lastRecoveryNanos - killNanos;
+        long last = lastRecoveryNanos.get();
+        return last == 0 ? 0 : last - killNanos;
     }
 }

@@ -127,6 +127,10 @@ final class SimUser implements LoadConnection.Listener {
         login(to, run.framing);
         reloggedAtNanos = System.nanoTime();
         run.metrics.add(Count.RECONNECTS);
+        RecoveryWatch recovery = run.recovery();
+        if (recovery != null) {
+            recovery.loggedInAgain(this, reloggedAtNanos);
+        }
     }
 
     /** Logs out (waiting for the ACK in the modern dialect) and closes the connection. */
@@ -298,7 +302,7 @@ final class SimUser implements LoadConnection.Listener {
         stream.deliveredOnce();
         RecoveryWatch recovery = run.recovery();
         if (recovery != null) {
-            recovery.deliveredFrom(stream.sender, sentAt, now);
+            recovery.delivered(stream.sender, this, sentAt, now);
         }
     }
 

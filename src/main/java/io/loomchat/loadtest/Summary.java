@@ -55,6 +55,7 @@ final class Summary {
             rows.add(new Row("failover: recovered", number(back) + " of " + number(dropped) + " dropped clients"
                     + (back >= dropped && back > 0 ? ", all back " + seconds(f.allBackSeconds) + " after the kill" : "")
                     + "; " + latency(f.latencies.get(Latency.RECOVERY))));
+            rows.add(new Row("failover: chat between clients never dropped", latency(f.latencies.get(Latency.UNDISTURBED))));
         }
         return rows;
     }

@@ -133,6 +133,11 @@ public final class ServerProcess implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /** The server's process id, for tools that kill it themselves (the load test's failover). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
