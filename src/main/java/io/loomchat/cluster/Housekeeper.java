@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The cluster's background work, on one named virtual thread: every heartbeat it renews this
- * server's lease, rebuilds this server's claims when Redis lost them, and cleans up after
- * servers whose lease has lapsed. Failures while Redis is down are expected and quiet (the
+ * The cluster's background work, on one named virtual thread: every heartbeat it rebuilds this
+ * server's claims when Redis lost them, and cleans up after servers whose lease has lapsed.
+ * (The lease itself is renewed by the {@link LeaseKeeper}, which none of this may delay.) Failures while Redis is down are expected and quiet (the
  * {@link Outage} logs the outage once); the next heartbeat tries again.
  */
 final class Housekeeper {
@@ -58,9 +58,6 @@ final class Housekeeper {
     }
 
     private void tick() {
-        if (!membership.renewLease()) {
-            rebuildWanted = true; // the lease had lapsed: Redis restarted, or we were taken for dead
-        }
         if (rebuildWanted) {
             rebuildWanted = false;
             try {

@@ -63,6 +63,7 @@ public final class RedisCluster implements Cluster {
     private final Subscriber subscriber;
     private final Membership membership;
     private final Housekeeper housekeeper;
+    private final LeaseKeeper leaseKeeper;
     private final FailureCounts loginFailures;
     private final Forwarder forwarder;
     private volatile boolean subscribed;
@@ -78,6 +79,8 @@ public final class RedisCluster implements Cluster {
         this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
         this.membership = new Membership(config, keys, incarnation, claimLock, this::redis);
         this.housekeeper = new Housekeeper(membership, config.heartbeat());
+        // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
+        this.leaseKeeper = new LeaseKeeper(config, keys, incarnation, housekeeper::rebuildSoon);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
         this.forwarder = new Forwarder(config, keys, outage::succeeded, this::failed);
     }
@@ -155,6 +158,7 @@ public final class RedisCluster implements Cluster {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException("interrupted while subscribing", e);
         }
+        leaseKeeper.start();
         housekeeper.start();
         LOG.info("cluster node {} (message-id node {}) joined through Redis at {} with prefix '{}'",
                 config.nodeName(), messageNodeNumber, config.redisAddress(), config.channelPrefix());
@@ -239,6 +243,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public void close() {
         housekeeper.stop();
+        leaseKeeper.stop();
         forwarder.stop();
         subscriber.stop();
         try {

@@ -43,9 +43,15 @@ final class Login {
             LOG.info("login of user {} from {} refused: {}", id, address, e.getMessage());
             throw e;
         }
+        services.loginGate().through(() -> logIn(services, session, request, id, byToken, secret, address));
+    }
+
+    private static void logIn(Services services, UserSession session, Request request, int id, boolean byToken,
+                              String secret, String address) {
         User user = services.db().users().find(id);
         String tokenHash = byToken ? ResumeTokens.hash(secret) : null;
-        if (!(byToken ? validToken(services, user, id, tokenHash, secret) : validPassword(services, user, secret))) {
+        long tokenExpires = byToken ? tokenExpiry(services, user, id, tokenHash, secret) : 0;
+        if (!(byToken ? tokenExpires > System.currentTimeMillis() : validPassword(services, user, secret))) {
             services.throttle().failed(id, address);
             services.metrics().login(ChatMetrics.LoginResult.FAILED);
             LOG.info("login of user {} from {} refused: wrong {}", id, address, byToken ? "token" : "password");
@@ -56,15 +62,12 @@ final class Login {
 
         boolean modern = session.dialect() == Dialect.MODERN;
         String newToken = null;
-        long tokenExpires = 0;
         try {
             if (modern && !byToken) {
                 newToken = ResumeTokens.newToken();
                 tokenHash = ResumeTokens.hash(newToken);
                 tokenExpires = System.currentTimeMillis() + services.config().login().tokenLifetime().toMillis();
                 services.db().tokens().store(tokenHash, id, tokenExpires);
-            } else if (byToken) {
-                tokenExpires = services.db().tokens().expiryOf(tokenHash, id);
             }
             List<Contact> friends = sendAck(services, session, request, user, tokenHash,
                     byToken ? secret : newToken, tokenExpires);
@@ -85,11 +88,12 @@ final class Login {
         return services.passwords().verify(password, user == null ? null : user.passwordHash());
     }
 
-    private static boolean validToken(Services services, User user, int id, String tokenHash, String token) {
+    /** When the token expires, in epoch milliseconds; 0 or less when it is not a token of this user. */
+    private static long tokenExpiry(Services services, User user, int id, String tokenHash, String token) {
         if (user == null || token.length() < ResumeTokens.MIN_CHARS) {
-            return false;
+            return 0;
         }
-        return services.db().tokens().expiryOf(tokenHash, id) > System.currentTimeMillis();
+        return services.db().tokens().expiryOf(tokenHash, id);
     }
 
     /**

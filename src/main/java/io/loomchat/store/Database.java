@@ -136,6 +136,11 @@ public final class Database implements AutoCloseable {
     }
 
     /** Whether the database answers now (a pooled connection that validates within 2 s). */
+    /** Connections the pool holds at most: how much database work this server can do at once. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
+    }
+
     public boolean isReachable() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(2);

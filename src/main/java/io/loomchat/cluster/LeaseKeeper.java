@@ -1,0 +1,103 @@
+package io.loomchat.cluster;
+
+import static io.loomchat.cluster.RedisKeys.bytes;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Renews this server's lease every heartbeat, on a platform thread and a Redis connection of
+ * its own. The lease is how the other servers know this one is alive, so nothing else this
+ * server is busy with may delay it: not the {@link Housekeeper} cleaning up after a dead server,
+ * not a connection pool emptied by a login storm, not thousands of runnable virtual threads
+ * queued ahead of it on the carriers.
+ *
+ * <p>Found in a failover test with 6,000 clients (loadtest/results/2026-11-27-failover.md):
+ * the lease was renewed by the housekeeper between its other jobs, and reaping the killed
+ * server (4,500 users marked offline while the logins of those users held every database
+ * connection) kept it busy past the lease's 5 s. Each survivor then took the other for dead,
+ * reaped it, and threw its users out.
+ */
+final class LeaseKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final ClusterConfig config;
+    private final RedisKeys keys;
+    private final String incarnation;
+    /** Told when a renewal found the lease gone: Redis restarted, or we were taken for dead. */
+    private final Runnable lapsed;
+    private volatile boolean stopping;
+    private Thread thread;
+    private Jedis jedis;
+
+    LeaseKeeper(ClusterConfig config, RedisKeys keys, String incarnation, Runnable lapsed) {
+        this.config = config;
+        this.keys = keys;
+        this.incarnation = incarnation;
+        this.lapsed = lapsed;
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().daemon().name("loomchat-cluster-lease").start(this::run);
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                if (!renew()) {
+                    lapsed.run();
+                }
+            } catch (JedisException e) {
+                // Redis is away: the outage is reported by the requests that need it; try again.
+                LOG.debug("lease not renewed: {}", e.getMessage());
+                closeConnection();
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(config.heartbeat().toMillis());
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        closeConnection();
+    }
+
+    /** Renews the lease; false when it had lapsed before this renewal. */
+    private boolean renew() {
+        if (jedis == null) {
+            jedis = new Jedis(config.redisHostAndPort(), config.clientConfig("loomchat-lease-" + config.nodeName()));
+        }
+        Object renewed = RedisScripts.RENEW_LEASE.run(jedis,
+                List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
+                List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me())));
+        return Long.valueOf(1).equals(renewed);
+    }
+
+    private void closeConnection() {
+        if (jedis != null) {
+            try {
+                jedis.close();
+            } catch (JedisException e) {
+                LOG.trace("closing the lease connection: {}", e.getMessage());
+            }
+            jedis = null;
+        }
+    }
+
+    /** Stops renewing; the caller then deletes the lease (a clean stop) or lets it lapse. */
+    void stop() {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(config.heartbeat().toMillis() * 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
