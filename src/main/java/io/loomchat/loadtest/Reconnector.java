@@ -38,8 +38,11 @@ final class Reconnector implements RunContext.DropPolicy {
                     user.loginAgain(to);
                     return;
                 } catch (LoginRefusedException e) {
-                    // errno 2: the dead server's session has not expired yet; same target, try again.
-                    if (e.errno != 2) {
+                    // errno 2: the dead server's session has not expired yet; errno 10: the server
+                    // is busy (the others' relogins fill its login gate) or its database or Redis
+                    // is away, and the protocol says to try again. Both: same target, after a pause.
+                    // (Each still counts as a failed login.)
+                    if (e.errno != 2 && e.errno != 10) {
                         run.metrics.error(user + ": login again refused: " + e.getMessage());
                     }
                 } catch (IOException e) {

@@ -42,7 +42,7 @@ final class AccountHandlers {
 
     /** LOGINOUT: the user goes offline, and the resume token of this session stops working. */
     static void logout(Services services, UserSession session, Request request) {
-        detach(services, session, true, () -> session.send(Frames.ack(request)));
+        services.sessionGate().signOut(() -> detach(services, session, true, () -> session.send(Frames.ack(request))));
     }
 
     /**
@@ -51,7 +51,7 @@ final class AccountHandlers {
      */
     static void signOut(Services services, UserSession session) {
         if (session.loggedIn()) {
-            detach(services, session, false, () -> { });
+            services.sessionGate().signOut(() -> detach(services, session, false, () -> { }));
         }
     }
 
@@ -59,7 +59,7 @@ final class AccountHandlers {
      * Ends the user's session: once the lock is released no message reaches it (those accepted
      * before are already queued, ahead of anything sent by {@code whenOffline}); then the
      * database says offline, the user may log in again, and friends are told. Requests of one
-     * connection run one at a time (on its reader, or on a worker the reader waits for), and
+     * connection run one at a time, on its reader thread, and
      * only they change who is logged in, so reading the user here without the lock is safe.
      */
     private static void detach(Services services, UserSession session, boolean revokeToken, Runnable whenOffline) {

@@ -41,9 +41,9 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
-                new LoginThrottle(config.login(), cluster.loginFailures()), new LoginGate(database.poolSize()), metrics);
+                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize()), metrics);
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
-        registry.gauge("loomchat.logins.waiting", services.loginGate(), LoginGate::waiting);
+        registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
         cluster.start(new ClusterEvents(services));
     }
 

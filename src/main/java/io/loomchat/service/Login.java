@@ -36,14 +36,16 @@ final class Login {
                     "this connection is already logged in as user " + session.userId() + ", log out first");
         }
         String address = session.clientAddress();
-        try {
-            services.throttle().check(id, address);
-        } catch (ServiceException e) {
-            services.metrics().login(ChatMetrics.LoginResult.THROTTLED);
-            LOG.info("login of user {} from {} refused: {}", id, address, e.getMessage());
-            throw e;
-        }
-        services.loginGate().through(() -> logIn(services, session, request, id, byToken, secret, address));
+        services.sessionGate().login(() -> {
+            try {
+                services.throttle().check(id, address);
+            } catch (ServiceException e) {
+                services.metrics().login(ChatMetrics.LoginResult.THROTTLED);
+                LOG.info("login of user {} from {} refused: {}", id, address, e.getMessage());
+                throw e;
+            }
+            logIn(services, session, request, id, byToken, secret, address);
+        });
     }
 
     private static void logIn(Services services, UserSession session, Request request, int id, boolean byToken,
