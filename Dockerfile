@@ -17,10 +17,10 @@ COPY --from=build /src/target/loomchat.jar /app/loomchat.jar
 # The embedded database lives here; mount a volume to keep it.
 VOLUME /app/data
 EXPOSE 6000
-# The same JVM defaults as ./loomchat (see there for why): G1 with tight free ratios and a periodic
-# collection when idle, glibc arenas capped and trimmed. LOOMCHAT_JAVA_OPTS comes last, so its
+# The same JVM defaults as ./loomchat (see there for why): the serial collector with a 64 MB young
+# generation and tight free ratios, glibc arenas capped and trimmed. LOOMCHAT_JAVA_OPTS comes last, so its
 # flags win; naming a collector there drops the collector defaults.
 ENV MALLOC_ARENA_MAX=2 \
-    LOOMCHAT_GC_DEFAULTS="-XX:+UseG1GC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -XX:G1PeriodicGCInterval=15000"
+    LOOMCHAT_GC_DEFAULTS="-XX:+UseSerialGC -Xmn64m -Xms96m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25"
 ENTRYPOINT ["/bin/sh", "-c", "gc=\"$LOOMCHAT_GC_DEFAULTS\"; case \" $LOOMCHAT_JAVA_OPTS \" in *' -XX:+Use'*'GC '*) gc= ;; esac; exec java $gc -XX:TrimNativeHeapInterval=10000 $LOOMCHAT_JAVA_OPTS -jar /app/loomchat.jar \"$@\"", "loomchat"]
 CMD ["server"]

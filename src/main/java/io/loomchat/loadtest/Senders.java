@@ -1,6 +1,7 @@
 package io.loomchat.loadtest;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,20 +15,42 @@ final class Senders implements AutoCloseable {
 
     /** A closed-loop sender that waited this long gives the message up and goes on (counted as a stall). */
     static final long STALL_MILLIS = 2_000;
-    /** How often a waiting sender looks at whether the run is over or its user is connected again. */
+    /** How often stalls are looked for, and a disconnected sender looks whether its user is back. */
     private static final long POLL_MILLIS = 100;
 
     private final RunContext run;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Stream> streams;
+    private final Thread watchdog;
     private final String padding;
     private volatile boolean running = true;
 
     Senders(RunContext run, List<Stream> streams, double messagesPerSecond) {
         this.run = run;
         this.padding = "x".repeat(run.options.payload - 36);
+        this.streams = List.copyOf(streams);
         double perStream = messagesPerSecond / Math.max(1, streams.size());
         for (Stream stream : streams) {
             threads.add(Thread.ofVirtual().name("load-sender").start(() -> loop(stream, perStream)));
+        }
+        watchdog = Thread.ofVirtual().name("load-stall-watchdog").start(this::watchStalls);
+    }
+
+    /** Every {@link #POLL_MILLIS}: a closed-loop sender waiting over {@link #STALL_MILLIS} goes on. */
+    private void watchStalls() {
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+        try {
+            while (running) {
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+                long deadline = System.nanoTime() - stallNanos;
+                for (Stream stream : streams) {
+                    if (stream.unstickIfWaitingSince(deadline)) {
+                        run.metrics.add(Count.STALLS);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -58,24 +81,10 @@ final class Senders implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits for room in the window in short slices, so that {@link #close} never has to
-     * interrupt a sender (interrupting a virtual thread in a socket write closes the socket).
-     */
+    /** Waits for room in the window; false when the run ended meanwhile. */
     private boolean awaitWindow(Stream stream) throws InterruptedException {
-        long waited = 0;
-        while (running) {
-            if (stream.awaitWindow(POLL_MILLIS)) {
-                return true;
-            }
-            waited += POLL_MILLIS;
-            if (waited >= STALL_MILLIS) {
-                run.metrics.add(Count.STALLS);
-                stream.forceWindow();
-                waited = 0;
-            }
-        }
-        return false;
+        stream.awaitWindow();
+        return running;
     }
 
     private void send(Stream stream) {
@@ -95,8 +104,16 @@ final class Senders implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        watchdog.join();
         for (Thread thread : threads) {
-            thread.join();
+            // A sender waiting for room is woken (not interrupted: interrupting a virtual thread
+            // in a socket write closes the socket); it then sees the run is over.
+            while (thread.isAlive()) {
+                for (Stream stream : streams) {
+                    stream.wakeIfWaiting();
+                }
+                thread.join(Duration.ofMillis(POLL_MILLIS));
+            }
         }
     }
 }

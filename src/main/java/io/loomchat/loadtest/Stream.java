@@ -33,6 +33,8 @@ final class Stream {
     /** Written by the sender, read by its reader thread when the ACK comes. */
     private final AtomicLongArray sendTimes = new AtomicLongArray(SEND_TIMES);
     private final Semaphore window;
+    /** When the sender started waiting for room in the window, or 0 while it is not waiting. */
+    private volatile long waitingSince;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock: numbers written to the socket, and numbers the server acknowledged. */
     private final BitSet sent = new BitSet();
@@ -55,9 +57,43 @@ final class Stream {
         return key(sender.id(), group ? destination : 0);
     }
 
-    /** Waits for room in the window; false when none came within the timeout. */
-    boolean awaitWindow(long timeoutMillis) throws InterruptedException {
-        return window.tryAcquire(Math.max(1, recipients.size()), timeoutMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Waits for room in the window, without a timeout: a timed wait arms and cancels a timer in
+     * the virtual-thread scheduler for every message, which in a closed loop cost the load
+     * generator more than the server it measures. {@link Senders} ends a wait that takes too
+     * long with {@link #unstickIfWaitingSince}.
+     */
+    void awaitWindow() throws InterruptedException {
+        waitingSince = System.nanoTime() | 1; // never 0, which means "not waiting"
+        try {
+            window.acquire(Math.max(1, recipients.size()));
+        } finally {
+            waitingSince = 0;
+        }
+    }
+
+    /**
+     * If the sender has been waiting for room since before {@code deadline} ({@link
+     * System#nanoTime}), gives the messages in flight up (see {@link #forceWindow}) so that it
+     * goes on; true when it did.
+     */
+    boolean unstickIfWaitingSince(long deadline) {
+        long since = waitingSince;
+        if (since == 0 || since - deadline >= 0) {
+            return false;
+        }
+        waitingSince = System.nanoTime() | 1;
+        forceWindow();
+        return true;
+    }
+
+    /** Wakes a sender waiting for room, at the end of the run; false when none was waiting. */
+    boolean wakeIfWaiting() {
+        if (waitingSince == 0) {
+            return false;
+        }
+        forceWindow();
+        return true;
     }
 
     /** After a timeout: the messages in flight are given up on (the end of run accounting still counts them). */
