@@ -512,7 +512,7 @@ run_loadtest() {  # name, loadtest arguments...
     fi
     cat "$work/$name.out" >>"$log"
     # The progress line rewrites itself with \r: keep only other stderr lines.
-    tr '\r' '\n' <"$work/$name.err" | grep -vE '^\s*$|^(connect|register|login|hold|chat|groups|drain|starting)' | tail -20 >>"$log" || true
+    tr '\r' '\n' <"$work/$name.err" | grep -vE '^\s*$|^(connect|register|login|hold|chat|groups|drain|starting|waiting)' | tail -20 >>"$log" || true
     note "exit status $status"
     [ "$status" = 0 ] || failures=$((failures + 1))
     echo "between" >"$work/phase"

@@ -86,7 +86,9 @@ public final class LoadTest {
         Session session;
         Progress.Display display = options.worker != null ? new WorkerTicks(out) : new ProgressLine(err);
         try (Progress progress = new Progress(run.metrics, display)) {
-            session = new Session(run, progress, worker, workers);
+            Session.StartLineWait startLine = options.worker != null && workers > 1
+                    ? () -> StartLine.arrive(out, System.in) : null;
+            session = new Session(run, progress, worker, workers, startLine);
             Scenario.named(scenarioName).run(session);
             progress.close();
             Figures figures = Figures.of(run, progress.samples());

@@ -1,6 +1,7 @@
 package io.loomchat.loadtest;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +19,22 @@ final class Session {
     /** This process's share of the work: worker {@code worker} of {@code workers}. */
     final int worker;
     final int workers;
+    /** With --processes: waits at the start line after the logins (see {@link StartLine}); null otherwise. */
+    private final StartLineWait startLine;
+
+    /** Waits until every worker process is ready to start its measured phase. */
+    @FunctionalInterface
+    interface StartLineWait {
+        void run() throws IOException;
+    }
     final List<String> failures = new ArrayList<>();
     double registrationSeconds;
     double loginSeconds;
     double measuredSeconds;
     double allBackSeconds;
 
-    Session(RunContext run, Progress progress, int worker, int workers) {
+    Session(RunContext run, Progress progress, int worker, int workers, StartLineWait startLine) {
+        this.startLine = startLine;
         this.run = run;
         this.options = run.options;
         this.progress = progress;
@@ -46,11 +56,23 @@ final class Session {
         return users;
     }
 
+    /**
+     * Logs {@code users} in; with --processes, then waits until every worker's clients are in,
+     * so that what follows (the measured phase) starts everywhere at once.
+     */
     void loginAll(List<SimUser> users) throws InterruptedException {
         progress.phase("login");
         long start = System.nanoTime();
         Population.loginAll(run, users);
         loginSeconds = seconds(System.nanoTime() - start);
+        if (startLine != null) {
+            progress.phase("waiting");
+            try {
+                startLine.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException("waiting for the other workers", e);
+            }
+        }
     }
 
     /** Sends on {@code streams} for --duration (closed loop or at --rate), then drains and counts. */

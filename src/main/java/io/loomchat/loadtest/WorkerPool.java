@@ -50,12 +50,15 @@ final class WorkerPool {
         Thread progress = Thread.ofVirtual().name("workers-progress").start(() -> showProgress(line));
         try {
             for (int i = 0; i < processes; i++) {
-                Process process = new ProcessBuilder(command(i)).start();
-                workers.add(process);
+                workers.add(new ProcessBuilder(command(i)).start());
+            }
+            StartLine.Gate start = new StartLine.Gate(workers);
+            for (int i = 0; i < processes; i++) {
+                Process process = workers.get(i);
                 AtomicReference<String> result = new AtomicReference<>();
                 results.add(result);
                 int number = i;
-                readers.add(Thread.ofVirtual().name("worker-stdout").start(() -> readResult(process, result, number)));
+                readers.add(Thread.ofVirtual().name("worker-stdout").start(() -> readResult(process, result, number, start)));
                 readers.add(Thread.ofVirtual().name("worker-stderr").start(() -> relay(process, number)));
             }
             List<Figures> parts = new ArrayList<>();
@@ -96,11 +99,15 @@ final class WorkerPool {
         return command;
     }
 
-    private void readResult(Process process, AtomicReference<String> result, int worker) {
+    private void readResult(Process process, AtomicReference<String> result, int worker, StartLine.Gate start) {
+        boolean ready = false;
         try (BufferedReader lines = reader(process.getInputStream())) {
             String line;
             while ((line = lines.readLine()) != null) {
-                if (line.startsWith("{\"tick\"")) {
+                if (line.equals(StartLine.READY)) {
+                    ready = true;
+                    start.arrived();
+                } else if (line.startsWith("{\"tick\"")) {
                     JsonNode tick = Json.parse(line);
                     latest.set(worker, Sample.fromJson(tick.path("tick")));
                     if (worker == 0) {
@@ -114,6 +121,10 @@ final class WorkerPool {
             }
         } catch (IOException e) {
             err.println("[worker " + worker + "] reading its figures failed: " + e);
+        } finally {
+            if (!ready) {
+                start.arrived(); // it ended before its clients were in: the others must not wait for it
+            }
         }
     }
 
