@@ -139,26 +139,12 @@ final class Forwarder {
     }
 
     private void closeConnection() {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (JedisException e) {
-                // the connection is being dropped because it failed
-            }
-            jedis = null;
-        }
+        jedis = Background.close(jedis);
     }
 
     void stop() {
         stopping = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(config.redisTimeout().toMillis() * 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Background.stop(thread, config.redisTimeout().multipliedBy(2));
         failAll(drain());
     }
 }

@@ -72,13 +72,6 @@ final class Housekeeper {
 
     void stop() {
         stopping = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(heartbeat.toMillis() * 5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Background.stop(thread, heartbeat.multipliedBy(5));
     }
 }

@@ -78,26 +78,12 @@ final class LeaseKeeper {
     }
 
     private void closeConnection() {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (JedisException e) {
-                LOG.trace("closing the lease connection: {}", e.getMessage());
-            }
-            jedis = null;
-        }
+        jedis = Background.close(jedis);
     }
 
     /** Stops renewing; the caller then deletes the lease (a clean stop) or lets it lapse. */
     void stop() {
         stopping = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(config.heartbeat().toMillis() * 5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Background.stop(thread, config.heartbeat().multipliedBy(5));
     }
 }

@@ -106,14 +106,7 @@ final class Subscriber {
                 LOG.debug("unsubscribing while stopping: {}", e.getMessage());
             }
         }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(config.redisTimeout().toMillis() * 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Background.stop(thread, config.redisTimeout().multipliedBy(2));
     }
 
     /** One subscription's callbacks; they run on the subscriber thread. */

@@ -41,7 +41,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
-                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize()), metrics);
+                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), metrics);
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
         cluster.start(new ClusterEvents(services));

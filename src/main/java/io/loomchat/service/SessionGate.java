@@ -5,8 +5,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lets at most as many logins and sign-outs work at once as the database pool has connections;
- * the others wait here, first come first served. A login waits for up to
+ * Lets at most {@link #PER_CONNECTION} logins and sign-outs per database connection work at
+ * once; the others wait here, first come first served. A login waits for up to
  * {@link #MAX_LOGIN_WAIT_SECONDS} s, then gets errno 10 with a {@code retry_after}; a sign-out
  * waits as long as it takes, since a user left marked online would look online to friends.
  *
@@ -22,6 +22,14 @@ import java.util.concurrent.TimeUnit;
 final class SessionGate {
 
     static final int MAX_LOGIN_WAIT_SECONDS = 20;
+    /**
+     * A login holds a database connection for only part of its time (it also hashes, asks Redis
+     * and waits for a core), so one login per connection leaves the pool idle part of the time.
+     * With four, the pool's own queue stays a few deep, far from its 5 s timeout; in the
+     * 19,000-client failover the first logins took 38.5 s instead of 46.7 s and the relogins
+     * 36.1 s instead of 42.5 s (one run each, loadtest/results/2026-11-27-failover.md).
+     */
+    static final int PER_CONNECTION = 4;
     private static final long RETRY_AFTER_MILLIS = 1_000;
 
     private final Semaphore permits;
