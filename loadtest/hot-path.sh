@@ -19,17 +19,9 @@ PORT=${PORT:-7700}
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0"
-
-(cd "$WORK" && exec "$OLDPWD/loomchat" server --port "$PORT" $SERVER_OPTS >"$OUT/server.log" 2>&1) &
-LAUNCHER=$!
-trap 'kill $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do
-    grep -q "listening on" "$OUT/server.log" 2>/dev/null && break
-    sleep 0.1
-done
-SERVER=$(pgrep -f "loomchat.jar server --port $PORT" | head -1)
+. loadtest/lib/launcher-server.sh
+start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 {
     echo "# hot path, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"

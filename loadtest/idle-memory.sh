@@ -20,16 +20,8 @@ SERVER_OPTS=${SERVER_OPTS:---password-iterations 1000 --max-connections 25000}
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
-
-(cd "$WORK" && exec "$OLDPWD/loomchat" server --port "$PORT" $SERVER_OPTS >"$OUT/server.log" 2>&1) &
-LAUNCHER=$!
-trap 'kill $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do
-    grep -q "listening on" "$OUT/server.log" 2>/dev/null && break
-    sleep 0.1
-done
-SERVER=$(pgrep -f "loomchat.jar server --port $PORT" | head -1)
+. loadtest/lib/launcher-server.sh
+start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 echo "server pid $SERVER, JVM: $(tr '\0' ' ' <"/proc/$SERVER/cmdline")" | tee "$OUT/memory.log"
 echo "start: RSS $(rss) kB, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"

@@ -10,8 +10,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The cluster's background work, on one named virtual thread: every heartbeat it rebuilds this
  * server's claims when Redis lost them, and cleans up after servers whose lease has lapsed.
- * (The lease itself is renewed by the {@link LeaseKeeper}, which none of this may delay.) Failures while Redis is down are expected and quiet (the
- * {@link Outage} logs the outage once); the next heartbeat tries again.
+ * (The lease itself is renewed by the {@link LeaseKeeper}, which none of this may delay.)
+ * Failures while Redis is down are expected and quiet (the {@link Outage} logs the outage
+ * once); the next heartbeat tries again.
  */
 final class Housekeeper {
 

@@ -42,6 +42,11 @@ final class LeaseKeeper {
         this.lapsed = lapsed;
     }
 
+    /** Renews once on the caller's thread, before {@link #start}; throws when Redis cannot be reached. */
+    void renewNow() {
+        renew();
+    }
+
     void start() {
         thread = Thread.ofPlatform().daemon().name("loomchat-cluster-lease").start(this::run);
     }

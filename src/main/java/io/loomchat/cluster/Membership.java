@@ -51,7 +51,6 @@ final class Membership {
         this.listener = newListener;
         awaitNoReaping();
         reap(config.nodeName());
-        renewLease();
     }
 
     Cluster.Listener listener() {
@@ -70,14 +69,6 @@ final class Membership {
             }
             return null;
         });
-    }
-
-    /** Renews this server's lease; false when it had lapsed. */
-    boolean renewLease() {
-        Object renewed = commands.run(jedis -> RedisScripts.RENEW_LEASE.run(jedis,
-                List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
-                List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me()))));
-        return Long.valueOf(1).equals(renewed);
     }
 
     /** Cleans up after every server in the cluster whose lease has lapsed. */

@@ -147,6 +147,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public void start(Listener listener) {
         membership.start(listener);
+        leaseKeeper.renewNow(); // the others see this server from now on
         subscriber.start();
         forwarder.start();
         try {

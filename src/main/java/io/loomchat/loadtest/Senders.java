@@ -105,14 +105,12 @@ final class Senders implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         watchdog.join();
-        for (Thread thread : threads) {
-            // A sender waiting for room is woken (not interrupted: interrupting a virtual thread
-            // in a socket write closes the socket); it then sees the run is over.
-            while (thread.isAlive()) {
-                for (Stream stream : streams) {
-                    stream.wakeIfWaiting();
-                }
-                thread.join(Duration.ofMillis(POLL_MILLIS));
+        for (int i = 0; i < threads.size(); i++) {
+            // Its sender, if waiting for room, is woken (not interrupted: interrupting a virtual
+            // thread in a socket write closes the socket); it then sees the run is over.
+            while (threads.get(i).isAlive()) {
+                streams.get(i).wakeIfWaiting();
+                threads.get(i).join(Duration.ofMillis(POLL_MILLIS));
             }
         }
     }

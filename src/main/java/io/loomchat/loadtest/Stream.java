@@ -87,13 +87,11 @@ final class Stream {
         return true;
     }
 
-    /** Wakes a sender waiting for room, at the end of the run; false when none was waiting. */
-    boolean wakeIfWaiting() {
-        if (waitingSince == 0) {
-            return false;
+    /** Wakes the sender if it is waiting for room, at the end of the run. */
+    void wakeIfWaiting() {
+        if (waitingSince != 0) {
+            forceWindow();
         }
-        forceWindow();
-        return true;
     }
 
     /** After a timeout: the messages in flight are given up on (the end of run accounting still counts them). */

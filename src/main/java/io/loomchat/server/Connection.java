@@ -34,7 +34,6 @@ final class Connection implements Runnable, Outbound {
     /** The client a PROXY protocol header named; null without one (or for a balancer's own check). */
     private volatile InetSocketAddress proxiedClient;
     private final OutboundQueue queue;
-    private InputStream input;
     /** When the reader started waiting for bytes ({@link System#nanoTime}), or 0 while it is not waiting. */
     private volatile long waitingSince;
     private volatile boolean idledOut;
@@ -54,6 +53,7 @@ final class Connection implements Runnable, Outbound {
     @Override
     public void run() {
         ConnectionListener listener = null;
+        InputStream input = null;
         try {
             socket.setTcpNoDelay(true);
             input = new StampedInput(socket.getInputStream());

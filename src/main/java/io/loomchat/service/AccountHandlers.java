@@ -42,7 +42,7 @@ final class AccountHandlers {
 
     /** LOGINOUT: the user goes offline, and the resume token of this session stops working. */
     static void logout(Services services, UserSession session, Request request) {
-        services.sessionGate().signOut(() -> detach(services, session, true, () -> session.send(Frames.ack(request))));
+        detach(services, session, true, () -> session.send(Frames.ack(request)));
     }
 
     /**
@@ -51,7 +51,7 @@ final class AccountHandlers {
      */
     static void signOut(Services services, UserSession session) {
         if (session.loggedIn()) {
-            services.sessionGate().signOut(() -> detach(services, session, false, () -> { }));
+            detach(services, session, false, () -> { });
         }
     }
 
@@ -59,8 +59,8 @@ final class AccountHandlers {
      * Ends the user's session: once the lock is released no message reaches it (those accepted
      * before are already queued, ahead of anything sent by {@code whenOffline}); then the
      * database says offline, the user may log in again, and friends are told. Requests of one
-     * connection run one at a time, on its reader thread, and
-     * only they change who is logged in, so reading the user here without the lock is safe.
+     * connection run one at a time, on its reader thread, and only they change who is logged
+     * in, so reading the user here without the lock is safe.
      */
     private static void detach(Services services, UserSession session, boolean revokeToken, Runnable whenOffline) {
         int id = session.userId();
@@ -73,26 +73,30 @@ final class AccountHandlers {
         // Offline rows this session was handed are deleted once written; until then a new login
         // could fetch them again. The claim is held (a new login waits) until they are settled.
         session.awaitSettled(SETTLE_TIMEOUT);
-        if (revokeToken && tokenHash != null) {
-            try {
-                services.db().tokens().revoke(tokenHash);
-            } catch (StoreException e) {
-                LOG.warn("user {} logged out, but their resume token could not be revoked: {}", id, e.getMessage());
+        // The database work waits its turn with the logins; the wait for writes above does not
+        // hold a place at the gate.
+        services.sessionGate().signOut(() -> {
+            if (revokeToken && tokenHash != null) {
+                try {
+                    services.db().tokens().revoke(tokenHash);
+                } catch (StoreException e) {
+                    LOG.warn("user {} logged out, but their resume token could not be revoked: {}", id, e.getMessage());
+                }
             }
-        }
-        markOffline(services, id);
-        // Released only now: a new login of this user racing us, here or on another server, is
-        // refused rather than marked online in the database and then overwritten with our offline.
-        services.cluster().release(id);
-        services.online().release(id, session);
-        whenOffline.run();
-        List<Contact> friends = List.of();
-        try {
-            friends = services.db().friends().friendsOf(id);
-        } catch (StoreException e) {
-            LOG.warn("user {} went offline, but their friends could not be told: {}", id, e.getMessage());
-        }
-        services.router().announce(id, name, false, ids(friends));
+            markOffline(services, id);
+            // Released only now: a new login of this user racing us, here or on another server, is
+            // refused rather than marked online in the database and then overwritten with our offline.
+            services.cluster().release(id);
+            services.online().release(id, session);
+            whenOffline.run();
+            List<Contact> friends = List.of();
+            try {
+                friends = services.db().friends().friendsOf(id);
+            } catch (StoreException e) {
+                LOG.warn("user {} went offline, but their friends could not be told: {}", id, e.getMessage());
+            }
+            services.router().announce(id, name, false, ids(friends));
+        });
     }
 
     /**
