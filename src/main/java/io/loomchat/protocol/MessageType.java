@@ -18,9 +18,15 @@ public enum MessageType {
     ACK(11),
     PING(12),
     PONG(13),
-    PRESENCE(14);
+    PRESENCE(14),
+    /** 2.2: the client confirms the chat frames it received (delivery receipts). */
+    RECEIPT(15),
+    /** 2.2: someone added the user as a friend. */
+    FRIEND_ADDED(16),
+    /** 2.2: someone joined one of the user's groups. */
+    GROUP_JOINED(17);
 
-    private static final MessageType[] BY_CODE = new MessageType[16];
+    private static final MessageType[] BY_CODE = new MessageType[18];
 
     static {
         for (MessageType type : values()) {
