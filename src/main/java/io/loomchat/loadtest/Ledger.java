@@ -12,8 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Ledger {
 
-    /** Deliveries the server owed and had not made, and sent messages nobody heard of again. */
-    record Shortfall(long lost, long unacknowledged, long owed) {
+    /**
+     * Of the deliveries the server owed (one per owed message and recipient), those that arrived
+     * and those that did not ({@code received + lost == owed}); and sent messages nobody heard of again.
+     */
+    record Shortfall(long received, long lost, long unacknowledged, long owed) {
     }
 
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
@@ -35,6 +38,7 @@ final class Ledger {
     }
 
     Shortfall shortfall(boolean acknowledgedDialect) {
+        long received = 0;
         long lost = 0;
         long unacknowledged = 0;
         long owedTotal = 0;
@@ -42,17 +46,19 @@ final class Ledger {
             BitSet owed = stream.owed(acknowledgedDialect);
             BitSet heardOf = (BitSet) owed.clone();
             for (SimUser recipient : stream.recipients) {
-                BitSet got = recipient.receipts().of(stream.key());
+                BitSet got = recipient.arrivals().of(stream.key());
                 heardOf.or(got);
                 BitSet missing = (BitSet) owed.clone();
                 missing.andNot(got);
+                long owedHere = owed.cardinality();
                 lost += missing.cardinality();
-                owedTotal += owed.cardinality();
+                received += owedHere - missing.cardinality();
+                owedTotal += owedHere;
             }
             BitSet silent = stream.sent();
             silent.andNot(heardOf);
             unacknowledged += silent.cardinality();
         }
-        return new Shortfall(lost, unacknowledged, owedTotal);
+        return new Shortfall(received, lost, unacknowledged, owedTotal);
     }
 }
