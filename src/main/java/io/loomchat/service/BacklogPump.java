@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
  * reading the next, so that a large backlog never floods the connection's queue.
  *
  * <p>Order: while the pump runs, chat for this user goes to the store (see
- * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. The read
- * that finds nothing more and the end of pumping happen under the session lock together, so a
- * message stored just then is either read by the pump or delivered live after it.
+ * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. Pages go by
+ * mid, oldest first. A row can appear behind the pump's position (unconfirmed messages of
+ * 2.2 are put back with their old mids), so once the pages run out the pump sends, in order,
+ * whatever is stored and not yet with the session. That last read and the end of pumping happen
+ * under the session lock together, so a message stored just then is either sent by the pump or
+ * delivered live after it.
  */
 final class BacklogPump implements Runnable {
 
@@ -29,14 +32,15 @@ final class BacklogPump implements Runnable {
     private final OfflineMessageDao store;
     private final int userId;
     private final int pageSize;
-    private long lastRowId;
+    /** The mid of the last row sent: pages continue after it. */
+    private long lastMid;
 
-    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastRowId) {
+    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastMid) {
         this.session = session;
         this.store = store;
         this.userId = userId;
         this.pageSize = Math.max(1, pageSize);
-        this.lastRowId = lastRowId;
+        this.lastMid = lastMid;
     }
 
     void start() {
@@ -75,24 +79,28 @@ final class BacklogPump implements Runnable {
         if (session.userId() != userId) {
             return null;
         }
-        List<OfflineMessage> messages = store.pendingFor(userId, lastRowId, pageSize);
+        List<OfflineMessage> messages = store.pendingFor(userId, lastMid, pageSize);
         if (messages.isEmpty()) {
+            List<OfflineMessage> behind = store.pendingFor(userId);
             session.stopPumping();
+            send(behind, new CountDownLatch(behind.size()));
             return null;
         }
-        CountDownLatch written = new CountDownLatch(messages.size());
+        lastMid = messages.get(messages.size() - 1).mid();
+        return send(messages, new CountDownLatch(messages.size()));
+    }
+
+    /** Queues the rows the session does not have yet; null when the connection is closing. */
+    private CountDownLatch send(List<OfflineMessage> messages, CountDownLatch written) {
         for (OfflineMessage message : messages) {
-            lastRowId = message.id();
-            if (session.isHandedOver(message.id())) {
+            if (session.isHandedOver(message)) {
                 written.countDown();
                 continue;
             }
-            List<Long> row = List.of(message.id());
-            session.handedOver(row);
             OutboundFrame frame = new OutboundFrame(Frames.backlogFrame(message.json()),
-                    new Counted(new DeleteWhenWritten(store, session, userId, row), written));
+                    new Counted(session.handOver(store, List.of(message)), written));
             if (!session.sendAs(userId, frame)) {
-                session.settled(row);
+                session.notHandedOver(message);
                 return null; // the connection is closing: the rest stays stored
             }
         }
