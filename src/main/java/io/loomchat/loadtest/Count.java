@@ -43,6 +43,8 @@ enum Count {
     /** RECEIPT frames written, and the mids they confirmed. */
     RECEIPT_FRAMES("receiptFrames"),
     CONFIRMED("confirmed"),
+    /** RECEIPTs answered with errno 10 (database or Redis away): their messages come again. */
+    RECEIPTS_REFUSED("receiptsRefused"),
     LOGIN_FAILURES("loginFailures"),
     RECONNECTS("reconnects"),
     REGISTRATIONS("registrations"),

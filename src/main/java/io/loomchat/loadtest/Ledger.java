@@ -14,9 +14,11 @@ final class Ledger {
 
     /**
      * Of the deliveries the server owed (one per owed message and recipient), those that arrived
-     * and those that did not ({@code received + lost == owed}); and sent messages nobody heard of again.
+     * and those that did not ({@code received + lost == owed}); sent messages nobody heard of
+     * again; and delivered messages whose ACK has not reached the sender (yet), which are not owed
+     * until it does.
      */
-    record Shortfall(long received, long lost, long unacknowledged, long owed) {
+    record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending) {
     }
 
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
@@ -42,6 +44,7 @@ final class Ledger {
         long lost = 0;
         long unacknowledged = 0;
         long owedTotal = 0;
+        long ackPending = 0;
         for (Stream stream : streams.values()) {
             BitSet owed = stream.owed(acknowledgedDialect);
             BitSet heardOf = (BitSet) owed.clone();
@@ -55,10 +58,13 @@ final class Ledger {
                 received += owedHere - missing.cardinality();
                 owedTotal += owedHere;
             }
+            BitSet notOwed = stream.sent();
+            notOwed.andNot(owed);
             BitSet silent = stream.sent();
             silent.andNot(heardOf);
             unacknowledged += silent.cardinality();
+            ackPending += notOwed.cardinality() - silent.cardinality();
         }
-        return new Shortfall(received, lost, unacknowledged, owedTotal);
+        return new Shortfall(received, lost, unacknowledged, owedTotal, ackPending);
     }
 }

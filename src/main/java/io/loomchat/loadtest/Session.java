@@ -87,8 +87,9 @@ final class Session {
     }
 
     /**
-     * Waits up to --drain for every owed delivery, then counts each as received or lost, and the
-     * unacknowledged messages. With receipts, while dropped clients are still logging in again
+     * Waits up to --drain for every owed delivery and every ACK of a delivered message (so that an
+     * ACK that arrives late is not missing from the owed ones), then counts each owed delivery as
+     * received or lost, and the unacknowledged messages. With receipts, while dropped clients are still logging in again
      * (failover), the drain lasts until --drain after the last is back, at most --recovery-timeout
      * longer: what their sessions left unconfirmed only comes again at their next login. (Without
      * receipts the drain is --drain, as before 2.2.)
@@ -100,8 +101,9 @@ final class Session {
         long end = System.nanoTime() + drainNanos;
         long latest = end + options.recoveryTimeout.toNanos();
         Ledger.Shortfall shortfall = run.ledger.shortfall(acked);
-        // Done when every owed delivery arrived and (with ACKs) every sent message was heard of again.
-        while (shortfall.lost() > 0 || shortfall.unacknowledged() > 0) {
+        // Done when every owed delivery arrived and (with ACKs) every sent message was acknowledged;
+        // one whose connection died before its ACK keeps the drain going to its end.
+        while (shortfall.lost() > 0 || shortfall.unacknowledged() > 0 || shortfall.ackPending() > 0) {
             long now = System.nanoTime();
             if (run.receipts && run.dropPolicy().comingBack() > 0) {
                 end = Math.min(Math.max(end, now + drainNanos), latest);

@@ -18,6 +18,7 @@ final class SimUser implements LoadConnection.Listener {
     private static final int LOGIN_ACK = MessageType.LOGIN_ACK.code();
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();
     private static final int GROUP_CHAT = MessageType.GROUP_CHAT.code();
+    private static final int RECEIPT = MessageType.RECEIPT.code();
 
     final int index;
     final String name;
@@ -273,6 +274,9 @@ final class SimUser implements LoadConnection.Listener {
         if (stream == null) {
             if (ack.errno == Errno.RATE_LIMITED.code()) {
                 run.metrics.add(Count.RATE_LIMITED);
+            } else if (ack.ack == RECEIPT && ack.errno == Errno.UNAVAILABLE.code()) {
+                // The database or Redis was away: those messages come again, and are dropped by mid.
+                run.metrics.add(Count.RECEIPTS_REFUSED);
             } else if (ack.errno != 0) {
                 run.metrics.error(name + ": refused: " + ack);
             }
