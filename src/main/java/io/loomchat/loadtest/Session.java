@@ -89,10 +89,10 @@ final class Session {
     /**
      * Waits up to --drain for every owed delivery and every ACK of a delivered message (so that an
      * ACK that arrives late is not missing from the owed ones), then counts each owed delivery as
-     * received or lost, and the unacknowledged messages. With receipts, while dropped clients are still logging in again
-     * (failover), the drain lasts until --drain after the last is back, at most --recovery-timeout
-     * longer: what their sessions left unconfirmed only comes again at their next login. (Without
-     * receipts the drain is --drain, as before 2.2.)
+     * received or lost, and the unacknowledged messages. With receipts, while dropped clients are
+     * still logging in again (failover), the drain lasts until --drain after the last is back, at
+     * most --recovery-timeout longer: what their sessions left unconfirmed only comes again at
+     * their next login. (Without receipts the drain is at most --drain, as before 2.2.)
      */
     void drainAndCount() throws InterruptedException {
         progress.phase("drain");
