@@ -32,6 +32,7 @@ final class Login {
         String secret = byToken
                 ? request.requiredText("token", ResumeTokens.MAX_CHARS)
                 : request.requiredText("password", AccountHandlers.MAX_PASSWORD_CHARS);
+        request.optionalFlag("receipts"); // a malformed one is refused before any work is done
         if (session.loggedIn()) {
             throw new ServiceException(Errno.CONFLICT,
                     "this connection is already logged in as user " + session.userId() + ", log out first");
