@@ -99,6 +99,13 @@ public interface Cluster extends AutoCloseable {
         Collection<Integer> localReceiptsUsers();
 
         /**
+         * Redis is back after an outage: a message published meanwhile may have had its copy kept
+         * but never reached this server. These are the copies kept for a receipts session here;
+         * hand it those it has not had.
+         */
+        void missed(int userId, List<Inbox.Copy> copies);
+
+        /**
          * Users of this server that the cluster had counted as lost (Redis was away longer than
          * the lease) and that this server holds again: record them as online again.
          */

@@ -31,8 +31,15 @@ public interface Inbox {
      */
     List<Integer> keep(long mid, byte[] frame, List<Integer> userIds);
 
-    /** The user confirmed these messages: their copies are no longer needed. */
-    void confirmed(int userId, List<Long> mids);
+    /**
+     * The user confirmed these messages: their copies are no longer needed. False when that
+     * could not be recorded (Redis away): the caller tries again later, and meanwhile must not
+     * deliver or put back those copies.
+     */
+    boolean confirmed(int userId, List<Long> mids);
+
+    /** The copies kept now for a user's session (to hand over what it missed, see {@link Cluster.Listener#missed}). */
+    List<Copy> kept(int userId);
 
     /**
      * The user's session on this server ended: no copy is kept for it from now on, and those
@@ -58,7 +65,13 @@ public interface Inbox {
         }
 
         @Override
-        public void confirmed(int userId, List<Long> mids) {
+        public boolean confirmed(int userId, List<Long> mids) {
+            return true;
+        }
+
+        @Override
+        public List<Copy> kept(int userId) {
+            return List.of();
         }
 
         @Override

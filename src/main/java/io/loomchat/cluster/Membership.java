@@ -197,11 +197,24 @@ final class Membership {
             claimLock.writeLock().unlock();
         }
         evicted.forEach(listener::evicted);
+        handOverMissed(evicted);
         if (!regained.isEmpty()) {
             listener.usersRegained(regained);
         }
         LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
                 regained.size(), evicted.size());
+    }
+
+    /** See {@link Cluster.Listener#missed}. */
+    private void handOverMissed(List<Integer> evicted) {
+        for (int id : listener.localReceiptsUsers()) {
+            if (!evicted.contains(id)) {
+                List<Inbox.Copy> copies = inbox.kept(id);
+                if (!copies.isEmpty()) {
+                    listener.missed(id, copies);
+                }
+            }
+        }
     }
 
     private void awaitNoReaping() {

@@ -45,8 +45,10 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Redis unreachable.</b> {@link #keep} reports every user as not kept, so the caller stores
  * the message in the offline store and pushes it from there (durable, slower, only while Redis is
- * away). A failed {@link #confirmed} leaves copies that may be delivered once more: clients drop
- * repeats by mid.
+ * away). A failed {@link #confirmed} is remembered by the session and sent again with its next
+ * receipt. A message published while Redis restarted may have reached its copy but not its
+ * server: once Redis is back, each server hands its receipts sessions the copies they miss
+ * ({@link Cluster.Listener#missed}).
  */
 final class RedisInbox implements Inbox {
 
@@ -93,18 +95,25 @@ final class RedisInbox implements Inbox {
     }
 
     @Override
-    public void confirmed(int userId, List<Long> mids) {
+    public boolean confirmed(int userId, List<Long> mids) {
         if (mids.isEmpty()) {
-            return;
+            return true;
         }
         List<byte[]> args = new ArrayList<>(mids.size());
         mids.forEach(mid -> args.add(bytes(Long.toString(mid))));
         try {
             pipeline.run(RedisScripts.CONFIRM, List.of(bytes(keys.inbox(userId))), args);
+            return true;
         } catch (JedisException e) {
-            LOG.info("user {} confirmed {} messages, but Redis could not be told ({}); they may come once more",
-                    userId, mids.size(), e.getMessage());
+            LOG.debug("user {} confirmed {} messages, but Redis could not be told yet: {}", userId, mids.size(), e.getMessage());
+            return false;
         }
+    }
+
+    @Override
+    public List<Copy> kept(int userId) {
+        Map<byte[], byte[]> fields = commands.run(jedis -> jedis.hgetAll(bytes(keys.inbox(userId))));
+        return copiesOf(fields);
     }
 
     @Override
@@ -133,9 +142,13 @@ final class RedisInbox implements Inbox {
 
     @Override
     public List<Copy> leftovers(int userId) {
-        Map<byte[], byte[]> fields = commands.run(jedis -> jedis.hgetAll(bytes(keys.leftover(userId))));
+        return copiesOf(commands.run(jedis -> jedis.hgetAll(bytes(keys.leftover(userId)))));
+    }
+
+    private static List<Copy> copiesOf(Map<byte[], byte[]> fields) {
         List<Copy> copies = new ArrayList<>(fields.size());
         fields.forEach((mid, frame) -> copies.add(new Copy(Long.parseLong(new String(mid, StandardCharsets.US_ASCII)), frame)));
+        copies.sort(java.util.Comparator.comparingLong(Copy::mid));
         return copies;
     }
 

@@ -27,6 +27,12 @@ final class BacklogPump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BacklogPump.class);
     /** How long one page may take to be written before the pump gives up (the rest stays stored). */
     private static final long PAGE_TIMEOUT_SECONDS = 60;
+    /**
+     * Bytes of frames queued at once, at most (a page ends early when its messages are large):
+     * with 4 KB messages a page of 200 is 800 KB, more than a connection's queue may be
+     * configured to hold, and a full queue disconnects the client.
+     */
+    static final int PAGE_MAX_BYTES = 128 * 1024;
 
     private final UserSession session;
     private final OfflineMessageDao store;
@@ -35,7 +41,12 @@ final class BacklogPump implements Runnable {
     /** The mid of the last row sent: pages continue after it. */
     private long lastMid;
 
-    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastMid) {
+    /** Opens once the login ack has been written (or given up): the pages follow it, never beside it in the queue. */
+    private final CountDownLatch ackWritten;
+
+    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastMid,
+                CountDownLatch ackWritten) {
+        this.ackWritten = ackWritten;
         this.session = session;
         this.store = store;
         this.userId = userId;
@@ -50,6 +61,12 @@ final class BacklogPump implements Runnable {
     @Override
     public void run() {
         try {
+            if (!ackWritten.await(PAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.info("user {}: the login ack took over {} s to write; the backlog waits for the next login",
+                        userId, PAGE_TIMEOUT_SECONDS);
+                stop();
+                return;
+            }
             while (true) {
                 CountDownLatch page = session.exclusive(this::queueNextPage);
                 if (page == null) {
@@ -86,8 +103,21 @@ final class BacklogPump implements Runnable {
             send(behind, new CountDownLatch(behind.size()));
             return null;
         }
-        lastMid = messages.get(messages.size() - 1).mid();
-        return send(messages, new CountDownLatch(messages.size()));
+        List<OfflineMessage> page = withinBytes(messages);
+        lastMid = page.get(page.size() - 1).mid();
+        return send(page, new CountDownLatch(page.size()));
+    }
+
+    /** The first messages of a page that fit in {@link #PAGE_MAX_BYTES} (at least one). */
+    private static List<OfflineMessage> withinBytes(List<OfflineMessage> messages) {
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += messages.get(i).json().length(); // chars: close enough to bytes for a budget
+            if (bytes > PAGE_MAX_BYTES && i > 0) {
+                return messages.subList(0, i);
+            }
+        }
+        return messages;
     }
 
     /** Queues the rows the session does not have yet; null when the connection is closing. */
@@ -117,7 +147,7 @@ final class BacklogPump implements Runnable {
     }
 
     /** Runs the frame's own callback, then counts the frame as settled for its page. */
-    private record Counted(OutboundFrame.Callback callback, CountDownLatch page) implements OutboundFrame.Callback {
+    record Counted(OutboundFrame.Callback callback, CountDownLatch page) implements OutboundFrame.Callback {
         @Override
         public void written() {
             try {

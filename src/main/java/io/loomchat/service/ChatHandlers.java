@@ -2,6 +2,7 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,7 +78,9 @@ final class ChatHandlers {
             services.db().offlineMessages().delete(userId, confirmed.rowIds());
             services.metrics().offlineDelivered(confirmed.rowIds().size());
         }
-        services.cluster().inbox().confirmed(userId, confirmed.mids());
-        session.forgetConfirmed(confirmed.mids());
+        List<Long> toErase = new ArrayList<>(confirmed.mids());
+        toErase.addAll(session.takeNotErased()); // those an earlier receipt could not drop
+        boolean erased = services.cluster().inbox().confirmed(userId, toErase);
+        session.forgetConfirmed(erased ? confirmed.mids() : toErase, erased);
     }
 }

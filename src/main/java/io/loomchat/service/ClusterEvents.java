@@ -67,6 +67,17 @@ final class ClusterEvents implements Cluster.Listener {
     }
 
     @Override
+    public void missed(int userId, List<Inbox.Copy> copies) {
+        UserSession session = services.online().get(userId);
+        if (session != null) {
+            int handed = session.handOverMissed(userId, copies);
+            if (handed > 0) {
+                LOG.info("user {}: {} messages published while Redis was away handed over from their kept copies", userId, handed);
+            }
+        }
+    }
+
+    @Override
     public void usersRegained(List<Integer> userIds) {
         List<Integer> marked = services.db().users().offlineAmong(userIds);
         if (!marked.isEmpty()) {

@@ -9,6 +9,7 @@ import io.loomchat.store.Group;
 import io.loomchat.store.OfflineMessage;
 import io.loomchat.store.User;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class Login {
         String secret = byToken
                 ? request.requiredText("token", ResumeTokens.MAX_CHARS)
                 : request.requiredText("password", AccountHandlers.MAX_PASSWORD_CHARS);
+        request.optionalFlag("receipts"); // a malformed one is refused before any work is done
         if (session.loggedIn()) {
             throw new ServiceException(Errno.CONFLICT,
                     "this connection is already logged in as user " + session.userId() + ", log out first");
@@ -161,10 +163,11 @@ final class Login {
                     ack.put("token_expires", tokenExpires);
                 }
             }
-            session.send(ack, whenWritten);
+            CountDownLatch ackWritten = new CountDownLatch(1);
+            session.send(ack, new BacklogPump.Counted(whenWritten, ackWritten));
             if (pending > 0) {
                 session.startPumping();
-                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastMid).start();
+                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastMid, ackWritten).start();
             }
             return contacts;
         });

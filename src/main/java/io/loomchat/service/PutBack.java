@@ -53,6 +53,7 @@ final class PutBack {
         if (copies != null) {
             copies.forEach(copy -> byMid.putIfAbsent(copy.mid(), json(copy.frame())));
         }
+        ended.confirmed().forEach(byMid::remove); // confirmed while Redis was away: never again
         try {
             store(services, userId, byMid);
         } catch (StoreException e) {

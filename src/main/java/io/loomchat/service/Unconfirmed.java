@@ -2,9 +2,11 @@ package io.loomchat.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The chat messages handed to one receipts session (protocol 2.2) and not confirmed yet, in the
@@ -43,6 +45,11 @@ final class Unconfirmed {
     }
 
     private final Map<Long, Message> byMid = new LinkedHashMap<>();
+    /**
+     * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
+     * delivered again nor put back, and are dropped with the next receipt.
+     */
+    private final Set<Long> notErased = new HashSet<>();
 
     /** False when the session holds too many already ({@link #MAX_MESSAGES}). */
     boolean add(long mid, byte[] frame, long rowId) {
@@ -78,6 +85,22 @@ final class Unconfirmed {
 
     boolean contains(long mid) {
         return byMid.containsKey(mid);
+    }
+
+    /** Whether this session confirmed the message (and its copy may not be dropped yet). */
+    boolean isConfirmedButNotErased(long mid) {
+        return notErased.contains(mid);
+    }
+
+    void notErased(List<Long> mids) {
+        notErased.addAll(mids);
+    }
+
+    /** The confirmed mids whose copies are still to be dropped; forgets them. */
+    List<Long> takeNotErased() {
+        List<Long> mids = List.copyOf(notErased);
+        notErased.clear();
+        return mids;
     }
 
     /** Hands back every unconfirmed message (oldest first) and forgets them all. */

@@ -65,7 +65,7 @@ final class UserSession implements ConnectionListener {
     private volatile boolean receipts;
 
     /** What a session leaves behind when it ends. */
-    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed) {
+    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed, List<Long> confirmed) {
     }
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
@@ -209,7 +209,8 @@ final class UserSession implements ConnectionListener {
             String hash = tokenHash;
             tokenHash = null;
             boolean hadReceipts = receipts;
-            return new Ended(hash, hadReceipts, endReceipts());
+            List<Long> confirmedNotErased = unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
+            return new Ended(hash, hadReceipts, endReceipts(), confirmedNotErased);
         } finally {
             lock.unlock();
         }
@@ -237,13 +238,56 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** The confirmed messages are deleted everywhere: forget them. */
-    void forgetConfirmed(List<Long> mids) {
+    /**
+     * The confirmed messages are deleted from the offline store: forget them. Those whose copies
+     * the cluster could not drop ({@code erased} false) are remembered until a later receipt drops them.
+     */
+    void forgetConfirmed(List<Long> mids, boolean erased) {
         lock.lock();
         try {
             if (unconfirmed != null) {
                 unconfirmed.forget(mids);
+                if (!erased) {
+                    unconfirmed.notErased(mids);
+                }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Confirmed mids whose copies are still to be dropped (see {@link #forgetConfirmed}); forgets them. */
+    List<Long> takeNotErased() {
+        lock.lock();
+        try {
+            return unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the kept copies of messages this receipts session has neither had nor confirmed
+     * (published while Redis was away, see {@link io.loomchat.cluster.Cluster.Listener#missed}).
+     * Returns how many were sent.
+     */
+    int handOverMissed(int recipientId, List<io.loomchat.cluster.Inbox.Copy> copies) {
+        lock.lock();
+        try {
+            if (userId != recipientId || unconfirmed == null || pumping) {
+                return 0;
+            }
+            int sent = 0;
+            for (io.loomchat.cluster.Inbox.Copy copy : copies) {
+                if (unconfirmed.contains(copy.mid()) || unconfirmed.isConfirmedButNotErased(copy.mid())) {
+                    continue;
+                }
+                if (outbound.send(OutboundFrame.of(copy.frame()))) {
+                    unconfirmed.add(copy.mid(), copy.frame(), 0);
+                    sent++;
+                }
+            }
+            return sent;
         } finally {
             lock.unlock();
         }
@@ -296,7 +340,7 @@ final class UserSession implements ConnectionListener {
             userId = 0;
             userName = null;
             boolean hadReceipts = receipts;
-            return new Ended(null, hadReceipts, endReceipts());
+            return new Ended(null, hadReceipts, endReceipts(), List.of());
         } finally {
             lock.unlock();
         }

@@ -164,7 +164,7 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         client.send("{\"msgid\":15,\"mids\":[1,2,3]}"); // unknown mids: ignored, no reply
         client.expectNothing(Duration.ofMillis(300));
         assertEquals(3, connect().call("{\"msgid\":15,\"mids\":[1]}").path("errno").asInt(), "before login: errno 3");
-        assertEquals(4, client.call("{\"msgid\":1,\"id\":" + bob.id() + ",\"password\":\"x\",\"receipts\":\"yes\"}")
+        assertEquals(4, connect().call("{\"msgid\":1,\"id\":" + bob.id() + ",\"password\":\"x\",\"receipts\":\"yes\"}")
                 .path("errno").asInt(), "receipts must be a boolean");
     }
 
