@@ -64,8 +64,13 @@ final class DeliveryReceipts implements AutoCloseable {
     private final ScheduledFuture<?> flusher;
 
     DeliveryReceipts(SeenMessages seen, ScheduledExecutorService timer) {
+        this(seen, timer, FLUSH_INTERVAL);
+    }
+
+    /** With another flush interval: tests that count frames flush by hand and keep the timer out. */
+    DeliveryReceipts(SeenMessages seen, ScheduledExecutorService timer, Duration flushInterval) {
         this.seen = seen;
-        long period = FLUSH_INTERVAL.toMillis();
+        long period = flushInterval.toMillis();
         this.flusher = timer.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
     }
 
