@@ -37,9 +37,14 @@ CREATE TABLE IF NOT EXISTS GroupUser (
     KEY idx_groupuser_user (userid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- One row per message waiting for a user. id orders them (oldest first) and lets a login delete
--- exactly the rows it delivered; mid is the message's cluster-wide id; message is the JSON
--- frame the recipient gets.
+-- One row per message waiting for a user. mid is the message's cluster-wide id, which grows with
+-- time: it orders them (oldest first), also when unconfirmed messages (protocol 2.2) are put back
+-- after newer ones were stored. A message is stored at most once per recipient (uk_offline_user_mid):
+-- the copies kept for a receipts session may be put back more than once (by the server holding the
+-- session and by the one cleaning up after it), and must come back once. id lets a login delete
+-- exactly the rows it delivered; message is the JSON frame the recipient gets.
+-- A table created before 2.2 lacks the unique key; add it with
+--   ALTER TABLE OfflineMessage ADD UNIQUE KEY uk_offline_user_mid (userid, mid);
 CREATE TABLE IF NOT EXISTS OfflineMessage (
     id         BIGINT     NOT NULL AUTO_INCREMENT,
     userid     INT        NOT NULL,
@@ -47,7 +52,7 @@ CREATE TABLE IF NOT EXISTS OfflineMessage (
     message    MEDIUMTEXT NOT NULL,
     created_at TIMESTAMP  NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (id),
-    KEY idx_offline_user (userid, id)
+    UNIQUE KEY uk_offline_user_mid (userid, mid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- Resume tokens (protocol 2.1): a reconnecting client logs in with a token instead of its

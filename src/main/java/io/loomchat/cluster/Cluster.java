@@ -2,6 +2,7 @@ package io.loomchat.cluster;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one server needs from the others: who holds which user, and a way to hand them frames.
@@ -25,10 +26,15 @@ public interface Cluster extends AutoCloseable {
     /**
      * Makes this server the holder of a user's one session, atomically across the cluster.
      *
+     * @param receipts whether the session is a receipts session (protocol 2.2): copies of the
+     *                 messages delivered to it are then kept in the {@link #inbox()}
      * @return false when another live server holds the user
      * @throws ClusterUnavailableException when that cannot be decided now (Redis down)
      */
-    boolean claim(int userId);
+    boolean claim(int userId, boolean receipts);
+
+    /** Where copies of messages delivered to this server's receipts sessions wait for their RECEIPT. */
+    Inbox inbox();
 
     /** Gives a user up (logout, disconnect). Best effort: a failure is repaired on reconnect. */
     void release(int userId);
@@ -80,6 +86,24 @@ public interface Cluster extends AutoCloseable {
          * now. Record it and tell their friends; their claims are dropped right after.
          */
         void usersLost(List<Integer> userIds);
+
+        /**
+         * The unconfirmed messages of sessions that ended without putting them back (their server
+         * died): store them for the users' next login. Called before their claims are dropped, so
+         * no new session of theirs can have started; an exception leaves the copies where they are
+         * and the clean-up is tried again.
+         */
+        void putBack(Map<Integer, List<Inbox.Copy>> copies);
+
+        /** The users of {@link #localUsers} whose sessions are receipts sessions. */
+        Collection<Integer> localReceiptsUsers();
+
+        /**
+         * Redis is back after an outage: a message published meanwhile may have had its copy kept
+         * but never reached this server. These are the copies kept for a receipts session here;
+         * hand it those it has not had.
+         */
+        void missed(int userId, List<Inbox.Copy> copies);
 
         /**
          * Users of this server that the cluster had counted as lost (Redis was away longer than

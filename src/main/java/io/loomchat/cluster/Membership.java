@@ -4,7 +4,9 @@ import static io.loomchat.cluster.RedisKeys.bytes;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -36,6 +38,8 @@ final class Membership {
     private final ReentrantReadWriteLock claimLock;
     private final Commands commands;
     private volatile Cluster.Listener listener;
+    /** Set once, before {@link #start}. */
+    private RedisInbox inbox;
 
     Membership(ClusterConfig config, RedisKeys keys, String incarnation, ReentrantReadWriteLock claimLock,
                Commands commands) {
@@ -51,6 +55,10 @@ final class Membership {
         this.listener = newListener;
         awaitNoReaping();
         reap(config.nodeName());
+    }
+
+    void inbox(RedisInbox kept) {
+        this.inbox = kept;
     }
 
     Cluster.Listener listener() {
@@ -101,6 +109,7 @@ final class Membership {
         }
         try {
             List<Integer> users = commands.run(jedis -> ids(jedis.smembers(keys.usersOf(node))));
+            putBackUnconfirmed(node, users);
             if (!users.isEmpty()) {
                 listener.usersLost(users);
             }
@@ -117,6 +126,31 @@ final class Membership {
             }
         } finally {
             commands.run(jedis -> jedis.del(lock));
+        }
+    }
+
+    /**
+     * The dead server's receipts sessions had unconfirmed messages: stop keeping copies for them,
+     * and store the copies for the users' next login, before their claims go (protocol 2.2: an
+     * acknowledged message survives the death of the server holding its recipient). A failure
+     * leaves the copies in Redis and the claims in place; the next heartbeat tries again.
+     */
+    private void putBackUnconfirmed(String node, List<Integer> users) {
+        for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
+            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
+            List<List<Inbox.Copy>> copies = inbox.takeAll(node, chunk);
+            Map<Integer, List<Inbox.Copy>> unconfirmed = new HashMap<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                if (!copies.get(i).isEmpty()) {
+                    unconfirmed.put(chunk.get(i), copies.get(i));
+                }
+            }
+            if (!unconfirmed.isEmpty()) {
+                listener.putBack(unconfirmed);
+                inbox.forgetAll(List.copyOf(unconfirmed.keySet()));
+                LOG.info("server {} is gone: {} unconfirmed messages of {} users stored for their next login", node,
+                        unconfirmed.values().stream().mapToInt(List::size).sum(), unconfirmed.size());
+            }
         }
     }
 
@@ -151,17 +185,36 @@ final class Membership {
                 }
                 recorded.removeAll(local);
                 drop(jedis, keys.me(), recorded);
+                // Redis may have come back empty: copies for our receipts sessions are kept again.
+                for (int id : listener.localReceiptsUsers()) {
+                    if (!evicted.contains(id)) {
+                        jedis.set(keys.receipts(id), keys.me());
+                    }
+                }
                 return null;
             });
         } finally {
             claimLock.writeLock().unlock();
         }
         evicted.forEach(listener::evicted);
+        handOverMissed(evicted);
         if (!regained.isEmpty()) {
             listener.usersRegained(regained);
         }
         LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
                 regained.size(), evicted.size());
+    }
+
+    /** See {@link Cluster.Listener#missed}. */
+    private void handOverMissed(List<Integer> evicted) {
+        for (int id : listener.localReceiptsUsers()) {
+            if (!evicted.contains(id)) {
+                List<Inbox.Copy> copies = inbox.kept(id);
+                if (!copies.isEmpty()) {
+                    listener.missed(id, copies);
+                }
+            }
+        }
     }
 
     private void awaitNoReaping() {
@@ -174,7 +227,11 @@ final class Membership {
     private void drop(Jedis jedis, String node, List<Integer> users) {
         for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
             List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
-            RedisScripts.DROP.run(jedis, userKeysAnd(chunk, keys.usersOf(node)), idArgs(node, chunk));
+            List<byte[]> dropKeys = new ArrayList<>(chunk.size() * 2 + 1);
+            chunk.forEach(id -> dropKeys.add(bytes(keys.user(id))));
+            chunk.forEach(id -> dropKeys.add(bytes(keys.receipts(id))));
+            dropKeys.add(bytes(keys.usersOf(node)));
+            RedisScripts.DROP.run(jedis, dropKeys, idArgs(node, chunk));
         }
     }
 

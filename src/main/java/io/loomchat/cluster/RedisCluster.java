@@ -27,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * directory key {@code user:{id}} names the server holding each user. A Lua script reads the
  * directory and publishes in the same step ({@link RedisScripts#FORWARD}), so a one-to-one
  * message costs one script run, and a group message one in all, with one publish per server
- * reached. The {@link Forwarder} sends the scripts of all senders pipelined on one connection;
+ * reached. The {@link ScriptPipeline} sends the scripts of all senders pipelined on one connection;
  * the pool serves claims and housekeeping. The subscriber never changes its subscriptions as users come and go,
  * and after a Redis restart it has two channels to subscribe to again, not 20,000.
  *
@@ -65,7 +65,8 @@ public final class RedisCluster implements Cluster {
     private final Housekeeper housekeeper;
     private final LeaseKeeper leaseKeeper;
     private final FailureCounts loginFailures;
-    private final Forwarder forwarder;
+    private final ScriptPipeline pipeline;
+    private final RedisInbox inbox;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
 
@@ -82,7 +83,9 @@ public final class RedisCluster implements Cluster {
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
         this.leaseKeeper = new LeaseKeeper(config, keys, incarnation, housekeeper::rebuildSoon);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
-        this.forwarder = new Forwarder(config, keys, outage::succeeded, this::failed);
+        this.pipeline = new ScriptPipeline(config, outage::succeeded, this::failed);
+        this.inbox = new RedisInbox(keys, pipeline, this::redis);
+        membership.inbox(inbox);
     }
 
     /**
@@ -149,7 +152,7 @@ public final class RedisCluster implements Cluster {
         membership.start(listener);
         leaseKeeper.renewNow(); // the others see this server from now on
         subscriber.start();
-        forwarder.start();
+        pipeline.start();
         try {
             if (!subscriber.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
                 throw new ClusterUnavailableException("could not subscribe at Redis " + config.redisAddress()
@@ -166,15 +169,16 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
-    public boolean claim(int userId) {
+    public boolean claim(int userId, boolean receipts) {
         if (!outage.shouldTry()) {
             throw new ClusterUnavailableException("Redis is unreachable", null);
         }
         claimLock.readLock().lock();
         try {
             Object holder = redis(jedis -> RedisScripts.CLAIM.run(jedis,
-                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me()))),
-                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(userId)),
+                            bytes(keys.inbox(userId)), bytes(keys.leftover(userId))),
+                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)), bytes(receipts ? "1" : "0"))));
             if (holder instanceof Long) {
                 return true;
             }
@@ -192,7 +196,7 @@ public final class RedisCluster implements Cluster {
         claimLock.readLock().lock();
         try {
             redis(jedis -> RedisScripts.RELEASE.run(jedis,
-                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me()))),
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(userId))),
                     List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
         } catch (JedisException e) {
                 // The claim stays in Redis naming us; the rebuild after the outage drops it.
@@ -208,13 +212,52 @@ public final class RedisCluster implements Cluster {
             return userIds;
         }
         if (userIds.size() <= CHUNK) {
-            return forwarder.forward(delivery, userIds);
+            return forwardChunk(delivery, userIds);
         }
         List<Integer> unreached = new ArrayList<>();
         for (int from = 0; from < userIds.size(); from += CHUNK) {
-            unreached.addAll(forwarder.forward(delivery, userIds.subList(from, Math.min(userIds.size(), from + CHUNK))));
+            unreached.addAll(forwardChunk(delivery, userIds.subList(from, Math.min(userIds.size(), from + CHUNK))));
         }
         return unreached;
+    }
+
+    /** One {@link RedisScripts#FORWARD} for at most {@link #CHUNK} users; returns those not reached. */
+    private List<Integer> forwardChunk(Delivery delivery, List<Integer> ids) {
+        int n = ids.size();
+        List<byte[]> userKeys = new ArrayList<>(n * 3);
+        List<byte[]> args = new ArrayList<>(n + 4);
+        args.add(bytes(keys.channelPrefix()));
+        args.add(Envelope.header(delivery));
+        args.add(delivery.frame());
+        args.add(delivery.kind() == Delivery.Kind.CHAT ? bytes(Long.toString(delivery.mid())) : new byte[0]);
+        for (int id : ids) {
+            userKeys.add(bytes(keys.user(id)));
+            args.add(bytes(Integer.toString(id)));
+        }
+        for (int id : ids) {
+            userKeys.add(bytes(keys.receipts(id)));
+        }
+        for (int id : ids) {
+            userKeys.add(bytes(keys.inbox(id)));
+        }
+        List<?> reached;
+        try {
+            reached = (List<?>) pipeline.run(RedisScripts.FORWARD, userKeys, args);
+        } catch (JedisException e) {
+            return ids; // not known to be delivered: the caller stores the message
+        }
+        List<Integer> unreached = new ArrayList<>(0);
+        for (int i = 0; i < n; i++) {
+            if (!Long.valueOf(1).equals(reached.get(i))) {
+                unreached.add(ids.get(i));
+            }
+        }
+        return unreached;
+    }
+
+    @Override
+    public Inbox inbox() {
+        return inbox;
     }
 
     @Override
@@ -245,7 +288,7 @@ public final class RedisCluster implements Cluster {
     public void close() {
         housekeeper.stop();
         leaseKeeper.stop();
-        forwarder.stop();
+        pipeline.stop();
         subscriber.stop();
         try {
             membership.leave();

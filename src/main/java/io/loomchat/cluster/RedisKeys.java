@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  * {prefix}user:{id}        the server holding a user's one session
  * {prefix}reaping:{name}   who is cleaning up after a dead server
  * {prefix}node-number      a counter handing out message-id node numbers
+ * {prefix}receipts:{id}   the server whose receipts session of a user has copies kept (protocol 2.2)
+ * {prefix}inbox:{id}      the copies kept for that session until confirmed: mid -> frame
+ * {prefix}leftover:{id}   copies of an ended session, until they are put back in the offline store
  * {prefix}to:{name}        the channel a server listens on for its users
  * {prefix}all              the channel every server listens on (cache invalidations)
  * </pre>
@@ -50,13 +53,25 @@ final class RedisKeys {
         return prefix + "node-number";
     }
 
+    String receipts(int userId) {
+        return prefix + "receipts:" + userId;
+    }
+
+    String inbox(int userId) {
+        return prefix + "inbox:" + userId;
+    }
+
+    String leftover(int userId) {
+        return prefix + "leftover:" + userId;
+    }
+
     /** What comes before a server's name in its channel. */
-    String inboxPrefix() {
+    String channelPrefix() {
         return prefix + "to:";
     }
 
-    byte[] inbox() {
-        return bytes(inboxPrefix() + me);
+    byte[] myChannel() {
+        return bytes(channelPrefix() + me);
     }
 
     byte[] everyone() {

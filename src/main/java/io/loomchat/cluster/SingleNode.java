@@ -27,8 +27,14 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
-    public boolean claim(int userId) {
+    public boolean claim(int userId, boolean receipts) {
         return true;
+    }
+
+    /** The session's memory is the only copy: a single server promises nothing across its own death. */
+    @Override
+    public Inbox inbox() {
+        return Inbox.NONE;
     }
 
     @Override

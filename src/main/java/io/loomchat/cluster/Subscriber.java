@@ -61,7 +61,7 @@ final class Subscriber {
 
     private void run() {
         long backoff = MIN_BACKOFF.toMillis();
-        byte[] inbox = keys.inbox();
+        byte[] inbox = keys.myChannel();
         byte[] everyone = keys.everyone();
         while (!stopping) {
             Listening listening = new Listening(inbox);

@@ -10,9 +10,23 @@ enum Count {
     ACKED_OFFLINE("ackedOffline"),
     /** Distinct deliveries: one per message and recipient, duplicates not included. */
     DELIVERED("delivered"),
+    /**
+     * Deliveries the server owed (one per acknowledged message and recipient; per sent message in
+     * the classic dialect) that arrived by the end of the drain. With {@link #LOST} they add up
+     * to every owed delivery. Counted once, after the drain.
+     */
+    RECEIVED("received"),
     /** Deliveries the server owed and never made, counted once at the end of the run. */
     LOST("lost"),
-    DUPLICATED("duplicated"),
+    /**
+     * Deliveries a user was shown twice: a message that had already arrived came again and got
+     * past the client (every repeat without receipts, or one older than the {@link MidWindow} with
+     * them). Must be 0. The key is the one of the reports before protocol 2.2, when every
+     * duplicate was of this kind.
+     */
+    DUPLICATED_SHOWN("duplicated"),
+    /** Receipts: chat frames whose mid the client had seen and dropped (redelivered unconfirmed messages). */
+    DUPLICATED_DROPPED("duplicatedDropped"),
     /** Deliveries that arrived after a later message of the same sender and conversation. */
     REORDERED("reordered"),
     /** Sent, neither acknowledged nor delivered: the connection died with the message on it. */
@@ -24,6 +38,13 @@ enum Count {
     /** Connections that ended without the load test closing them. */
     DROPS("drops"),
     LOGINS("logins"),
+    /** Logins whose ack said {@code "receipts": true}: sessions that confirm what they get (protocol 2.2). */
+    RECEIPT_SESSIONS("receiptSessions"),
+    /** RECEIPT frames written, and the mids they confirmed. */
+    RECEIPT_FRAMES("receiptFrames"),
+    CONFIRMED("confirmed"),
+    /** RECEIPTs answered with errno 10 (database or Redis away): their messages come again. */
+    RECEIPTS_REFUSED("receiptsRefused"),
     LOGIN_FAILURES("loginFailures"),
     RECONNECTS("reconnects"),
     REGISTRATIONS("registrations"),

@@ -24,6 +24,10 @@ final class Frame {
     int id;
     int groupid;
     long seq = -1;
+    /** Server-assigned message id of a delivered chat message (and of a chat ACK); 0 when absent. */
+    long mid;
+    /** Login ack: the session confirms what it gets (protocol 2.2). */
+    boolean receipts;
     String msg;
     String stored;
     String token;
@@ -49,6 +53,8 @@ final class Frame {
                     case "id" -> frame.id = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
                     case "groupid" -> frame.groupid = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
                     case "seq" -> frame.seq = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                    case "mid" -> frame.mid = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+                    case "receipts" -> frame.receipts = value == JsonToken.VALUE_TRUE;
                     case "msg" -> frame.msg = parser.getValueAsString();
                     case "stored" -> frame.stored = parser.getValueAsString();
                     case "token" -> frame.token = parser.getValueAsString();
@@ -70,6 +76,7 @@ final class Frame {
         frame.msgid = node.path("msgid").asInt();
         frame.id = node.path("id").asInt();
         frame.groupid = node.path("groupid").asInt();
+        frame.mid = node.path("mid").asLong();
         frame.msg = node.path("msg").asText(null);
         return frame;
     }

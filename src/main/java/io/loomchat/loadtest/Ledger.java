@@ -12,8 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Ledger {
 
-    /** Deliveries the server owed and had not made, and sent messages nobody heard of again. */
-    record Shortfall(long lost, long unacknowledged, long owed) {
+    /**
+     * Of the deliveries the server owed (one per owed message and recipient), those that arrived
+     * and those that did not ({@code received + lost == owed}); sent messages nobody heard of
+     * again; and delivered messages whose ACK has not reached the sender (yet), which are not owed
+     * until it does.
+     */
+    record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending) {
     }
 
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
@@ -35,24 +40,31 @@ final class Ledger {
     }
 
     Shortfall shortfall(boolean acknowledgedDialect) {
+        long received = 0;
         long lost = 0;
         long unacknowledged = 0;
         long owedTotal = 0;
+        long ackPending = 0;
         for (Stream stream : streams.values()) {
             BitSet owed = stream.owed(acknowledgedDialect);
             BitSet heardOf = (BitSet) owed.clone();
             for (SimUser recipient : stream.recipients) {
-                BitSet got = recipient.receipts().of(stream.key());
+                BitSet got = recipient.arrivals().of(stream.key());
                 heardOf.or(got);
                 BitSet missing = (BitSet) owed.clone();
                 missing.andNot(got);
+                long owedHere = owed.cardinality();
                 lost += missing.cardinality();
-                owedTotal += owed.cardinality();
+                received += owedHere - missing.cardinality();
+                owedTotal += owedHere;
             }
+            BitSet notOwed = stream.sent();
+            notOwed.andNot(owed);
             BitSet silent = stream.sent();
             silent.andNot(heardOf);
             unacknowledged += silent.cardinality();
+            ackPending += notOwed.cardinality() - silent.cardinality();
         }
-        return new Shortfall(lost, unacknowledged, owedTotal);
+        return new Shortfall(received, lost, unacknowledged, owedTotal, ackPending);
     }
 }

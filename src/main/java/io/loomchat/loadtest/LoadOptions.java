@@ -66,6 +66,11 @@ public final class LoadOptions {
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
     String framing;
 
+    @Option(names = "--no-receipts",
+            description = "Log in without delivery receipts (protocol 2.1): no RECEIPT frames, no dropping of repeats by mid. "
+                    + "By default every modern login asks for them; classic framing has none.")
+    boolean noReceipts;
+
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
     Duration heartbeat;
@@ -123,6 +128,11 @@ public final class LoadOptions {
 
     Framing framing() {
         return "classic".equals(framing) ? Framing.CLASSIC : Framing.MODERN;
+    }
+
+    /** Whether the simulated clients ask for delivery receipts: modern framing without --no-receipts. */
+    boolean receipts() {
+        return !noReceipts && framing() == Framing.MODERN;
     }
 
     boolean closedLoop() {

@@ -3,6 +3,7 @@ package io.loomchat.loadtest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The drop policy of failover and mixed: a dropped client logs in again, on the next target
@@ -14,6 +15,7 @@ final class Reconnector implements RunContext.DropPolicy {
     private static final long LONGEST_PAUSE_MILLIS = 2_000;
 
     private final RunContext run;
+    private final AtomicInteger reconnecting = new AtomicInteger();
 
     Reconnector(RunContext run) {
         this.run = run;
@@ -25,7 +27,20 @@ final class Reconnector implements RunContext.DropPolicy {
         if (recovery != null) {
             recovery.dropped(user);
         }
-        Thread.ofVirtual().name("load-reconnect").start(() -> reconnect(user));
+        reconnecting.incrementAndGet();
+        Thread.ofVirtual().name("load-reconnect").start(() -> {
+            try {
+                reconnect(user);
+            } finally {
+                reconnecting.decrementAndGet();
+            }
+        });
+    }
+
+    /** Messages a receipts session left unconfirmed come again at its user's next login. */
+    @Override
+    public int comingBack() {
+        return reconnecting.get();
     }
 
     private void reconnect(SimUser user) {

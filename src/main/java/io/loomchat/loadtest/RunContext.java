@@ -4,13 +4,19 @@ import java.io.PrintStream;
 
 /**
  * What every part of one run shares: the options, where clients connect, the figures, the
- * streams, and what to do when a client's connection drops.
+ * streams, the sender of delivery receipts, and what to do when a client's connection drops.
+ * Closing it stops the receipts' thread.
  */
-final class RunContext {
+final class RunContext implements AutoCloseable {
 
     /** A dropped client's fate: stay down (counted), or come back (failover, mixed). */
     interface DropPolicy {
         void onDropped(SimUser user, Exception cause);
+
+        /** Dropped clients still on their way back (logging in again); the drain waits for them. */
+        default int comingBack() {
+            return 0;
+        }
     }
 
     final LoadOptions options;
@@ -21,6 +27,10 @@ final class RunContext {
     final String namePrefix;
     final String password;
     final PrintStream log;
+    /** Whether modern logins ask for delivery receipts (protocol 2.2); false with --no-receipts or classic framing. */
+    final boolean receipts;
+    /** Sends the receipts sessions' RECEIPTs; null when {@link #receipts} is off. */
+    final ReceiptFlusher receiptFlusher;
     private volatile DropPolicy dropPolicy = (user, cause) -> { };
     private volatile RecoveryWatch recovery;
     private volatile boolean stopping;
@@ -32,6 +42,8 @@ final class RunContext {
         this.namePrefix = namePrefix;
         this.password = "load-pw";
         this.log = log;
+        this.receipts = options.receipts();
+        this.receiptFlusher = receipts ? new ReceiptFlusher() : null;
     }
 
     void dropPolicy(DropPolicy policy) {
@@ -58,5 +70,12 @@ final class RunContext {
 
     boolean isStopping() {
         return stopping;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (receiptFlusher != null) {
+            receiptFlusher.close();
+        }
     }
 }

@@ -11,9 +11,12 @@ import java.time.temporal.ChronoUnit;
  * What a recorded run needs beside its figures to be reproduced and compared: when, the exact
  * command, the machine, this JVM's flags, and the server's request limit as the operator
  * stated it (the load test cannot ask the server).
+ *
+ * @param receipts whether the clients asked for delivery receipts; how many logins the servers
+ *                 granted them is counted ({@link Count#RECEIPT_SESSIONS})
  */
 record RunInfo(String scenario, String command, Instant started, String machine, String jvm, String jvmFlags,
-               int serverRateLimit, int processes, String framing, String loop) {
+               int serverRateLimit, int processes, String framing, String loop, boolean receipts) {
 
     static RunInfo of(String scenario, String command, LoadOptions options) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -26,7 +29,8 @@ record RunInfo(String scenario, String command, Instant started, String machine,
         String loop = options.closedLoop() ? "closed loop, window " + options.window
                 : "open loop, " + options.rate + " msgs/s";
         return new RunInfo(scenario, command, Instant.now().truncatedTo(ChronoUnit.SECONDS), machine, jvm,
-                flags.isEmpty() ? "(none)" : flags, options.serverRateLimit, options.processes, options.framing, loop);
+                flags.isEmpty() ? "(none)" : flags, options.serverRateLimit, options.processes, options.framing, loop,
+                options.receipts());
     }
 
     String serverRateLimitText() {
@@ -46,6 +50,7 @@ record RunInfo(String scenario, String command, Instant started, String machine,
         json.put("processes", processes);
         json.put("framing", framing);
         json.put("loop", loop);
+        json.put("receipts", receipts);
         return json;
     }
 }

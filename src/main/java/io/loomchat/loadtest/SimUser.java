@@ -18,11 +18,16 @@ final class SimUser implements LoadConnection.Listener {
     private static final int LOGIN_ACK = MessageType.LOGIN_ACK.code();
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();
     private static final int GROUP_CHAT = MessageType.GROUP_CHAT.code();
+    private static final int RECEIPT = MessageType.RECEIPT.code();
 
     final int index;
     final String name;
     private final RunContext run;
-    private final Receipts receipts = new Receipts();
+    private final Arrivals arrivals = new Arrivals();
+    /** What a receipts session drops as already seen; kept across this user's sessions. */
+    private final MidWindow seen = new MidWindow();
+    /** The current receipts session's unconfirmed mids; null while the session has no receipts. */
+    private volatile ReceiptBatch receiptBatch;
     private volatile int id;
     private volatile LoadConnection connection;
     private volatile InetSocketAddress target;
@@ -44,8 +49,8 @@ final class SimUser implements LoadConnection.Listener {
         return id;
     }
 
-    Receipts receipts() {
-        return receipts;
+    Arrivals arrivals() {
+        return arrivals;
     }
 
     void chatsWith(Stream stream) {
@@ -89,11 +94,12 @@ final class SimUser implements LoadConnection.Listener {
         LoadConnection opened = LoadConnection.open(to, run.plan.sourceOf(index), framing, this);
         String credential = token != null && framing == Framing.MODERN
                 ? "\"token\":\"" + token + "\"" : "\"password\":\"" + run.password + "\"";
+        String receipts = run.receipts && framing == Framing.MODERN ? ",\"receipts\":true" : "";
         long start = System.nanoTime();
         Frame ack;
         try {
-            ack = opened.call("{\"msgid\":1,\"id\":" + id + "," + credential + "}", frame -> frame.msgid == LOGIN_ACK,
-                    REPLY_TIMEOUT);
+            ack = opened.call("{\"msgid\":1,\"id\":" + id + "," + credential + receipts + "}",
+                    frame -> frame.msgid == LOGIN_ACK, REPLY_TIMEOUT);
         } catch (IOException | InterruptedException e) {
             opened.close();
             run.metrics.add(Count.LOGIN_FAILURES);
@@ -133,11 +139,18 @@ final class SimUser implements LoadConnection.Listener {
         }
     }
 
-    /** Logs out (waiting for the ACK in the modern dialect) and closes the connection. */
+    /**
+     * Logs out (waiting for the ACK in the modern dialect) and closes the connection. A receipts
+     * session first confirms what it got (PROTOCOL.md: a RECEIPT before LOGINOUT).
+     */
     void logout() throws IOException, InterruptedException {
         LoadConnection current = connection;
         if (current == null) {
             return;
+        }
+        ReceiptBatch batch = receiptBatch;
+        if (batch != null && batch.connection() == current) {
+            batch.seal();
         }
         if (current.framing().acknowledged()) {
             current.call("{\"msgid\":3}", frame -> frame.isAckOf(MessageType.LOGOUT.code()), REPLY_TIMEOUT);
@@ -203,12 +216,13 @@ final class SimUser implements LoadConnection.Listener {
     @Override
     public void onFrame(LoadConnection from, Frame frame) {
         switch (frame.msgid) {
-            case 6, 10 -> delivered(frame, System.nanoTime());
+            case 6, 10 -> delivered(from, frame, System.nanoTime());
             case 11 -> acknowledged(frame);
-            case 2 -> storedMessages(frame);
+            case 2 -> loggedIn(from, frame);
             case 13 -> run.metrics.add(Count.PONGS);
-            case 5, 14 -> {
-                // Registration replies are taken by call(); presence is not what the load test measures.
+            case 5, 14, 16, 17 -> {
+                // Registration replies are taken by call(); presence and roster pushes are not
+                // what the load test measures.
             }
             default -> run.metrics.error(name + ": unexpected frame " + frame);
         }
@@ -228,14 +242,27 @@ final class SimUser implements LoadConnection.Listener {
         run.dropPolicy().onDropped(this, cause);
     }
 
-    private void storedMessages(Frame ack) {
+    /**
+     * A login ack, seen before login() gets it: whether the session confirms what it gets is
+     * settled here, before the offline messages in it and the pages after it.
+     */
+    private void loggedIn(LoadConnection from, Frame ack) {
+        if (ack.errno != 0) {
+            return;
+        }
+        if (ack.receipts && run.receipts) {
+            receiptBatch = new ReceiptBatch(from, run.metrics);
+            run.metrics.add(Count.RECEIPT_SESSIONS);
+        } else {
+            receiptBatch = null; // a server without 2.2, or --no-receipts: delivery as in 2.1
+        }
         if (ack.offlinemsg == null) {
             return;
         }
         long now = System.nanoTime();
         for (JsonNode stored : ack.offlinemsg) {
             try {
-                delivered(Frame.ofStored(stored), now);
+                delivered(from, Frame.ofStored(stored), now);
             } catch (IOException e) {
                 run.metrics.error(name + ": unreadable offline message " + stored + ": " + e.getMessage());
             }
@@ -247,6 +274,9 @@ final class SimUser implements LoadConnection.Listener {
         if (stream == null) {
             if (ack.errno == Errno.RATE_LIMITED.code()) {
                 run.metrics.add(Count.RATE_LIMITED);
+            } else if (ack.ack == RECEIPT && ack.errno == Errno.UNAVAILABLE.code()) {
+                // The database or Redis was away: those messages come again, and are dropped by mid.
+                run.metrics.add(Count.RECEIPTS_REFUSED);
             } else if (ack.errno != 0) {
                 run.metrics.error(name + ": refused: " + ack);
             }
@@ -276,7 +306,11 @@ final class SimUser implements LoadConnection.Listener {
         }
     }
 
-    private void delivered(Frame message, long now) {
+    private void delivered(LoadConnection from, Frame message, long now) {
+        ReceiptBatch batch = receiptBatch;
+        if (batch != null && batch.connection() == from && !confirmAndDedup(batch, message)) {
+            return;
+        }
         Stream stream = run.ledger.find(message.id, message.msgid == GROUP_CHAT ? message.groupid : 0);
         int space = message.msg == null ? -1 : message.msg.indexOf(' ');
         int second = space < 0 ? -1 : message.msg.indexOf(' ', space + 1);
@@ -286,14 +320,33 @@ final class SimUser implements LoadConnection.Listener {
         }
         long number = Long.parseLong(message.msg, 0, space, 10);
         long sentAt = Long.parseLong(message.msg, space + 1, second, 10);
-        switch (receipts.record(stream.key(), number)) {
-            case DUPLICATE -> run.metrics.add(Count.DUPLICATED);
+        switch (arrivals.record(stream.key(), number)) {
+            case DUPLICATE -> run.metrics.add(Count.DUPLICATED_SHOWN);
             case REORDERED -> {
                 run.metrics.add(Count.REORDERED);
                 firstDelivery(stream, sentAt, now);
             }
             case FIRST -> firstDelivery(stream, sentAt, now);
         }
+    }
+
+    /**
+     * A receipts session confirms every chat frame it gets, and drops one whose mid it saw
+     * already (as a 2.2 client must); false when this one is dropped.
+     */
+    private boolean confirmAndDedup(ReceiptBatch batch, Frame message) {
+        if (message.mid == 0) {
+            run.metrics.error(name + ": a chat frame without mid in a receipts session, from " + message.id);
+            return true;
+        }
+        if (batch.add(message.mid)) {
+            run.receiptFlusher.due(batch);
+        }
+        if (seen.firstTime(message.mid)) {
+            return true;
+        }
+        run.metrics.add(Count.DUPLICATED_DROPPED);
+        return false;
     }
 
     private void firstDelivery(Stream stream, long sentAt, long now) {

@@ -21,6 +21,7 @@ final class Summary {
                 + (f.count(Count.RATE_LIMITED) > 0 ? "; the server refused " + number(f.count(Count.RATE_LIMITED))
                 + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
         rows.add(new Row("server rate limit", info.serverRateLimitText()));
+        rows.add(new Row("delivery receipts", receipts(info, f)));
         rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
         if (f.registrationSeconds > 0) {
             rows.add(new Row("registrations", number(f.count(Count.REGISTRATIONS)) + " in "
@@ -38,8 +39,15 @@ final class Summary {
                 + ", offline " + number(f.count(Count.ACKED_OFFLINE)) + ")"));
         rows.add(new Row("delivered", number(f.count(Count.DELIVERED))
                 + String.format(Locale.ROOT, " (%,.0f/s)", f.deliveredPerSecond())));
-        rows.add(new Row("lost / duplicated / reordered", number(f.count(Count.LOST)) + " / "
-                + number(f.count(Count.DUPLICATED)) + " / " + number(f.count(Count.REORDERED))));
+        long received = f.count(Count.RECEIVED);
+        long lost = f.count(Count.LOST);
+        rows.add(new Row("owed deliveries: received + lost", number(received + lost) + " = " + number(received)
+                + " + " + number(lost) + (info.framing().equals("classic") ? " (every message sent" : " (every acknowledged message")
+                + ", per recipient, after the drain)"));
+        rows.add(new Row("lost / duplicated shown / reordered", number(lost) + " / "
+                + number(f.count(Count.DUPLICATED_SHOWN)) + " / " + number(f.count(Count.REORDERED))));
+        rows.add(new Row("duplicated, dropped by the client", number(f.count(Count.DUPLICATED_DROPPED))
+                + (info.receipts() ? " (repeated mids, e.g. redelivered after a drop)" : " (no receipts: none are dropped)")));
         rows.add(new Row("unacknowledged (died in flight)", number(f.count(Count.UNACKNOWLEDGED))));
         rows.add(new Row("delivery latency", latency(f.latencies.get(Latency.DELIVERY))));
         rows.add(new Row("ack latency", latency(f.latencies.get(Latency.ACK))));
@@ -58,6 +66,21 @@ final class Summary {
             rows.add(new Row("failover: chat between clients never dropped", latency(f.latencies.get(Latency.UNDISTURBED))));
         }
         return rows;
+    }
+
+    /** Whether the clients asked for receipts, and how many logins the servers granted them. */
+    private static String receipts(RunInfo info, Figures f) {
+        if (!info.receipts()) {
+            return info.framing().equals("classic") ? "off (the classic dialect has none)" : "off (--no-receipts: protocol 2.1)";
+        }
+        long granted = f.count(Count.RECEIPT_SESSIONS);
+        if (granted == 0) {
+            return "on, but no login ack granted them (a server without protocol 2.2): delivered as in 2.1";
+        }
+        return "on: granted in " + number(granted) + " of " + number(f.count(Count.LOGINS)) + " logins; "
+                + number(f.count(Count.RECEIPT_FRAMES)) + " RECEIPT frames confirmed " + number(f.count(Count.CONFIRMED))
+                + " messages" + (f.count(Count.RECEIPTS_REFUSED) > 0 ? "; " + number(f.count(Count.RECEIPTS_REFUSED))
+                + " refused with errno 10 (those messages come again)" : "");
     }
 
     static String table(List<Row> rows) {

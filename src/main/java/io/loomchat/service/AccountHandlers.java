@@ -69,13 +69,16 @@ final class AccountHandlers {
             whenOffline.run();
             return;
         }
-        String tokenHash = session.detach();
+        UserSession.Ended ended = session.detach();
+        String tokenHash = ended.tokenHash();
         // Offline rows this session was handed are deleted once written; until then a new login
         // could fetch them again. The claim is held (a new login waits) until they are settled.
         session.awaitSettled(SETTLE_TIMEOUT);
         // The database work waits its turn with the logins; the wait for writes above does not
         // hold a place at the gate.
         services.sessionGate().signOut(() -> {
+            // Before the claim goes: until then no new session of this user can start, on any server.
+            PutBack.sessionEnded(services, id, ended);
             if (revokeToken && tokenHash != null) {
                 try {
                     services.db().tokens().revoke(tokenHash);
@@ -105,9 +108,11 @@ final class AccountHandlers {
      * them the user is online, on the other server.
      */
     static void evict(Services services, UserSession session, int userId) {
-        if (session.detachIf(userId)) {
+        UserSession.Ended ended = session.detachIf(userId);
+        if (ended != null) {
             services.online().release(userId, session);
             session.close();
+            PutBack.evicted(services, userId, ended);
         }
     }
 

@@ -15,28 +15,43 @@ import org.slf4j.LoggerFactory;
  * reading the next, so that a large backlog never floods the connection's queue.
  *
  * <p>Order: while the pump runs, chat for this user goes to the store (see
- * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. The read
- * that finds nothing more and the end of pumping happen under the session lock together, so a
- * message stored just then is either read by the pump or delivered live after it.
+ * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. Pages go by
+ * mid, oldest first. A row can appear behind the pump's position (unconfirmed messages of
+ * 2.2 are put back with their old mids), so once the pages run out the pump sends, in order,
+ * whatever is stored and not yet with the session. That last read and the end of pumping happen
+ * under the session lock together, so a message stored just then is either sent by the pump or
+ * delivered live after it.
  */
 final class BacklogPump implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BacklogPump.class);
     /** How long one page may take to be written before the pump gives up (the rest stays stored). */
     private static final long PAGE_TIMEOUT_SECONDS = 60;
+    /**
+     * Bytes of frames queued at once, at most (a page ends early when its messages are large):
+     * with 4 KB messages a page of 200 is 800 KB, more than a connection's queue may be
+     * configured to hold, and a full queue disconnects the client.
+     */
+    static final int PAGE_MAX_BYTES = 128 * 1024;
 
     private final UserSession session;
     private final OfflineMessageDao store;
     private final int userId;
     private final int pageSize;
-    private long lastRowId;
+    /** The mid of the last row sent: pages continue after it. */
+    private long lastMid;
 
-    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastRowId) {
+    /** Opens once the login ack has been written (or given up): the pages follow it, never beside it in the queue. */
+    private final CountDownLatch ackWritten;
+
+    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastMid,
+                CountDownLatch ackWritten) {
+        this.ackWritten = ackWritten;
         this.session = session;
         this.store = store;
         this.userId = userId;
         this.pageSize = Math.max(1, pageSize);
-        this.lastRowId = lastRowId;
+        this.lastMid = lastMid;
     }
 
     void start() {
@@ -46,6 +61,12 @@ final class BacklogPump implements Runnable {
     @Override
     public void run() {
         try {
+            if (!ackWritten.await(PAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.info("user {}: the login ack took over {} s to write; the backlog waits for the next login",
+                        userId, PAGE_TIMEOUT_SECONDS);
+                stop();
+                return;
+            }
             while (true) {
                 CountDownLatch page = session.exclusive(this::queueNextPage);
                 if (page == null) {
@@ -75,24 +96,41 @@ final class BacklogPump implements Runnable {
         if (session.userId() != userId) {
             return null;
         }
-        List<OfflineMessage> messages = store.pendingFor(userId, lastRowId, pageSize);
+        List<OfflineMessage> messages = store.pendingFor(userId, lastMid, pageSize);
         if (messages.isEmpty()) {
+            List<OfflineMessage> behind = store.pendingFor(userId);
             session.stopPumping();
+            send(behind, new CountDownLatch(behind.size()));
             return null;
         }
-        CountDownLatch written = new CountDownLatch(messages.size());
+        List<OfflineMessage> page = withinBytes(messages);
+        lastMid = page.get(page.size() - 1).mid();
+        return send(page, new CountDownLatch(page.size()));
+    }
+
+    /** The first messages of a page that fit in {@link #PAGE_MAX_BYTES} (at least one). */
+    private static List<OfflineMessage> withinBytes(List<OfflineMessage> messages) {
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += messages.get(i).json().length(); // chars: close enough to bytes for a budget
+            if (bytes > PAGE_MAX_BYTES && i > 0) {
+                return messages.subList(0, i);
+            }
+        }
+        return messages;
+    }
+
+    /** Queues the rows the session does not have yet; null when the connection is closing. */
+    private CountDownLatch send(List<OfflineMessage> messages, CountDownLatch written) {
         for (OfflineMessage message : messages) {
-            lastRowId = message.id();
-            if (session.isHandedOver(message.id())) {
+            if (session.isHandedOver(message)) {
                 written.countDown();
                 continue;
             }
-            List<Long> row = List.of(message.id());
-            session.handedOver(row);
             OutboundFrame frame = new OutboundFrame(Frames.backlogFrame(message.json()),
-                    new Counted(new DeleteWhenWritten(store, session, userId, row), written));
+                    new Counted(session.handOver(store, List.of(message)), written));
             if (!session.sendAs(userId, frame)) {
-                session.settled(row);
+                session.notHandedOver(message);
                 return null; // the connection is closing: the rest stays stored
             }
         }
@@ -109,7 +147,7 @@ final class BacklogPump implements Runnable {
     }
 
     /** Runs the frame's own callback, then counts the frame as settled for its page. */
-    private record Counted(OutboundFrame.Callback callback, CountDownLatch page) implements OutboundFrame.Callback {
+    record Counted(OutboundFrame.Callback callback, CountDownLatch page) implements OutboundFrame.Callback {
         @Override
         public void written() {
             try {

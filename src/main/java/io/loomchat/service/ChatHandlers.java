@@ -2,10 +2,17 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import java.util.ArrayList;
 import java.util.List;
 
-/** ONE_CHAT and GROUP_CHAT: the sender is the session's user, whatever the frame says. */
+/**
+ * ONE_CHAT and GROUP_CHAT: the sender is the session's user, whatever the frame says. RECEIPT
+ * (protocol 2.2): the recipient confirms what it got.
+ */
 final class ChatHandlers {
+
+    /** Mids one RECEIPT may carry (PROTOCOL.md). */
+    static final int MAX_RECEIPT_MIDS = 1_000;
 
     private ChatHandlers() {
     }
@@ -51,5 +58,29 @@ final class ChatHandlers {
         ack.put("online", fanout.online());
         ack.put("offline", fanout.offline());
         session.send(ack);
+    }
+
+    /**
+     * RECEIPT: the messages are confirmed, so they are never delivered again. Offline rows are
+     * deleted and kept copies dropped before the session forgets them; if that fails the client
+     * gets errno 10 and the messages may come again (it drops repeats by mid). A valid RECEIPT
+     * gets no reply: it is sent about once a second by every receipts client, and a reply would
+     * only be read and thrown away.
+     */
+    static void receipt(Services services, UserSession session, Request request) {
+        long[] mids = request.requiredLongs("mids", MAX_RECEIPT_MIDS);
+        Unconfirmed.Confirmed confirmed = session.confirmed(mids);
+        if (confirmed.isEmpty()) {
+            return; // unknown or already confirmed, or not a receipts session: nothing to do
+        }
+        int userId = session.userId();
+        if (!confirmed.rowIds().isEmpty()) {
+            services.db().offlineMessages().delete(userId, confirmed.rowIds());
+            services.metrics().offlineDelivered(confirmed.rowIds().size());
+        }
+        List<Long> toErase = new ArrayList<>(confirmed.mids());
+        toErase.addAll(session.takeNotErased()); // those an earlier receipt could not drop
+        boolean erased = services.cluster().inbox().confirmed(userId, toErase);
+        session.forgetConfirmed(erased ? confirmed.mids() : toErase, erased);
     }
 }

@@ -2,6 +2,7 @@ package io.loomchat.service;
 
 import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.Delivery;
+import io.loomchat.cluster.Inbox;
 import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
 import java.util.Collection;
@@ -53,6 +54,27 @@ final class ClusterEvents implements Cluster.Listener {
     public void usersLost(List<Integer> userIds) {
         services.db().users().setOnline(userIds, false);
         announce(userIds, false);
+    }
+
+    @Override
+    public void putBack(Map<Integer, List<Inbox.Copy>> copies) {
+        PutBack.ofDeadServer(services, copies);
+    }
+
+    @Override
+    public Collection<Integer> localReceiptsUsers() {
+        return services.online().receiptsUserIds();
+    }
+
+    @Override
+    public void missed(int userId, List<Inbox.Copy> copies) {
+        UserSession session = services.online().get(userId);
+        if (session != null) {
+            int handed = session.handOverMissed(userId, copies);
+            if (handed > 0) {
+                LOG.info("user {}: {} messages published while Redis was away handed over from their kept copies", userId, handed);
+            }
+        }
     }
 
     @Override

@@ -41,10 +41,11 @@ final class HandlerTable {
         routes.put(MessageType.LOGOUT, new Route(AccountHandlers::logout, true, true));
         routes.put(MessageType.ONE_CHAT, new Route(ChatHandlers::oneChat, true, false));
         routes.put(MessageType.GROUP_CHAT, new Route(ChatHandlers::groupChat, true, false));
+        routes.put(MessageType.RECEIPT, new Route(ChatHandlers::receipt, true, false));
         routes.put(MessageType.ADD_FRIEND, new Route(SocialHandlers::addFriend, true, true));
         routes.put(MessageType.CREATE_GROUP, new Route(SocialHandlers::createGroup, true, true));
         routes.put(MessageType.ADD_GROUP, new Route(SocialHandlers::joinGroup, true, true));
-        // 2, 5, 11, 13 and 14 only go from server to client: a client sending them gets errno 4.
+        // 2, 5, 11, 13, 14, 16 and 17 only go from server to client: a client sending them gets errno 4.
         ROUTES = Collections.unmodifiableMap(routes);
     }
 

@@ -9,6 +9,7 @@ import io.loomchat.store.Group;
 import io.loomchat.store.OfflineMessage;
 import io.loomchat.store.User;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * LOGIN: by password, or by a resume token (protocol 2.1). Checks the failed-login back-off,
  * the credentials, then claims the user on this server and across the cluster, and answers with
  * the login ack: friends, groups, the oldest offline messages, and (modern dialect) a resume
- * token and how many offline messages follow the ack.
+ * token, how many offline messages follow the ack, and whether this is a receipts session
+ * (protocol 2.2: the client asked with {@code "receipts": true}).
  */
 final class Login {
 
@@ -31,6 +33,7 @@ final class Login {
         String secret = byToken
                 ? request.requiredText("token", ResumeTokens.MAX_CHARS)
                 : request.requiredText("password", AccountHandlers.MAX_PASSWORD_CHARS);
+        request.optionalFlag("receipts"); // a malformed one is refused before any work is done
         if (session.loggedIn()) {
             throw new ServiceException(Errno.CONFLICT,
                     "this connection is already logged in as user " + session.userId() + ", log out first");
@@ -60,18 +63,21 @@ final class Login {
             throw new ServiceException(Errno.INVALID_CREDENTIALS);
         }
         services.throttle().succeeded(id);
-        claim(services, session, id);
-
         boolean modern = session.dialect() == Dialect.MODERN;
+        // Receipts are a modern-dialect feature: a legacy client is never asked to confirm.
+        boolean receipts = modern && request.optionalFlag("receipts");
+        claim(services, session, id, receipts);
+
         String newToken = null;
         try {
+            PutBack.leftovers(services, id);
             if (modern && !byToken) {
                 newToken = ResumeTokens.newToken();
                 tokenHash = ResumeTokens.hash(newToken);
                 tokenExpires = System.currentTimeMillis() + services.config().login().tokenLifetime().toMillis();
                 services.db().tokens().store(tokenHash, id, tokenExpires);
             }
-            List<Contact> friends = sendAck(services, session, request, user, tokenHash,
+            List<Contact> friends = sendAck(services, session, request, user, receipts, tokenHash,
                     byToken ? secret : newToken, tokenExpires);
             services.metrics().login(ChatMetrics.LoginResult.OK);
             LOG.info("login of user {} from {} ({})", id, address, byToken ? "token" : "password");
@@ -102,14 +108,14 @@ final class Login {
      * This server's table refuses a second session here; the cluster's claim refuses one on
      * another server. Both must agree before the user is attached.
      */
-    private static void claim(Services services, UserSession session, int id) {
+    private static void claim(Services services, UserSession session, int id, boolean receipts) {
         if (!services.online().claim(id, session)) {
             services.metrics().login(ChatMetrics.LoginResult.ALREADY_ONLINE);
             throw new ServiceException(Errno.ALREADY_ONLINE);
         }
         boolean claimed;
         try {
-            claimed = services.cluster().claim(id);
+            claimed = services.cluster().claim(id, receipts);
         } catch (RuntimeException e) {
             services.online().release(id, session);
             throw e;
@@ -128,12 +134,12 @@ final class Login {
      * during a slow login and overflow the queue when released.
      */
     private static List<Contact> sendAck(Services services, UserSession session, Request request, User user,
-                                         String tokenHash, String token, long tokenExpires) {
+                                         boolean receipts, String tokenHash, String token, long tokenExpires) {
         int id = user.id();
         boolean modern = session.dialect() == Dialect.MODERN;
         int pageSize = services.config().login().loginBacklog();
         return session.exclusive(() -> {
-            session.attach(id, user.name());
+            session.attach(id, user.name(), receipts);
             session.token(tokenHash);
             services.db().users().setOnline(id, true);
             List<Contact> contacts = services.db().friends().friendsOf(id);
@@ -142,24 +148,26 @@ final class Login {
             List<OfflineMessage> offline = modern
                     ? services.db().offlineMessages().pendingFor(id, 0, pageSize)
                     : services.db().offlineMessages().pendingFor(id);
-            long lastRowId = offline.isEmpty() ? 0 : offline.get(offline.size() - 1).id();
+            long lastMid = offline.isEmpty() ? 0 : offline.get(offline.size() - 1).mid();
             int pending = modern && offline.size() == pageSize
-                    ? services.db().offlineMessages().countFor(id, lastRowId) : 0;
-            List<Long> rowIds = offline.stream().map(OfflineMessage::id).toList();
-            session.handedOver(rowIds);
+                    ? services.db().offlineMessages().countFor(id, lastMid) : 0;
+            OutboundFrame.Callback whenWritten = session.handOver(services.db().offlineMessages(), offline);
             ObjectNode ack = Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline);
             if (modern) {
                 ack.put("pending", pending);
+                if (receipts) {
+                    ack.put("receipts", true);
+                }
                 if (token != null) {
                     ack.put("token", token);
                     ack.put("token_expires", tokenExpires);
                 }
             }
-            session.send(ack, offline.isEmpty() ? OutboundFrame.Callback.NONE
-                    : new DeleteWhenWritten(services.db().offlineMessages(), session, id, rowIds));
+            CountDownLatch ackWritten = new CountDownLatch(1);
+            session.send(ack, new BacklogPump.Counted(whenWritten, ackWritten));
             if (pending > 0) {
                 session.startPumping();
-                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastRowId).start();
+                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastMid, ackWritten).start();
             }
             return contacts;
         });

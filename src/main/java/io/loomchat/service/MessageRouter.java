@@ -60,6 +60,12 @@ final class MessageRouter {
      * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
      */
     boolean sendLive(Chat chat, int recipientId) {
+        UserSession session = online.get(recipientId);
+        if (session != null && session.receipts()) {
+            if (!cluster.inbox().keep(chat.mid(), chat.frame(), List.of(recipientId)).isEmpty()) {
+                return false; // the session is ending, or the copy could not be kept: the caller stores it
+            }
+        }
         return deliverLive(chat, recipientId) || cluster.forward(delivery(chat), List.of(recipientId)).isEmpty();
     }
 
@@ -73,10 +79,17 @@ final class MessageRouter {
         return new Fanout(recipientIds.size() - unreached.size(), unreached.size());
     }
 
-    /** Delivers to the sessions here, forwards the rest in one hand-off; returns those reached neither way. */
+    /**
+     * Delivers to the sessions here, forwards the rest in one hand-off; returns those reached
+     * neither way. Receipts sessions here get their copies kept first, in one step for all.
+     */
     private List<Integer> deliverAnywhere(Chat chat, Collection<Integer> recipientIds) {
+        List<Integer> notKept = keepForReceiptsSessionsHere(chat, recipientIds);
         List<Integer> elsewhere = null; // allocated only when someone is not here
         for (int recipientId : recipientIds) {
+            if (!notKept.isEmpty() && notKept.contains(recipientId)) {
+                continue; // stored below, with those reached nowhere
+            }
             if (!deliverLive(chat, recipientId)) {
                 if (elsewhere == null) {
                     elsewhere = new ArrayList<>();
@@ -84,7 +97,33 @@ final class MessageRouter {
                 elsewhere.add(recipientId);
             }
         }
-        return elsewhere == null ? List.of() : cluster.forward(delivery(chat), elsewhere);
+        List<Integer> unreached = elsewhere == null ? List.of() : cluster.forward(delivery(chat), elsewhere);
+        if (notKept.isEmpty()) {
+            return unreached;
+        }
+        List<Integer> all = new ArrayList<>(unreached);
+        all.addAll(notKept);
+        return all;
+    }
+
+    /**
+     * Protocol 2.2: before a message reaches a receipts session here, the cluster keeps a copy
+     * that outlives this server. Returns the users for whom it could not (their session is
+     * ending, or Redis is away): the message is stored for them instead, and pushed from the
+     * store to a session that is still there.
+     */
+    private List<Integer> keepForReceiptsSessionsHere(Chat chat, Collection<Integer> recipientIds) {
+        List<Integer> receiptsHere = null;
+        for (int recipientId : recipientIds) {
+            UserSession session = online.get(recipientId);
+            if (session != null && session.receipts()) {
+                if (receiptsHere == null) {
+                    receiptsHere = new ArrayList<>();
+                }
+                receiptsHere.add(recipientId);
+            }
+        }
+        return receiptsHere == null ? List.of() : cluster.inbox().keep(chat.mid(), chat.frame(), receiptsHere);
     }
 
     private static Delivery delivery(Chat chat) {
@@ -185,7 +224,7 @@ final class MessageRouter {
 
     private boolean deliverLive(Chat chat, int recipientId) {
         UserSession session = online.get(recipientId);
-        if (session != null && session.deliver(recipientId, chat.type(),
+        if (session != null && session.deliverChat(recipientId, chat.mid(), chat.type(),
                 new OutboundFrame(chat.frame(), new StoreIfUndelivered(recipientId, chat)))) {
             metrics.delivered(chat.type());
             return true;

@@ -32,6 +32,17 @@ final class OnlineUsers {
         return List.copyOf(sessions.keySet());
     }
 
+    /** The users whose sessions here are receipts sessions (protocol 2.2). */
+    List<Integer> receiptsUserIds() {
+        List<Integer> ids = new java.util.ArrayList<>();
+        sessions.forEach((id, session) -> {
+            if (session.receipts()) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
     int count() {
         return sessions.size();
     }

@@ -92,6 +92,44 @@ final class Request {
         return has(field) || !has(alias) ? requiredInt(field) : requiredInt(alias);
     }
 
+    /** A boolean field, {@code false} when absent. */
+    boolean optionalFlag(String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new ServiceException(Errno.BAD_REQUEST, field + " must be true or false");
+        }
+        return node.booleanValue();
+    }
+
+    /**
+     * An array of 1 to {@code maxItems} integers that fit in 64 bits.
+     */
+    long[] requiredLongs(String field, int maxItems) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            throw new ServiceException(Errno.BAD_REQUEST, field + " is required");
+        }
+        if (!node.isArray()) {
+            throw new ServiceException(Errno.BAD_REQUEST, field + " must be an array of integers");
+        }
+        if (node.isEmpty() || node.size() > maxItems) {
+            throw new ServiceException(Errno.BAD_REQUEST,
+                    field + " must hold 1 to " + maxItems + " integers, not " + node.size());
+        }
+        long[] values = new long[node.size()];
+        for (int i = 0; i < values.length; i++) {
+            JsonNode item = node.get(i);
+            if (!item.isIntegralNumber() || !item.canConvertToLong()) {
+                throw new ServiceException(Errno.BAD_REQUEST, field + " must be an array of integers");
+            }
+            values[i] = item.longValue();
+        }
+        return values;
+    }
+
     /** A string of 1 to {@code maxChars} characters (code points). */
     String requiredText(String field, int maxChars) {
         JsonNode node = body.get(field);

@@ -56,6 +56,17 @@ final class UserSession implements ConnectionListener {
      * order; pushes are left to the pump. Guarded by lock.
      */
     private boolean pumping;
+    /**
+     * The chat messages handed to this receipts session (protocol 2.2) and not confirmed yet; null
+     * when this is not a receipts session. Guarded by lock.
+     */
+    private Unconfirmed unconfirmed;
+    /** Whether this is a receipts session; written under lock, read by delivering threads first. */
+    private volatile boolean receipts;
+
+    /** What a session leaves behind when it ends. */
+    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed, List<Long> confirmed) {
+    }
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
         this.outbound = outbound;
@@ -132,6 +143,39 @@ final class UserSession implements ConnectionListener {
         }
     }
 
+    /**
+     * Like {@link #deliver}, for a chat message: a receipts session also remembers it until it
+     * is confirmed. A receipts client that has let {@link Unconfirmed#MAX_MESSAGES} pile up is
+     * treated like one that stopped reading: its connection is closed, and the message is
+     * refused (the caller stores it).
+     */
+    boolean deliverChat(int recipientId, long mid, MessageType type, OutboundFrame frame) {
+        lock.lock();
+        try {
+            if (userId != recipientId || pumping) {
+                return false; // chat during a backlog pump goes to the store, behind the backlog
+            }
+            if (unconfirmed != null && unconfirmed.size() >= Unconfirmed.MAX_MESSAGES) {
+                outbound.close();
+                return false;
+            }
+            if (carries(type.code()) && !outbound.send(frame)) {
+                return false;
+            }
+            if (unconfirmed != null) {
+                unconfirmed.add(mid, frame.bytes(), 0);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this is a receipts session (protocol 2.2). */
+    boolean receipts() {
+        return receipts;
+    }
+
     /** Runs {@code work} with deliveries to this session held off. */
     <T> T exclusive(Supplier<T> work) {
         lock.lock();
@@ -143,17 +187,20 @@ final class UserSession implements ConnectionListener {
     }
 
     /** Makes this the session of a user. Only inside {@link #exclusive}. */
-    void attach(int id, String name) {
+    void attach(int id, String name, boolean withReceipts) {
         assert lock.isHeldByCurrentThread();
         userName = name;
         userId = id;
+        receipts = withReceipts;
+        unconfirmed = withReceipts ? new Unconfirmed() : null;
     }
 
     /**
      * Makes this session nobody's: once this returns, no delivery reaches it. Returns the hash of
-     * its resume token, if it had one.
+     * its resume token, if it had one, and the messages it was handed and that were not
+     * confirmed (none unless a receipts session): the caller puts them back in the offline store.
      */
-    String detach() {
+    Ended detach() {
         lock.lock();
         try {
             userId = 0;
@@ -161,7 +208,86 @@ final class UserSession implements ConnectionListener {
             pumping = false;
             String hash = tokenHash;
             tokenHash = null;
-            return hash;
+            boolean hadReceipts = receipts;
+            List<Long> confirmedNotErased = unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
+            return new Ended(hash, hadReceipts, endReceipts(), confirmedNotErased);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Only under lock: the unconfirmed messages, and this session is no longer a receipts session. */
+    private List<Unconfirmed.Message> endReceipts() {
+        List<Unconfirmed.Message> left = unconfirmed == null ? List.of() : unconfirmed.drain();
+        unconfirmed = null;
+        receipts = false;
+        return left;
+    }
+
+    /**
+     * The client confirmed these messages (RECEIPT). Returns what they were: the offline rows
+     * to delete and the copies to drop. They stay remembered until {@link #forgetConfirmed}, so
+     * that a push meanwhile does not send a row again that is about to be deleted.
+     */
+    Unconfirmed.Confirmed confirmed(long[] mids) {
+        lock.lock();
+        try {
+            return unconfirmed == null ? new Unconfirmed.Confirmed(List.of(), List.of()) : unconfirmed.peek(mids);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The confirmed messages are deleted from the offline store: forget them. Those whose copies
+     * the cluster could not drop ({@code erased} false) are remembered until a later receipt drops them.
+     */
+    void forgetConfirmed(List<Long> mids, boolean erased) {
+        lock.lock();
+        try {
+            if (unconfirmed != null) {
+                unconfirmed.forget(mids);
+                if (!erased) {
+                    unconfirmed.notErased(mids);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Confirmed mids whose copies are still to be dropped (see {@link #forgetConfirmed}); forgets them. */
+    List<Long> takeNotErased() {
+        lock.lock();
+        try {
+            return unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the kept copies of messages this receipts session has neither had nor confirmed
+     * (published while Redis was away, see {@link io.loomchat.cluster.Cluster.Listener#missed}).
+     * Returns how many were sent.
+     */
+    int handOverMissed(int recipientId, List<io.loomchat.cluster.Inbox.Copy> copies) {
+        lock.lock();
+        try {
+            if (userId != recipientId || unconfirmed == null || pumping) {
+                return 0;
+            }
+            int sent = 0;
+            for (io.loomchat.cluster.Inbox.Copy copy : copies) {
+                if (unconfirmed.contains(copy.mid()) || unconfirmed.isConfirmedButNotErased(copy.mid())) {
+                    continue;
+                }
+                if (outbound.send(OutboundFrame.of(copy.frame()))) {
+                    unconfirmed.add(copy.mid(), copy.frame(), 0);
+                    sent++;
+                }
+            }
+            return sent;
         } finally {
             lock.unlock();
         }
@@ -204,16 +330,17 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** Makes this session nobody's if it is still {@code id}'s; false when it was not. */
-    boolean detachIf(int id) {
+    /** Makes this session nobody's if it is still {@code id}'s; null when it was not. */
+    Ended detachIf(int id) {
         lock.lock();
         try {
             if (userId != id) {
-                return false;
+                return null;
             }
             userId = 0;
             userName = null;
-            return true;
+            boolean hadReceipts = receipts;
+            return new Ended(null, hadReceipts, endReceipts(), List.of());
         } finally {
             lock.unlock();
         }
@@ -232,8 +359,39 @@ final class UserSession implements ConnectionListener {
         outbound.close();
     }
 
+    /**
+     * Records offline rows about to be sent and returns the callback of the frame carrying them.
+     * Without receipts a row is deleted once written ({@link DeleteWhenWritten}); in a receipts
+     * session it stays stored until the client confirms it. Only inside {@link #exclusive}.
+     */
+    OutboundFrame.Callback handOver(OfflineMessageDao store, List<OfflineMessage> rows) {
+        assert lock.isHeldByCurrentThread();
+        if (rows.isEmpty()) {
+            return OutboundFrame.Callback.NONE;
+        }
+        if (unconfirmed != null) {
+            for (OfflineMessage row : rows) {
+                unconfirmed.add(row.mid(), (row.json() + "\n").getBytes(StandardCharsets.UTF_8), row.id());
+            }
+            return OutboundFrame.Callback.NONE;
+        }
+        List<Long> rowIds = rows.stream().map(OfflineMessage::id).toList();
+        handedOver(rowIds);
+        return new DeleteWhenWritten(store, this, userId, rowIds);
+    }
+
+    /** Gives back a row that {@link #handOver} recorded but that could not be queued. Only inside {@link #exclusive}. */
+    void notHandedOver(OfflineMessage row) {
+        assert lock.isHeldByCurrentThread();
+        if (unconfirmed != null) {
+            unconfirmed.forget(List.of(row.mid()));
+        } else {
+            settled(List.of(row.id()));
+        }
+    }
+
     /** Records offline rows sent in the login ack. Only inside {@link #exclusive}. */
-    void handedOver(List<Long> rowIds) {
+    private void handedOver(List<Long> rowIds) {
         assert lock.isHeldByCurrentThread();
         if (!rowIds.isEmpty()) {
             if (handedOver == null) {
@@ -262,10 +420,14 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** Whether an offline row is handed to this session and not settled yet. Only inside {@link #exclusive}. */
-    boolean isHandedOver(long rowId) {
+    /**
+     * Whether an offline row is with this session already: handed over and not deleted yet, or
+     * (receipts) not confirmed yet. Only inside {@link #exclusive}.
+     */
+    boolean isHandedOver(OfflineMessage row) {
         assert lock.isHeldByCurrentThread();
-        return handedOver != null && handedOver.contains(rowId);
+        return unconfirmed != null ? unconfirmed.contains(row.mid())
+                : handedOver != null && handedOver.contains(row.id());
     }
 
     /** Queues a frame, if this session is still {@code recipientId}'s. Only inside {@link #exclusive}. */
@@ -289,13 +451,12 @@ final class UserSession implements ConnectionListener {
                 return; // a pump running for this user sends the row itself
             }
             for (OfflineMessage message : store.pendingFor(recipientId)) {
-                if (handedOver != null && handedOver.contains(message.id())) {
+                if (isHandedOver(message)) {
                     continue;
                 }
-                List<Long> row = List.of(message.id());
                 byte[] frame = (message.json() + "\n").getBytes(StandardCharsets.UTF_8);
-                if (outbound.send(new OutboundFrame(frame, new DeleteWhenWritten(store, this, recipientId, row)))) {
-                    handedOver(row);
+                if (!outbound.send(new OutboundFrame(frame, handOver(store, List.of(message))))) {
+                    notHandedOver(message);
                 }
             }
         } finally {

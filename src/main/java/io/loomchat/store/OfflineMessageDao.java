@@ -22,14 +22,18 @@ public final class OfflineMessageDao {
         storeAll(List.of(new Pending(userId, mid, json)));
     }
 
-    /** Stores several messages in one transaction, in list order (which becomes delivery order). */
+    /**
+     * Stores several messages in one transaction. They come back in the order of their mids; a
+     * message already stored for its recipient is not stored again (see {@code uk_offline_user_mid}
+     * in schema.sql), so putting back a copy twice is harmless.
+     */
     public void storeAll(List<Pending> messages) {
         if (messages.isEmpty()) {
             return;
         }
         sql.transaction("cannot store " + messages.size() + " offline messages", connection -> {
             try (var statement = connection.prepareStatement(
-                    "INSERT INTO OfflineMessage (userid, mid, message) VALUES (?, ?, ?)")) {
+                    "INSERT IGNORE INTO OfflineMessage (userid, mid, message) VALUES (?, ?, ?)")) {
                 for (Pending message : messages) {
                     statement.setInt(1, message.userId());
                     statement.setLong(2, message.mid());
@@ -42,25 +46,25 @@ public final class OfflineMessageDao {
         });
     }
 
-    /** At most {@code limit} of the messages waiting for a user after row {@code afterId}, oldest first. */
-    public List<OfflineMessage> pendingFor(int userId, long afterId, int limit) {
+    /** At most {@code limit} of the messages waiting for a user with a mid above {@code afterMid}, oldest first. */
+    public List<OfflineMessage> pendingFor(int userId, long afterMid, int limit) {
         return sql.list("cannot read the offline messages of user " + userId,
-                "SELECT id, message FROM OfflineMessage WHERE userid = ? AND id > ? ORDER BY id LIMIT ?",
+                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? AND mid > ? ORDER BY mid LIMIT ?",
                 statement -> {
                     statement.setInt(1, userId);
-                    statement.setLong(2, afterId);
+                    statement.setLong(2, afterMid);
                     statement.setInt(3, limit);
                 },
-                row -> new OfflineMessage(row.getLong(1), row.getString(2)));
+                OfflineMessageDao::message);
     }
 
-    /** How many messages wait for a user after row {@code afterId}. */
-    public int countFor(int userId, long afterId) {
+    /** How many messages wait for a user with a mid above {@code afterMid}. */
+    public int countFor(int userId, long afterMid) {
         return sql.first("cannot count the offline messages of user " + userId,
-                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ? AND id > ?",
+                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ? AND mid > ?",
                 statement -> {
                     statement.setInt(1, userId);
-                    statement.setLong(2, afterId);
+                    statement.setLong(2, afterMid);
                 },
                 row -> row.getInt(1));
     }
@@ -68,9 +72,13 @@ public final class OfflineMessageDao {
     /** The messages waiting for a user, oldest first. */
     public List<OfflineMessage> pendingFor(int userId) {
         return sql.list("cannot read the offline messages of user " + userId,
-                "SELECT id, message FROM OfflineMessage WHERE userid = ? ORDER BY id",
+                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? ORDER BY mid",
                 statement -> statement.setInt(1, userId),
-                row -> new OfflineMessage(row.getLong(1), row.getString(2)));
+                OfflineMessageDao::message);
+    }
+
+    private static OfflineMessage message(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new OfflineMessage(row.getLong(1), row.getLong(2), row.getString(3));
     }
 
     /** Deletes delivered messages by row id, so that one stored meanwhile is never deleted unseen. */

@@ -2,6 +2,7 @@ package io.loomchat.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,8 @@ import picocli.CommandLine;
 /**
  * The real {@code loomchat loadtest} command, run in-process through picocli against a real
  * single-node server on H2: the run passes, nothing is lost or duplicated, and the report
- * directory holds the JSON, the Markdown and valid PNG charts.
+ * directory holds the JSON, the Markdown and valid PNG charts. Runs use delivery receipts unless
+ * told --no-receipts.
  */
 class LoadTestCommandTest {
 
@@ -58,6 +60,7 @@ class LoadTestCommandTest {
         long delivered = json.path("counts").path("delivered").asLong();
         assertTrue(delivered > 0, "delivered " + delivered);
         assertEquals(delivered, json.path("counts").path("acknowledged").asLong(), "every acknowledged message arrived");
+        assertEquals(delivered, json.path("counts").path("received").asLong(), "counted as received after the drain");
         assertEquals(300, json.path("connectedPeak").asLong());
         assertEquals(0, json.path("run").path("serverRateLimit").asInt(), "the limit the run was told is recorded");
         assertTrue(json.path("timeSeries").size() >= 3, "a sample per second");
@@ -65,6 +68,51 @@ class LoadTestCommandTest {
         for (String chart : CHARTS) {
             assertIsPng(report.resolve(chart));
         }
+    }
+
+    @Test
+    void receiptsAreOnByDefaultAndEveryDeliveryIsConfirmed(@TempDir Path report) throws IOException {
+        int exit = loadtest("chat", "--pairs", "50", "--duration", "2s", "--report", report.toString());
+
+        assertEquals(0, exit);
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertTrue(json.path("run").path("receipts").asBoolean());
+        assertEquals(100, counts.path("receiptSessions").asLong(), "every login asked, and the server granted them");
+        long delivered = counts.path("delivered").asLong();
+        assertTrue(delivered > 0);
+        assertEquals(delivered, counts.path("received").asLong());
+        assertEquals(0, json.path("lost").asLong());
+        assertEquals(0, json.path("duplicated").asLong(), "no duplicate shown");
+        assertEquals(0, json.path("duplicatedDropped").asLong(), "nothing dropped, nothing came again");
+        // The flusher stops with the run, so the last quarter second may stay unconfirmed.
+        long confirmed = counts.path("confirmed").asLong();
+        assertTrue(confirmed > delivered / 2 && confirmed <= delivered, confirmed + " confirmed of " + delivered);
+        assertTrue(counts.path("receiptFrames").asLong() > 0);
+        assertEquals(0, counts.path("errors").asLong(), "the server refused no RECEIPT");
+        String summary = Files.readString(report.resolve("report.md"));
+        assertTrue(summary.contains("| delivery receipts | on: granted in 100 of 100 logins"), summary);
+        assertTrue(summary.contains("| lost / duplicated shown / reordered | 0 / 0 / 0 |"), summary);
+        assertTrue(summary.contains("| duplicated, dropped by the client | 0 "), summary);
+    }
+
+    @Test
+    void noReceiptsRunsTheProtocol21Path(@TempDir Path report) throws IOException {
+        int exit = loadtest("chat", "--pairs", "50", "--duration", "2s", "--no-receipts", "--report", report.toString());
+
+        assertEquals(0, exit);
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertFalse(json.path("run").path("receipts").asBoolean());
+        assertEquals(100, counts.path("logins").asLong());
+        assertEquals(0, counts.path("receiptSessions").asLong(), "no login asked for receipts");
+        assertEquals(0, counts.path("receiptFrames").asLong());
+        long delivered = counts.path("delivered").asLong();
+        assertTrue(delivered > 0);
+        assertEquals(delivered, counts.path("received").asLong());
+        assertEquals(0, json.path("lost").asLong());
+        assertEquals(0, json.path("duplicated").asLong());
+        assertTrue(Files.readString(report.resolve("report.md")).contains("| delivery receipts | off (--no-receipts: protocol 2.1) |"));
     }
 
     @Test
@@ -77,6 +125,7 @@ class LoadTestCommandTest {
         assertEquals(80, counts.path("registrations").asLong(), "both workers' users");
         assertEquals(80, counts.path("logins").asLong());
         assertEquals(80, json.path("connectedPeak").asLong());
+        assertEquals(80, counts.path("receiptSessions").asLong(), "--no-receipts was not given to the workers either");
         assertEquals(0, json.path("lost").asLong());
         assertEquals(0, json.path("duplicated").asLong());
         long delivered = counts.path("delivered").asLong();
@@ -93,6 +142,8 @@ class LoadTestCommandTest {
         assertEquals(0, exit);
         JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
         assertEquals(0, json.path("counts").path("acknowledged").asLong(), "the legacy dialect sends no ACK");
+        assertFalse(json.path("run").path("receipts").asBoolean(), "nor has it receipts");
+        assertEquals(0, json.path("counts").path("receiptSessions").asLong());
         assertEquals(json.path("counts").path("sent").asLong(), json.path("counts").path("delivered").asLong());
         assertEquals(0, json.path("lost").asLong());
     }

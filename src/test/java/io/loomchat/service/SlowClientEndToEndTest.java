@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.protocol.Json;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.testing.Backend;
+import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
 import io.loomchat.testing.RunningServer;
 import java.io.ByteArrayOutputStream;
@@ -85,6 +86,45 @@ class SlowClientEndToEndTest extends EndToEndTest {
         Set<Long> missing = new TreeSet<>(acknowledged);
         missing.removeAll(received.keySet());
         assertEquals(Set.of(), missing, "acknowledged but neither delivered nor stored");
+    }
+
+    @Test
+    void aReceiptsClientCutOffForNotReadingGetsEveryAcknowledgedMessageAtItsNextLogin() throws Exception {
+        TestUser alice = newUser("alice");
+        int bobId = offlineUser("bob").id();
+        Socket bob = new Socket();
+        bob.setReceiveBufferSize(4096);
+        bob.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        bob.getOutputStream().write(("{\"msgid\":1,\"id\":" + bobId + ",\"password\":\"" + PASSWORD
+                + "\",\"receipts\":true}\n").getBytes(StandardCharsets.UTF_8));
+        Thread.sleep(200);
+
+        String text = "z".repeat(4000);
+        List<Long> acknowledged = new ArrayList<>();
+        int offline = 0;
+        for (int i = 0; i < 3_000 && offline < 20; i++) {
+            JsonNode ack = alice.client().call("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"" + text + "\"}");
+            assertEquals(0, ack.path("errno").asInt(), ack::toString);
+            acknowledged.add(ack.path("mid").asLong());
+            if ("offline".equals(ack.path("stored").asText())) {
+                offline++;
+            }
+        }
+        assertTrue(offline >= 20, "the slow client was never cut off");
+        bob.close(); // whatever reached its socket was never read, let alone confirmed
+
+        ChatClient again = connect();
+        JsonNode ack;
+        do {
+            ack = again.call("{\"msgid\":1,\"id\":" + bobId + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
+        } while (ack.path("errno").asInt() == 2);
+        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        List<Long> received = new ArrayList<>();
+        ack.path("offlinemsg").forEach(message -> received.add(message.path("mid").asLong()));
+        for (int i = ack.path("pending").asInt(); i > 0; i--) {
+            received.add(again.next(6).path("mid").asLong());
+        }
+        assertEquals(acknowledged, received, "every acknowledged message, once, in order");
     }
 
     private static void readUntilClosed(InputStream in, Map<Long, Integer> received) throws IOException {

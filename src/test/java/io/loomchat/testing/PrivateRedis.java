@@ -26,16 +26,30 @@ public final class PrivateRedis implements AutoCloseable {
     private final Path binary;
     private final Path directory;
     private final int port;
+    private final boolean appendOnly;
     private Process process;
 
-    private PrivateRedis(Path binary, Path directory, int port) {
+    private PrivateRedis(Path binary, Path directory, int port, boolean appendOnly) {
         this.binary = binary;
         this.directory = directory;
         this.port = port;
+        this.appendOnly = appendOnly;
     }
 
-    /** Starts a new private Redis and waits until it answers PING. */
+    /** Starts a new private Redis that keeps nothing on disk, and waits until it answers PING. */
     public static PrivateRedis create() {
+        return create(false);
+    }
+
+    /**
+     * Starts a new private Redis with its append-only file (as LoomChat's deployments run it), so
+     * that a restart after {@link #kill()} comes back with everything it acknowledged.
+     */
+    public static PrivateRedis createWithAppendOnlyFile() {
+        return create(true);
+    }
+
+    private static PrivateRedis create(boolean appendOnly) {
         Path binary = Executables.find("redis-server", Path.of("/usr/bin/redis-server"))
                 .orElseThrow(() -> Prerequisite.missing("redis-server not found (apt-get install redis-server)"));
         try {
@@ -44,7 +58,7 @@ public final class PrivateRedis implements AutoCloseable {
             try (ServerSocket probe = new ServerSocket(0)) {
                 port = probe.getLocalPort();
             }
-            PrivateRedis redis = new PrivateRedis(binary, directory, port);
+            PrivateRedis redis = new PrivateRedis(binary, directory, port, appendOnly);
             redis.start();
             return redis;
         } catch (IOException e) {
@@ -58,7 +72,7 @@ public final class PrivateRedis implements AutoCloseable {
             throw new IllegalStateException("redis-server on port " + port + " is already running");
         }
         List<String> command = List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--daemonize", "no");
+                "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--dir", directory.toString(), "--daemonize", "no");
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();

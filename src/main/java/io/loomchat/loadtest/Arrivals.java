@@ -6,10 +6,14 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What one simulated user received, per stream: which numbers, and the highest so far. Written
- * by the user's reader thread (a new one after a reconnect), read at the end of the run.
+ * What one simulated user was shown, per stream: which numbers, and the highest so far. This is
+ * the ledger's ground truth, kept whole for the run (unlike a client's bounded {@link MidWindow}):
+ * a number arriving twice here is a duplicate a user would have seen. Written by the user's
+ * reader thread (a new one after a reconnect), read at the end of the run.
+ *
+ * <p>Called Receipts until protocol 2.2 gave that word to the RECEIPT frame ({@link ReceiptBatch}).
  */
-final class Receipts {
+final class Arrivals {
 
     enum Outcome { FIRST, REORDERED, DUPLICATE }
 

@@ -1,0 +1,158 @@
+package io.loomchat.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Runs the scripts of the hot path (forwards, kept copies, receipts) for every thread of this
+ * server through one connection, pipelined: callers queue a script and wait for its reply; one
+ * virtual thread takes whatever has queued meanwhile and sends it as one pipeline (one write,
+ * one read for the whole batch).
+ *
+ * <p>Why: with a pool, 100 senders per server contended for 32 connections, each forward a
+ * synchronous round trip of its own, and cross-server throughput fell as senders were added
+ * (23,000 msgs/s with 10 pairs, 12,900 with 100: loadtest/results/2026-11-27-cross-server.md).
+ * A batch costs Redis one read and one write however many scripts it holds. One connection also
+ * keeps the scripts of one server in the order they were queued: a receipt's deletion of a copy
+ * can never overtake the writing of that copy.
+ */
+final class ScriptPipeline {
+
+    /** Scripts per pipeline: enough to carry a burst, small enough to keep replies prompt. */
+    private static final int MAX_BATCH = 256;
+    /** What this pipeline runs; loaded on every new connection (Redis may have restarted empty). */
+    private static final List<RedisScripts.Script> SCRIPTS =
+            List.of(RedisScripts.FORWARD, RedisScripts.KEEP, RedisScripts.CONFIRM);
+
+    /** One script run, and the caller waiting for its reply. */
+    private record Job(RedisScripts.Script script, List<byte[]> keys, List<byte[]> args,
+                       CompletableFuture<Object> reply) {
+    }
+
+    private final ClusterConfig config;
+    private final Consumer<JedisException> onFailure;
+    private final Runnable onSuccess;
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private volatile boolean stopping;
+    private Thread thread;
+    /** Used by the pipeline thread only; null until connected, and after a failure. */
+    private Jedis jedis;
+
+    ScriptPipeline(ClusterConfig config, Runnable onSuccess, Consumer<JedisException> onFailure) {
+        this.config = config;
+        this.onSuccess = onSuccess;
+        this.onFailure = onFailure;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("loomchat-redis-pipeline").start(this::run);
+    }
+
+    /**
+     * Runs one script in the next batch and waits for its reply.
+     *
+     * @throws JedisException when Redis could not be reached or the script failed: whether it
+     *                        ran is then unknown
+     */
+    Object run(RedisScripts.Script script, List<byte[]> keys, List<byte[]> args) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        queue.add(new Job(script, keys, args, reply));
+        if (stopping) {
+            failAll(drain(), new JedisException("the Redis pipeline is stopped"));
+        }
+        try {
+            return reply.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof JedisException jedisException) {
+                throw jedisException;
+            }
+            throw e;
+        }
+    }
+
+    private void run() {
+        List<Job> batch = new ArrayList<>(MAX_BATCH);
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            send(batch);
+            batch.clear();
+        }
+        failAll(drain(), new JedisException("the Redis pipeline is stopped"));
+        closeConnection();
+    }
+
+    private void send(List<Job> batch) {
+        try {
+            if (jedis == null) {
+                jedis = new Jedis(config.redisHostAndPort(), config.clientConfig("loomchat-pipeline-" + config.nodeName()));
+                SCRIPTS.forEach(script -> script.load(jedis));
+            }
+            List<Response<Object>> replies = new ArrayList<>(batch.size());
+            Pipeline pipeline = jedis.pipelined();
+            for (Job job : batch) {
+                replies.add(pipeline.evalsha(job.script().sha(), job.keys(), job.args()));
+            }
+            pipeline.sync();
+            onSuccess.run();
+            boolean scriptsForgotten = false;
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    batch.get(i).reply().complete(replies.get(i).get());
+                } catch (JedisNoScriptException e) { // SCRIPT FLUSH: load them again on a fresh connection
+                    scriptsForgotten = true;
+                    batch.get(i).reply().completeExceptionally(e);
+                } catch (JedisException e) { // this script failed: the others stand
+                    batch.get(i).reply().completeExceptionally(e);
+                }
+            }
+            if (scriptsForgotten) {
+                closeConnection();
+            }
+        } catch (JedisException e) {
+            // Not known to have run: forwards are then stored offline by their callers. (A batch
+            // that Redis ran but whose replies were lost would then arrive twice: at least once.)
+            closeConnection();
+            onFailure.accept(e);
+            failAll(batch, e);
+        } catch (RuntimeException e) {
+            closeConnection();
+            failAll(batch, new JedisException(e));
+            throw e;
+        }
+    }
+
+    private List<Job> drain() {
+        List<Job> left = new ArrayList<>();
+        queue.drainTo(left);
+        return left;
+    }
+
+    private static void failAll(List<Job> jobs, JedisException cause) {
+        for (Job job : jobs) {
+            job.reply().completeExceptionally(cause);
+        }
+    }
+
+    private void closeConnection() {
+        jedis = Background.close(jedis);
+    }
+
+    void stop() {
+        stopping = true;
+        Background.stop(thread, config.redisTimeout().multipliedBy(2));
+        failAll(drain(), new JedisException("the Redis pipeline is stopped"));
+    }
+}

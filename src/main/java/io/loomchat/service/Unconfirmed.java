@@ -1,0 +1,116 @@
+package io.loomchat.service;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The chat messages handed to one receipts session (protocol 2.2) and not confirmed yet, in the
+ * order they were handed over. This is the working copy: it decides, when the session ends,
+ * what goes back to the offline store. The copy that outlives the server is the cluster's
+ * {@link io.loomchat.cluster.Inbox}. Not thread-safe: the session guards it with its lock.
+ */
+final class Unconfirmed {
+
+    /**
+     * Unconfirmed messages one session may hold. A client confirms at least once a second, so
+     * only a client that has stopped confirming (or reading) gets here; it is treated like one
+     * that stopped reading: disconnected, its messages stored for its next login.
+     */
+    static final int MAX_MESSAGES = 10_000;
+
+    /**
+     * One message handed over.
+     *
+     * @param frame  the frame as delivered, terminator included
+     * @param rowId  its offline-store row when it came from there (it stays stored until
+     *               confirmed), 0 for a live message
+     */
+    record Message(long mid, byte[] frame, long rowId) {
+        /** The frame as stored offline: without its terminator. */
+        String json() {
+            return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What a receipt confirmed: the offline rows to delete and the mids whose copies to drop. */
+    record Confirmed(List<Long> rowIds, List<Long> mids) {
+        boolean isEmpty() {
+            return mids.isEmpty();
+        }
+    }
+
+    private final Map<Long, Message> byMid = new LinkedHashMap<>();
+    /**
+     * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
+     * delivered again nor put back, and are dropped with the next receipt.
+     */
+    private final Set<Long> notErased = new HashSet<>();
+
+    /** False when the session holds too many already ({@link #MAX_MESSAGES}). */
+    boolean add(long mid, byte[] frame, long rowId) {
+        if (byMid.size() >= MAX_MESSAGES && !byMid.containsKey(mid)) {
+            return false;
+        }
+        byMid.putIfAbsent(mid, new Message(mid, frame, rowId));
+        return true;
+    }
+
+    /**
+     * What the given mids confirm: the ones this session holds (unknown and repeated mids are
+     * ignored), still held until {@link #forget}.
+     */
+    Confirmed peek(long[] mids) {
+        List<Long> rowIds = new ArrayList<>(0);
+        List<Long> confirmed = new ArrayList<>(mids.length);
+        for (long mid : mids) {
+            Message message = byMid.get(mid);
+            if (message != null && !confirmed.contains(mid)) {
+                confirmed.add(mid);
+                if (message.rowId() != 0) {
+                    rowIds.add(message.rowId());
+                }
+            }
+        }
+        return new Confirmed(rowIds, confirmed);
+    }
+
+    void forget(List<Long> mids) {
+        mids.forEach(byMid::remove);
+    }
+
+    boolean contains(long mid) {
+        return byMid.containsKey(mid);
+    }
+
+    /** Whether this session confirmed the message (and its copy may not be dropped yet). */
+    boolean isConfirmedButNotErased(long mid) {
+        return notErased.contains(mid);
+    }
+
+    void notErased(List<Long> mids) {
+        notErased.addAll(mids);
+    }
+
+    /** The confirmed mids whose copies are still to be dropped; forgets them. */
+    List<Long> takeNotErased() {
+        List<Long> mids = List.copyOf(notErased);
+        notErased.clear();
+        return mids;
+    }
+
+    /** Hands back every unconfirmed message (oldest first) and forgets them all. */
+    List<Message> drain() {
+        List<Message> left = new ArrayList<>(byMid.values());
+        byMid.clear();
+        return left;
+    }
+
+    int size() {
+        return byMid.size();
+    }
+}

@@ -1,0 +1,140 @@
+package io.loomchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.ProcessCluster;
+import io.loomchat.testing.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Protocol 2.2 across the death of a server: two `loomchat server` processes behind a real nginx.
+ * The recipient's server is killed with `kill -9` while it holds messages the recipient read but
+ * did not confirm; after logging in again through nginx (on the other server), the recipient
+ * gets every acknowledged message, with its mid, oldest first.
+ */
+class ReceiptsAcrossAServerDeathEndToEndTest {
+
+    private static final String PASSWORD = "pw";
+    private static final int FROM_OTHER_SERVER = 200;
+    private static final int FROM_SAME_SERVER = 50;
+
+    private ProcessCluster cluster;
+    private final List<ChatClient> clients = new ArrayList<>();
+    private int names;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = ProcessCluster.start(List.of("a", "b"), true);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        clients.forEach(ChatClient::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedMessageArrivesAfterTheRecipientsServerIsKilled() {
+        // bob and carol on server a (the one to die), alice on server b.
+        int bob = register();
+        ChatClient bobClient = loginOn("a", bob, true);
+        int carol = register();
+        ChatClient carolClient = loginOn("a", carol, false);
+        int alice = register();
+        ChatClient aliceClient = loginOn("b", alice, false);
+
+        List<Long> acknowledged = new ArrayList<>();
+        for (int i = 0; i < FROM_OTHER_SERVER; i++) {
+            JsonNode ack = aliceClient.call("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"from alice " + i + "\"}");
+            assertEquals("online", ack.path("stored").asText(), ack::toString);
+            acknowledged.add(ack.path("mid").asLong());
+        }
+        for (int i = 0; i < FROM_SAME_SERVER; i++) {
+            JsonNode ack = carolClient.call("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"from carol " + i + "\"}");
+            assertEquals("online", ack.path("stored").asText(), ack::toString);
+            acknowledged.add(ack.path("mid").asLong());
+        }
+        // bob reads them all and confirms none
+        for (int i = 0; i < acknowledged.size(); i++) {
+            bobClient.next(6);
+        }
+
+        cluster.server(0).kill9();
+        assertTrue(bobClient.closedByServer(Duration.ofSeconds(5)), "nginx passes the crash on to the client");
+
+        ChatClient again = ChatClient.connect("127.0.0.1", cluster.nginxPort());
+        clients.add(again);
+        JsonNode ack = loginWithReceiptsOnceFreed(again, bob);
+        List<Long> received = new ArrayList<>();
+        ack.path("offlinemsg").forEach(message -> received.add(message.path("mid").asLong()));
+        for (int i = ack.path("pending").asInt(); i > 0; i--) {
+            received.add(again.next(6).path("mid").asLong());
+        }
+        again.expectNothing(Duration.ofMillis(300));
+        assertEquals(acknowledged.stream().sorted().toList(), received,
+                "every acknowledged message, once, oldest first, with the mid its sender was given");
+    }
+
+    private JsonNode loginWithReceiptsOnceFreed(ChatClient client, int user) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
+            if (reply.path("errno").asInt() == 0) {
+                assertTrue(reply.path("receipts").asBoolean(false), reply::toString);
+                return reply;
+            }
+            assertEquals(2, reply.path("errno").asInt(), "until the dead server is cleaned up: " + reply);
+            assertTrue(System.nanoTime() < deadline, "the dead server's users were not freed");
+            sleep(100);
+        }
+    }
+
+    private int register() {
+        try (ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
+            return client.register("user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
+        }
+    }
+
+    /** Logs a user in through nginx, again and again until nginx puts it on {@code node}. */
+    private ChatClient loginOn(String node, int user, boolean receipts) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
+            JsonNode ack = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\""
+                    + (receipts ? ",\"receipts\":true" : "") + "}");
+            assertEquals(0, ack.path("errno").asInt(), ack::toString);
+            if (node.equals(nodeOf(user))) {
+                clients.add(client);
+                return client;
+            }
+            assertEquals(0, client.call("{\"msgid\":3}").path("errno").asInt());
+            client.close();
+        }
+        throw new AssertionError("nginx never put user " + user + " on server " + node);
+    }
+
+    private String nodeOf(int user) {
+        try (Jedis jedis = TestRedis.connect()) {
+            return jedis.get(cluster.prefix() + "user:" + user);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.loomchat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.PrivateRedis;
+import io.loomchat.testing.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Protocol 2.2 through a Redis crash: a private Redis with its append-only file is killed with
+ * SIGKILL under cross-server chat to a receipts client, and restarted on that file. Every
+ * acknowledged message reaches the client (live, or at its next login), and none it confirmed
+ * comes again.
+ */
+class ReceiptsThroughARedisRestartEndToEndTest {
+
+    private static final String PASSWORD = "pw";
+    private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(15);
+
+    private PrivateRedis redis;
+    private TestCluster cluster;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startCluster() {
+        redis = PrivateRedis.createWithAppendOnlyFile();
+        cluster = TestCluster.start(2, redis.url());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        clients.forEach(ChatClient::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void noAcknowledgedMessageIsLostAndNoConfirmedOneComesAgain() {
+        int alice = register(0, "alice");
+        int bob = register(1, "bob");
+        ChatClient aliceClient = connect(0);
+        aliceClient.login(alice, PASSWORD);
+        ChatClient bobClient = connect(1);
+        JsonNode ack = bobClient.call("{\"msgid\":1,\"id\":" + bob + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
+        assertTrue(ack.path("receipts").asBoolean(false), ack::toString);
+
+        Set<Long> acknowledged = new LinkedHashSet<>();
+        Set<Long> confirmed = new HashSet<>();
+        int n = 0;
+        for (; n < 100; n++) {
+            acknowledged.add(send(aliceClient, bob, n));
+            readAndConfirm(bobClient, confirmed);
+        }
+        redis.kill();
+        for (int i = 0; i < 30; i++, n++) {
+            acknowledged.add(send(aliceClient, bob, n));
+            readAndConfirm(bobClient, confirmed);
+        }
+        redis.start(); // on its append-only file
+        long restartedAt = System.nanoTime();
+        for (int i = 0; i < 100; i++, n++) {
+            acknowledged.add(send(aliceClient, bob, n));
+            readAndConfirm(bobClient, confirmed);
+            sleep(10);
+        }
+        assertTrue(System.nanoTime() - restartedAt < RECOVERY_LIMIT.toNanos() * 2, "sending took too long");
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            readAndConfirm(bobClient, confirmed);
+        }
+        assertEquals(0, bobClient.call("{\"msgid\":12}").path("errno").asInt()); // the last receipt has been served
+        assertEquals(0, bobClient.call("{\"msgid\":3}").path("errno").asInt());
+
+        JsonNode again = loginWithReceipts(bobClient, bob);
+        List<Long> redelivered = new ArrayList<>();
+        again.path("offlinemsg").forEach(message -> redelivered.add(message.path("mid").asLong()));
+        for (int i = again.path("pending").asInt(); i > 0; i--) {
+            redelivered.add(bobClient.next(6).path("mid").asLong());
+        }
+        Set<Long> confirmedAgain = new TreeSet<>(redelivered);
+        confirmedAgain.retainAll(confirmed);
+        assertEquals(Set.of(), confirmedAgain, "confirmed messages never come again");
+        Set<Long> missing = new TreeSet<>(acknowledged);
+        missing.removeAll(confirmed);
+        missing.removeAll(redelivered);
+        assertEquals(Set.of(), missing, "acknowledged, but neither received nor redelivered");
+    }
+
+    private static long send(ChatClient client, int to, int n) {
+        JsonNode ack = client.call("{\"msgid\":6,\"toid\":" + to + ",\"msg\":\"m" + n + "\"}");
+        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        return ack.path("mid").asLong();
+    }
+
+    /** Takes whatever chat has arrived and confirms it at once. */
+    private static void readAndConfirm(ChatClient client, Set<Long> confirmed) {
+        List<Long> mids = new ArrayList<>();
+        for (JsonNode frame = client.poll(Duration.ofMillis(1)); frame != null; frame = client.poll(Duration.ofMillis(1))) {
+            if (frame.path("msgid").asInt() == 6) {
+                mids.add(frame.path("mid").asLong());
+            }
+        }
+        if (!mids.isEmpty()) {
+            client.send("{\"msgid\":15,\"mids\":" + mids + "}");
+            confirmed.addAll(mids);
+        }
+    }
+
+    private JsonNode loginWithReceipts(ChatClient client, int user) {
+        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+        while (true) {
+            JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
+            if (reply.path("errno").asInt() == 0) {
+                return reply;
+            }
+            assertTrue(System.nanoTime() < deadline, "could not log in again: " + reply);
+            sleep(100);
+        }
+    }
+
+    private int register(int server, String prefix) {
+        try (ChatClient client = cluster.connect(server)) {
+            return client.register(prefix + "-" + System.nanoTime(), PASSWORD);
+        }
+    }
+
+    private ChatClient connect(int server) {
+        ChatClient client = cluster.connect(server);
+        clients.add(client);
+        return client;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.loomchat.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.protocol.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A receipts session's batch over a real socket: what reaches the other end, frame by frame. */
+class ReceiptBatchTest {
+
+    private final Metrics metrics = new Metrics();
+    private ServerSocket listening;
+    private LoadConnection connection;
+    private Socket serverSide;
+    private BufferedReader frames;
+
+    @BeforeEach
+    void connect() throws Exception {
+        listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        connection = LoadConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), listening.getLocalPort()),
+                null, Framing.MODERN, new LoadConnection.Listener() {
+                    @Override
+                    public void onFrame(LoadConnection from, Frame frame) {
+                        // This end never writes.
+                    }
+
+                    @Override
+                    public void onDropped(LoadConnection from, Exception cause) {
+                        // Only at the end of each test.
+                    }
+                });
+        serverSide = listening.accept();
+        frames = new BufferedReader(new InputStreamReader(serverSide.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        connection.close();
+        serverSide.close();
+        listening.close();
+    }
+
+    @Test
+    void pendingMidsGoOutInReceiptsOfAtMostAThousandAndOnlyTheFirstMidQueuesTheBatch() throws Exception {
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+        assertTrue(batch.add(1), "the first mid: hand the batch to the flusher");
+        for (long mid = 2; mid <= 2_500; mid++) {
+            assertFalse(batch.add(mid), "already queued");
+        }
+
+        batch.flush();
+
+        long expected = 1;
+        for (int size : new int[] {1_000, 1_000, 500}) {
+            JsonNode receipt = Json.parse(frames.readLine());
+            assertEquals(15, receipt.path("msgid").asInt());
+            assertEquals(size, receipt.path("mids").size());
+            for (JsonNode mid : receipt.path("mids")) {
+                assertEquals(expected++, mid.asLong());
+            }
+        }
+        assertEquals(3, metrics.get(Count.RECEIPT_FRAMES));
+        assertEquals(2_500, metrics.get(Count.CONFIRMED));
+        assertTrue(batch.add(2_501), "flushed: the next mid queues the batch again");
+    }
+
+    @Test
+    void theSealSendsWhatIsPendingAndNothingIsNotedOrSentAfterIt() throws Exception {
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+        batch.add(7);
+        batch.add(8);
+
+        batch.seal();
+        assertFalse(batch.add(9), "after the last RECEIPT a message is left to come again");
+        batch.flush();
+        connection.send("{\"msgid\":3}");
+
+        assertEquals("{\"msgid\":15,\"mids\":[7,8]}", frames.readLine());
+        assertEquals("{\"msgid\":3}", frames.readLine(), "LOGINOUT follows the last RECEIPT");
+    }
+
+    @Test
+    void aFlushWithNothingPendingSendsNothing() throws Exception {
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+
+        batch.flush();
+        connection.send("{\"msgid\":12}");
+
+        assertEquals("{\"msgid\":12}", frames.readLine());
+        assertEquals(0, metrics.get(Count.RECEIPT_FRAMES));
+    }
+}
