@@ -121,7 +121,8 @@ class ConsoleClientReceiptsTest {
     /** Alice sends {@code text} to bob, who is online, and bob prints it. */
     private static void chat(ClientProcess alice, ClientProcess bob, int bobId, String text) {
         alice.send("chat " + bobId + " " + text);
-        alice.await(Pattern.compile("^Sent to bob \\(" + bobId + "\\)\\.$"));
+        // "bob (2)" to a friend, "user 2" otherwise; either way online, so no "who is offline".
+        alice.await(Pattern.compile("^Sent to (bob \\(" + bobId + "\\)|user " + bobId + ")\\.$"));
         bob.await(Pattern.compile("^\\[\\d\\d:\\d\\d\\] alice \\(\\d+\\): " + Pattern.quote(text) + "$"));
     }
 
