@@ -8,6 +8,7 @@ import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,11 +50,13 @@ final class CommandRunner {
     private final EventRenderer renderer;
     private final Console console;
     private final ScheduledExecutorService timer;
+    private final DeliveryReceipts receipts;
     /** Set by a successful login ack, cleared by logout; written on the connection thread. */
     private volatile Credentials credentials;
 
     CommandRunner(ClientOptions options, Connector connector, PendingRequests pending, Roster roster,
-                  EventRenderer renderer, Console console, ScheduledExecutorService timer) {
+                  EventRenderer renderer, Console console, ScheduledExecutorService timer,
+                  DeliveryReceipts receipts) {
         this.options = options;
         this.connector = connector;
         this.pending = pending;
@@ -61,6 +64,7 @@ final class CommandRunner {
         this.renderer = renderer;
         this.console = console;
         this.timer = timer;
+        this.receipts = receipts;
     }
 
     /** Carries out one command; false when it was {@code quit}. */
@@ -120,12 +124,20 @@ final class CommandRunner {
                         roster.addGroup(group);
                         console.show(renderer.groupJoined(group));
                     });
-            case Command.Logout logout -> request(frame(MessageType.LOGOUT), "log out", ack -> {
-                credentials = null;
-                roster.clear();
-                console.user(null);
-                console.show(Line.info("Logged out. login <id> or register <name> to go on, quit to leave."));
-            });
+            case Command.Logout logout -> {
+                // PROTOCOL.md 2.2: confirm what was shown before LOGINOUT ends the session.
+                receipts.end();
+                request(frame(MessageType.LOGOUT), "log out", ack -> {
+                    receipts.stopped();
+                    credentials = null;
+                    roster.clear();
+                    console.user(null);
+                    console.show(Line.info("Logged out. login <id> or register <name> to go on, quit to leave."));
+                }, refusal -> {
+                    receipts.resumed();
+                    console.show(EventRenderer.failure("log out", refusal));
+                });
+            }
             default -> throw new IllegalStateException("no way to run " + command);
         }
     }
@@ -179,7 +191,8 @@ final class CommandRunner {
     }
 
     private void sendLogin(Credentials attempt, boolean again) {
-        ObjectNode login = frame(MessageType.LOGIN).put("id", attempt.userId());
+        // Protocol 2.2; a server that predates it ignores the field and does not echo it.
+        ObjectNode login = frame(MessageType.LOGIN).put("id", attempt.userId()).put("receipts", true);
         if (attempt.token() != null) {
             login.put("token", attempt.token());
         } else {
@@ -195,7 +208,22 @@ final class CommandRunner {
         credentials = token != null ? attempt.withToken(token) : attempt;
         roster.reset(ack);
         console.user(roster.me().name());
-        console.show(again ? renderer.reloginSummary(options.address(), ack) : renderer.loginSummary(ack));
+        if (ack.path("receipts").booleanValue()) {
+            // Reply handlers run on the connection thread, so the current link is the one that logged in.
+            receipts.started(connector.current());
+        } else {
+            receipts.stopped();
+        }
+        JsonNode offline = ack.path("offlinemsg");
+        List<JsonNode> unseen = new ArrayList<>();
+        offline.forEach(message -> {
+            if (receipts.toShow(message)) {
+                unseen.add(message);
+            }
+        });
+        console.show(again ? renderer.reloginSummary(options.address(), ack, unseen)
+                : renderer.loginSummary(ack, unseen));
+        offline.forEach(receipts::handled);
     }
 
     private void loginRefused(JsonNode refusal, Credentials attempt, boolean again) {

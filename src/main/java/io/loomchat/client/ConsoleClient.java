@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The console client: wires the parts together and runs the user's loop on the calling
  * thread. Threads: the caller reads commands; "loomchat-client-connection" reads frames and
- * reconnects; "loomchat-client-timer" sends heartbeats and login retries.
+ * reconnects; "loomchat-client-timer" sends heartbeats, delivery receipts and login retries.
  */
 public final class ConsoleClient {
 
@@ -36,9 +36,11 @@ public final class ConsoleClient {
         PendingRequests pending = new PendingRequests();
         EventRenderer renderer = new EventRenderer(roster, Clock.systemDefaultZone());
         Connector connector = new Connector(options);
-        CommandRunner runner = new CommandRunner(options, connector, pending, roster, renderer, console, timer);
-        try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer)) {
-            connector.start(new FrameHandler(pending, roster, renderer, console, runner));
+        DeliveryReceipts receipts = new DeliveryReceipts(new SeenMessages(SeenMessages.DEFAULT_CAPACITY), timer);
+        CommandRunner runner = new CommandRunner(options, connector, pending, roster, renderer, console, timer,
+                receipts);
+        try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer); receipts) {
+            connector.start(new FrameHandler(pending, roster, renderer, console, runner, receipts));
             if (!console.interactive() || options.userId() != null || options.registerName() != null) {
                 // What comes first needs a connection: wait for it (retries are shown meanwhile).
                 connector.awaitConnected();
@@ -59,6 +61,8 @@ public final class ConsoleClient {
             loop(options, console, runner, pending);
             return EXIT_OK;
         } finally {
+            // Confirms what was shown while the connection still stands (quit, end of input).
+            receipts.end();
             connector.close();
             timer.shutdownNow();
         }

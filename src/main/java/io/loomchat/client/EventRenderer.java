@@ -33,40 +33,45 @@ final class EventRenderer {
 
     // ---- after login ------------------------------------------------------------------------
 
-    /** Who you are, your friends, your groups and what came while you were away. */
-    List<Line> loginSummary(JsonNode loginAck) {
+    /**
+     * Who you are, your friends, your groups and what came while you were away.
+     *
+     * @param unseen the ack's offline messages that were not shown before (repeats dropped)
+     */
+    List<Line> loginSummary(JsonNode loginAck, List<JsonNode> unseen) {
         Roster.Person me = roster.me();
         List<Line> lines = new ArrayList<>();
         lines.add(Line.info("Logged in as " + me.name() + " (id " + me.id() + ")."));
         lines.add(friendsLine());
         lines.addAll(groupLines(false));
-        lines.addAll(offlineLines(loginAck, true));
+        lines.addAll(offlineLines(loginAck, unseen, true));
         return lines;
     }
 
     /** After a reconnect: only what is new, the roster was shown before. */
-    List<Line> reloginSummary(String address, JsonNode loginAck) {
+    List<Line> reloginSummary(String address, JsonNode loginAck, List<JsonNode> unseen) {
         Roster.Person me = roster.me();
         List<Line> lines = new ArrayList<>();
         lines.add(Line.notice("Reconnected to " + address + "; logged in again as " + me.name()
                 + " (id " + me.id() + ")."));
-        lines.addAll(offlineLines(loginAck, false));
+        lines.addAll(offlineLines(loginAck, unseen, false));
         return lines;
     }
 
-    private List<Line> offlineLines(JsonNode loginAck, boolean sayNone) {
-        JsonNode offline = loginAck.path("offlinemsg");
+    private List<Line> offlineLines(JsonNode loginAck, List<JsonNode> unseen, boolean sayNone) {
+        // Repeats among the pages after the ack are found only as they come, so they count here;
+        // they are rare, as the server delivers the unconfirmed (the oldest) first.
+        int total = unseen.size() + loginAck.path("pending").asInt(0);
         List<Line> lines = new ArrayList<>();
-        if (offline.isEmpty()) {
+        if (total == 0) {
             if (sayNone) {
                 lines.add(Line.info("No messages arrived while you were away."));
             }
             return lines;
         }
-        int total = offline.size() + loginAck.path("pending").asInt(0);
         lines.add(Line.info(total == 1 ? "1 message arrived while you were away:"
                 : total + " messages arrived while you were away:"));
-        offline.forEach(message -> lines.add(message(message)));
+        unseen.forEach(message -> lines.add(message(message)));
         // Protocol 2.1: the rest follow the ack as ordinary chat frames, shown as they come.
         return lines;
     }

@@ -24,14 +24,16 @@ final class FrameHandler implements Connector.Listener {
     private final EventRenderer renderer;
     private final Console console;
     private final CommandRunner runner;
+    private final DeliveryReceipts receipts;
 
     FrameHandler(PendingRequests pending, Roster roster, EventRenderer renderer, Console console,
-                 CommandRunner runner) {
+                 CommandRunner runner, DeliveryReceipts receipts) {
         this.pending = pending;
         this.roster = roster;
         this.renderer = renderer;
         this.console = console;
         this.runner = runner;
+        this.receipts = receipts;
         handlers.put(MessageType.LOGIN_ACK, this::reply);
         handlers.put(MessageType.REGISTER_ACK, this::reply);
         handlers.put(MessageType.ACK, this::reply);
@@ -69,8 +71,15 @@ final class FrameHandler implements Connector.Listener {
     }
 
     private void message(JsonNode frame) {
-        roster.sender(frame.path("id").asInt(), frame.path("name").asText("?"));
-        console.show(renderer.message(frame));
+        try {
+            if (receipts.toShow(frame)) {
+                roster.sender(frame.path("id").asInt(), frame.path("name").asText("?"));
+                console.show(renderer.message(frame));
+            }
+        } finally {
+            // Also when it could not be rendered: received() then shows the raw frame instead.
+            receipts.handled(frame);
+        }
     }
 
     private void presence(JsonNode frame) {
@@ -88,6 +97,7 @@ final class FrameHandler implements Connector.Listener {
 
     @Override
     public void disconnected(String address, String reason, Duration retryIn) {
+        receipts.stopped();
         for (String action : pending.abandonAll()) {
             console.show(Line.error("No answer to \"" + action + "\" before the connection was lost: "
                     + "it may or may not have been done."));

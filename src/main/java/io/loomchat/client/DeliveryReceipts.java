@@ -1,0 +1,223 @@
+package io.loomchat.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Json;
+import io.loomchat.protocol.MessageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Delivery receipts (PROTOCOL.md, "Version 2.2 additions: delivery receipts"): which chat frames
+ * to show, and the RECEIPT frames that confirm them to the server.
+ *
+ * <ul>
+ *   <li>A chat frame is shown the first time its mid arrives and never again while the mid is
+ *       in the {@link SeenMessages} window. The window belongs to the process, not to a
+ *       connection: what the server delivers again after a reconnect is dropped.</li>
+ *   <li>In a receipts session (the login ack said {@code "receipts": true}) the mid of every
+ *       chat frame handled, shown or dropped as a repeat, is queued, and the queue goes out in
+ *       RECEIPTs of at most {@value #MAX_MIDS_PER_RECEIPT} mids: every {@link #FLUSH_INTERVAL}
+ *       while it is not empty, and at once in {@link #end()}.</li>
+ *   <li>A receipts session lives on one connection. RECEIPTs never go to the next connection
+ *       before it has logged in (the server would refuse them with errno 3), and when the
+ *       connection breaks the queue is dropped: the server delivers what it did not confirm
+ *       again, and the window drops the repeats.</li>
+ *   <li>Once {@link #end()} has confirmed everything shown (LOGINOUT or quit is on its way),
+ *       chat frames of that session are neither shown nor confirmed: the server keeps them for
+ *       the next login. So whatever this client showed, it confirmed.</li>
+ * </ul>
+ *
+ * <p>Threads: {@link #toShow}, {@link #handled}, {@link #started} and {@link #stopped} run on the
+ * connection thread; the flusher on the timer thread; {@link #end()} on the user's thread.
+ */
+final class DeliveryReceipts implements AutoCloseable {
+
+    /** PROTOCOL.md: 1 to 1,000 mids per RECEIPT. */
+    static final int MAX_MIDS_PER_RECEIPT = 1_000;
+    /** PROTOCOL.md asks for a RECEIPT at least once a second; checking twice as often leaves room for a late timer. */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held by whoever sends RECEIPTs, for as long as it sends, so that {@link #end()} returns only
+     * after a flush the timer had begun is on the wire (else LOGINOUT could overtake it). The
+     * connection thread never takes it: it must go on reading while a write is stuck.
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private final SeenMessages seen;
+    /** Guarded by {@link #lock}: mids handled and not sent yet, in the order they came. */
+    private final LinkedHashSet<Long> unconfirmed = new LinkedHashSet<>();
+    /** Guarded by {@link #lock}: the connection of the receipts session, {@code null} when there is none. */
+    private ServerLink session;
+    /** Guarded by {@link #lock}: {@link #end()} was called for {@link #session}. */
+    private boolean ending;
+    private final ScheduledFuture<?> flusher;
+
+    DeliveryReceipts(SeenMessages seen, ScheduledExecutorService timer) {
+        this(seen, timer, FLUSH_INTERVAL);
+    }
+
+    /** With another flush interval: tests that count frames flush by hand and keep the timer out. */
+    DeliveryReceipts(SeenMessages seen, ScheduledExecutorService timer, Duration flushInterval) {
+        this.seen = seen;
+        long period = flushInterval.toMillis();
+        this.flusher = timer.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** A login ack said {@code "receipts": true}: the session on {@code link} confirms what it gets. */
+    void started(ServerLink link) {
+        lock.lock();
+        try {
+            session = link;
+            ending = false;
+            unconfirmed.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * There is no receipts session (any more): the user logged out, the connection broke, or the
+     * server is older than 2.2. What was not confirmed yet, the server delivers again.
+     */
+    void stopped() {
+        lock.lock();
+        try {
+            session = null;
+            ending = false;
+            unconfirmed.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether to show a chat frame: false for a repeat, and for the frames of a session that is
+     * ending. Frames without a mid (from an older server) are always shown.
+     */
+    boolean toShow(JsonNode chat) {
+        JsonNode mid = chat.get("mid");
+        lock.lock();
+        try {
+            if (ending) {
+                return false;
+            }
+            return mid == null || !mid.canConvertToLong() || seen.firstSight(mid.asLong());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A chat frame was shown or dropped as a repeat: its mid goes out with the next RECEIPT. */
+    void handled(JsonNode chat) {
+        JsonNode mid = chat.get("mid");
+        if (mid == null || !mid.canConvertToLong()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (session != null && !ending) {
+                unconfirmed.add(mid.asLong());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends what is unconfirmed, if anything; the timer calls this every {@link #FLUSH_INTERVAL}. */
+    void flush() {
+        sendLock.lock();
+        try {
+            ServerLink link;
+            List<Long> mids;
+            lock.lock();
+            try {
+                if (session == null || unconfirmed.isEmpty()) {
+                    return;
+                }
+                link = session;
+                mids = drain();
+            } finally {
+                lock.unlock();
+            }
+            send(link, mids);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Confirms everything handled so far, then stops showing the session's chat frames; called
+     * right before LOGINOUT is sent and before the client closes the connection. Does nothing
+     * outside a receipts session: an older server hands every message over only once.
+     */
+    void end() {
+        sendLock.lock();
+        try {
+            ServerLink link;
+            List<Long> mids;
+            lock.lock();
+            try {
+                if (session == null) {
+                    return;
+                }
+                ending = true;
+                link = session;
+                mids = drain();
+            } finally {
+                lock.unlock();
+            }
+            send(link, mids);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** LOGINOUT was refused, so the session goes on, confirming again what it shows. */
+    void resumed() {
+        lock.lock();
+        try {
+            ending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by {@link #lock}: takes the queue. */
+    private List<Long> drain() {
+        List<Long> mids = new ArrayList<>(unconfirmed);
+        unconfirmed.clear();
+        return mids;
+    }
+
+    private static void send(ServerLink link, List<Long> mids) {
+        for (int from = 0; from < mids.size(); from += MAX_MIDS_PER_RECEIPT) {
+            ObjectNode receipt = Json.object().put("msgid", MessageType.RECEIPT.code());
+            ArrayNode array = receipt.putArray("mids");
+            mids.subList(from, Math.min(mids.size(), from + MAX_MIDS_PER_RECEIPT)).forEach(array::add);
+            try {
+                link.send(receipt);
+            } catch (IOException e) {
+                // Not lost: send() kept the cause in the link and closed it, and the connection
+                // thread reports it and reconnects. The session ended with the link, so the
+                // server delivers these messages again at the next login, where repeats are dropped.
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        flusher.cancel(false);
+    }
+}
