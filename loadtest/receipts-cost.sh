@@ -10,7 +10,8 @@
 #
 #   loadtest/receipts-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
-# Environment: PORT (default 7700, the single server), CLUSTER_PORT (default 8200, nginx).
+# Environment: PORT (default 7700, the single server), CLUSTER_PORT (default 8200, nginx),
+# PARTS (default "single cluster"). A cluster already running (./cluster status) is used as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
@@ -32,21 +33,22 @@ run() {
     "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
     local load=$! half=$((SECONDS_EACH / 2))
     sleep $((half > 5 ? half - 5 : 1))
-    local s0 s1 load_avg
+    local s0 s1 r0 r1 load_avg
     # shellcheck disable=SC2086
-    s0=$(cpu $pids)
+    s0=$(cpu $pids); r0=$(cpu ${REDIS_PID:-})
     sleep 10
     # shellcheck disable=SC2086
-    s1=$(cpu $pids); load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    s1=$(cpu $pids); r1=$(cpu ${REDIS_PID:-}); load_avg=$(cut -d' ' -f1 /proc/loadavg)
     wait $load || true
     local rate latency lost shown dropped
     rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d ,)
     latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//; s/, max.*//')
     lost=$(grep -E '^  lost / duplicated shown' "$OUT/$name.log" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/')
     dropped=$(grep -E '^  duplicated, dropped' "$OUT/$name.log" | awk '{print $6}')
-    printf '%-22s %8s msgs/s  %s  %s, %s dropped  server %s us/msg  load %s\n' \
+    printf '%-22s %8s msgs/s  %s  %s, %s dropped  server %s us/msg%s  load %s\n' \
         "$name" "$rate" "$latency" "$lost" "${dropped:-0}" \
         "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$( [ -z "${REDIS_PID:-}" ] || awk -v t=$((r1 - r0)) -v r="${rate:-0}" 'BEGIN { printf ", Redis %.1f us/msg", r ? t * 1000 / r : 0 }')" \
         "$load_avg" | tee -a "$OUT/summary.txt"
     echo "    java -jar target/loomchat.jar ${args[*]}" >>"$OUT/summary.txt"
 }
@@ -69,23 +71,33 @@ pair() {
     echo "machine: $(nproc) cores, $(uname -r); ${SECONDS_EACH} s per run, $ROUNDS rounds"
 } | tee "$OUT/summary.txt"
 
+PARTS=${PARTS:-single cluster}
+if [[ " $PARTS " == *" single "* ]]; then
 echo "## one server: ./loomchat server --port $PORT $SERVER_OPTS" | tee -a "$OUT/summary.txt"
 . loadtest/lib/launcher-server.sh
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 run warm-up "$SERVER" chat --pairs 100 --port "$PORT"
+run warm-up-group "$SERVER" group --users 200 --group-size 20 --port "$PORT"
 for round in $(seq 1 "$ROUNDS"); do
     pair pairs100 "$SERVER" "$round" chat --pairs 100 --port "$PORT"
     pair group "$SERVER" "$round" group --users 200 --group-size 20 --port "$PORT"
 done
 kill "$LAUNCHER" 2>/dev/null; wait "$LAUNCHER" 2>/dev/null || true
 trap - EXIT
+fi
 
-echo "## two servers behind nginx: ./cluster start --servers 2 --port $CLUSTER_PORT" | tee -a "$OUT/summary.txt"
-./cluster stop >/dev/null 2>&1 || true
-LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
-trap './cluster stop >/dev/null 2>&1 || true' EXIT
+[[ " $PARTS " == *" cluster "* ]] || exit 0
+echo "## two servers behind nginx: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port $CLUSTER_PORT" | tee -a "$OUT/summary.txt"
+if ! ./cluster status >/dev/null 2>&1; then
+    ./cluster stop >/dev/null 2>&1 || true
+    LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
+    trap './cluster stop >/dev/null 2>&1 || true' EXIT
+fi
 nodes=$(cat run/cluster/node1.pid),$(cat run/cluster/node2.pid)
+# Redis's own CPU per message too (one Redis carries every cross-server message; issue 14).
+REDIS_PID=$(pgrep -x redis-server | head -1)
 run cluster-warm-up "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
+run cluster-warm-up-2 "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
 for round in $(seq 1 "$ROUNDS"); do
     pair cluster-pairs100 "$nodes" "$round" chat --pairs 100 --port "$CLUSTER_PORT"
 done

@@ -106,6 +106,13 @@ public interface Cluster extends AutoCloseable {
         void missed(int userId, List<Inbox.Copy> copies);
 
         /**
+         * Redis is back after an outage. Messages stored offline meanwhile for users who are online
+         * here could not be announced to this server (that goes through Redis): push them now,
+         * instead of at those users' next login.
+         */
+        void storedMeanwhile();
+
+        /**
          * Users of this server that the cluster had counted as lost (Redis was away longer than
          * the lease) and that this server holds again: record them as online again.
          */

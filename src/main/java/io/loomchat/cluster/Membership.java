@@ -198,6 +198,7 @@ final class Membership {
         }
         evicted.forEach(listener::evicted);
         handOverMissed(evicted);
+        listener.storedMeanwhile();
         if (!regained.isEmpty()) {
             listener.usersRegained(regained);
         }

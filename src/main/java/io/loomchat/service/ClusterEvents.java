@@ -5,6 +5,7 @@ import io.loomchat.cluster.Delivery;
 import io.loomchat.cluster.Inbox;
 import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
+import io.loomchat.store.StoreException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class ClusterEvents implements Cluster.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+
+    /** Users per offline-store look-up after an outage (one IN list each). */
+    private static final int STORED_LOOKUP_CHUNK = 500;
 
     private final Services services;
 
@@ -74,6 +78,26 @@ final class ClusterEvents implements Cluster.Listener {
             if (handed > 0) {
                 LOG.info("user {}: {} messages published while Redis was away handed over from their kept copies", userId, handed);
             }
+        }
+    }
+
+    @Override
+    public void storedMeanwhile() {
+        List<Integer> here = services.online().userIds();
+        int pushed = 0;
+        try {
+            for (int from = 0; from < here.size(); from += STORED_LOOKUP_CHUNK) {
+                List<Integer> waiting = services.db().offlineMessages()
+                        .usersWithMessages(here.subList(from, Math.min(here.size(), from + STORED_LOOKUP_CHUNK)));
+                services.router().pushStored(waiting);
+                pushed += waiting.size();
+            }
+        } catch (StoreException e) {
+            LOG.warn("messages stored while Redis was away could not be pushed; they come with the next login: {}",
+                    e.getMessage());
+        }
+        if (pushed > 0) {
+            LOG.info("{} users here had messages stored while Redis was away; pushed to them now", pushed);
         }
     }
 

@@ -81,6 +81,21 @@ public final class OfflineMessageDao {
         return new OfflineMessage(row.getLong(1), row.getLong(2), row.getString(3));
     }
 
+    /** Those of the given users that have messages waiting. */
+    public List<Integer> usersWithMessages(List<Integer> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return sql.list("cannot look up users with offline messages",
+                "SELECT DISTINCT userid FROM OfflineMessage WHERE userid IN (" + Sql.placeholders(userIds.size()) + ")",
+                statement -> {
+                    for (int i = 0; i < userIds.size(); i++) {
+                        statement.setInt(i + 1, userIds.get(i));
+                    }
+                },
+                row -> row.getInt(1));
+    }
+
     /** Deletes delivered messages by row id, so that one stored meanwhile is never deleted unseen. */
     public void delete(int userId, List<Long> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
