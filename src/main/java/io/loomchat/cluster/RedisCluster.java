@@ -179,7 +179,10 @@ public final class RedisCluster implements Cluster {
                     List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(userId)),
                             bytes(keys.inbox(userId)), bytes(keys.leftover(userId))),
                     List.of(bytes(keys.me()), bytes(Integer.toString(userId)), bytes(receipts ? "1" : "0"))));
-            if (holder instanceof Long) {
+            if (holder instanceof Long result) {
+                if (result == 2) {
+                    inbox.leftoversWait(userId);
+                }
                 return true;
             }
             LOG.debug("user {} is held by {}", userId, holder instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : holder);

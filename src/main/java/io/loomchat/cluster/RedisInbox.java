@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
@@ -58,6 +60,11 @@ final class RedisInbox implements Inbox {
     private final ScriptPipeline pipeline;
     private final Membership.Commands commands;
     private final byte[] me;
+    /**
+     * Users whose claim found copies of an earlier session waiting ({@link RedisScripts#CLAIM}
+     * says so), until their login has taken them: every other login skips the look-up.
+     */
+    private final Set<Integer> leftoversWaiting = ConcurrentHashMap.newKeySet();
 
     RedisInbox(RedisKeys keys, ScriptPipeline pipeline, Membership.Commands commands) {
         this.keys = keys;
@@ -140,8 +147,16 @@ final class RedisInbox implements Inbox {
         return result;
     }
 
+    /** The claim of this user found leftovers. */
+    void leftoversWait(int userId) {
+        leftoversWaiting.add(userId);
+    }
+
     @Override
     public List<Copy> leftovers(int userId) {
+        if (!leftoversWaiting.remove(userId)) {
+            return List.of(); // the claim found none: no round trip for the common case
+        }
         return copiesOf(commands.run(jedis -> jedis.hgetAll(bytes(keys.leftover(userId)))));
     }
 

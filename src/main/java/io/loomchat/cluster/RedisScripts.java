@@ -26,8 +26,8 @@ final class RedisScripts {
 
     /**
      * KEYS: user:{id}, users:{me}, receipts:{id}, inbox:{id}, leftover:{id}. ARGV: me, id,
-     * receipts ("1" or "0"). Returns 1 when the user is ours now, or the name of the server
-     * holding it. A key naming this server is stale (a release that failed while Redis was
+     * receipts ("1" or "0"). Returns 1 when the user is ours now (2 when copies of an earlier
+     * session wait in its leftovers, see below), or the name of the server holding it. A key naming this server is stale (a release that failed while Redis was
      * away, or this server's previous run): the caller has no local session, so it is taken
      * over. A key naming a dead server stays until that server is reaped, so that the reaper's
      * "offline" in the database can never overwrite a newer login, and so that the reaper has
@@ -42,6 +42,7 @@ final class RedisScripts {
             redis.call('SADD', KEYS[2], ARGV[2])
             moveToLeftovers(KEYS[4], KEYS[5])
             if ARGV[3] == '1' then redis.call('SET', KEYS[3], ARGV[1]) else redis.call('DEL', KEYS[3]) end
+            if redis.call('EXISTS', KEYS[5]) == 1 then return 2 end
             return 1
             """);
 
