@@ -58,6 +58,7 @@
 #   --mixed-duration D   (default 60s)   --mixed-drain D (default 30s: at 100,000 clients the
 #                        mixed load can outrun the box, and a late message is late, not lost)
 #   --mixed-options "..." more `loadtest mixed` options, e.g. "--chatting-percent 2 --group-percent 0"
+#   --failover-options "..." more `loadtest failover` options, e.g. "--no-receipts" (the 2.1 path)
 #   --failover-pairs P   (default 500)   --failover-weight W (default 3 x (servers - 1): node1 then
 #                        holds 3/4 of the failover's clients)
 #   --ramp R             logins started per second, 0 = as fast as --concurrency allows (default 0)
@@ -88,7 +89,7 @@ ceil_div() { echo $(( ($1 + $2 - 1) / $2 )); }
 # --- options ----------------------------------------------------------------------------------
 invocation="loadtest/cluster-scale.sh $*"
 clients=2000 servers="" duration=120s skip="" results="" processes=""
-failover_pairs=500 failover_weight="" chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s mixed_options="" ramp=0 concurrency=64
+failover_pairs=500 failover_weight="" chat_pairs=100 chat_duration=30s chat_rounds=1 chat_window=1 mixed_duration=60s mixed_drain=30s mixed_options="" failover_options="" ramp=0 concurrency=64
 profile=false nginx_port=18000 failover_port=18097 first_port=18001 metrics_base=18101 pin_ports=(18098 18099) wait_quiet=true
 while [ $# -gt 0 ]; do
     case $1 in
@@ -104,6 +105,7 @@ while [ $# -gt 0 ]; do
         --mixed-duration) mixed_duration=${2:?}; shift 2 ;;
         --mixed-drain) mixed_drain=${2:?}; shift 2 ;;
         --mixed-options) mixed_options=$2; shift 2 ;;
+        --failover-options) failover_options=$2; shift 2 ;;
         --failover-pairs) failover_pairs=${2:?}; shift 2 ;;
         --failover-weight) failover_weight=${2:?}; shift 2 ;;
         --ramp) ramp=${2:?}; shift 2 ;;
@@ -562,7 +564,8 @@ if ! skipped failover; then
     note "failover: node1 (pid ${server_pids[0]}) weighs $failover_weight against 1 for each of the $((servers - 1)) others"
     run_loadtest failover failover --port "$failover_port" --pairs "$failover_pairs" --idle-users "$idle_users" \
         --rate "$failover_pairs" --kill-pid "${server_pids[0]}" --kill-after 10s --recovery-timeout 180s \
-        --duration 60s --drain 30s --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" "${common[@]}"
+        --duration 60s --drain 30s --heartbeat 30s --ramp "$ramp" --concurrency "$concurrency" \
+        $failover_options "${common[@]}"
 fi
 sleep 5   # one more sample after the suite
 note ""

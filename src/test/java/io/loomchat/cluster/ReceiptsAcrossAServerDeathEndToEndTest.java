@@ -75,7 +75,7 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
 
         ChatClient again = ChatClient.connect("127.0.0.1", cluster.nginxPort());
         clients.add(again);
-        JsonNode ack = loginWithReceiptsOnceFreed(again, bob);
+        JsonNode ack = again.loginWithReceipts(bob, PASSWORD, Duration.ofSeconds(15));
         List<Long> received = new ArrayList<>();
         ack.path("offlinemsg").forEach(message -> received.add(message.path("mid").asLong()));
         for (int i = ack.path("pending").asInt(); i > 0; i--) {
@@ -84,20 +84,6 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
         again.expectNothing(Duration.ofMillis(300));
         assertEquals(acknowledged.stream().sorted().toList(), received,
                 "every acknowledged message, once, oldest first, with the mid its sender was given");
-    }
-
-    private JsonNode loginWithReceiptsOnceFreed(ChatClient client, int user) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-            if (reply.path("errno").asInt() == 0) {
-                assertTrue(reply.path("receipts").asBoolean(false), reply::toString);
-                return reply;
-            }
-            assertEquals(2, reply.path("errno").asInt(), "until the dead server is cleaned up: " + reply);
-            assertTrue(System.nanoTime() < deadline, "the dead server's users were not freed");
-            sleep(100);
-        }
     }
 
     private int register() {
@@ -126,15 +112,6 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
     private String nodeOf(int user) {
         try (Jedis jedis = TestRedis.connect()) {
             return jedis.get(cluster.prefix() + "user:" + user);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -57,8 +57,7 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         ChatClient aliceClient = connect(0);
         aliceClient.login(alice, PASSWORD);
         ChatClient bobClient = connect(1);
-        JsonNode ack = bobClient.call("{\"msgid\":1,\"id\":" + bob + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-        assertTrue(ack.path("receipts").asBoolean(false), ack::toString);
+        bobClient.loginWithReceipts(bob, PASSWORD);
 
         Set<Long> acknowledged = new LinkedHashSet<>();
         Set<Long> confirmed = new HashSet<>();
@@ -87,7 +86,7 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         assertEquals(0, bobClient.call("{\"msgid\":12}").path("errno").asInt()); // the last receipt has been served
         assertEquals(0, bobClient.call("{\"msgid\":3}").path("errno").asInt());
 
-        JsonNode again = loginWithReceipts(bobClient, bob);
+        JsonNode again = bobClient.loginWithReceipts(bob, PASSWORD, RECOVERY_LIMIT);
         List<Long> redelivered = new ArrayList<>();
         again.path("offlinemsg").forEach(message -> redelivered.add(message.path("mid").asLong()));
         for (int i = again.path("pending").asInt(); i > 0; i--) {
@@ -100,6 +99,37 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         missing.removeAll(confirmed);
         missing.removeAll(redelivered);
         assertEquals(Set.of(), missing, "acknowledged, but neither received nor redelivered");
+    }
+
+    @Test
+    void copiesLeftInRedisBySessionsThatEndedWhileItWasAwayArePutBackOnceAtTheNextLogin() {
+        int alice = register(0, "alice");
+        int bob = register(1, "bob");
+        ChatClient aliceClient = connect(0);
+        aliceClient.login(alice, PASSWORD);
+        ChatClient bobClient = connect(1);
+        bobClient.loginWithReceipts(bob, PASSWORD);
+        List<Long> sent = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            sent.add(send(aliceClient, bob, n));
+        }
+        for (int n = 0; n < 5; n++) {
+            bobClient.next(6); // read, not confirmed: their copies are in Redis
+        }
+        redis.kill();
+        bobClient.close(); // the session ends while Redis is away: its server stores what it holds itself
+        sleep(500);
+        redis.start(); // the copies are still there, on the append-only file
+
+        ChatClient again = connect(1);
+        JsonNode ack = again.loginWithReceipts(bob, PASSWORD, RECOVERY_LIMIT);
+        List<Long> redelivered = new ArrayList<>();
+        ack.path("offlinemsg").forEach(message -> redelivered.add(message.path("mid").asLong()));
+        assertEquals(sent, redelivered, "each once, oldest first");
+        try (var jedis = redis.connect()) {
+            assertEquals(0, jedis.exists(cluster.prefix() + "inbox:" + bob, cluster.prefix() + "leftover:" + bob),
+                    "nothing of the ended session is left in Redis");
+        }
     }
 
     private static long send(ChatClient client, int to, int n) {
@@ -119,18 +149,6 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         if (!mids.isEmpty()) {
             client.send("{\"msgid\":15,\"mids\":" + mids + "}");
             confirmed.addAll(mids);
-        }
-    }
-
-    private JsonNode loginWithReceipts(ChatClient client, int user) {
-        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
-        while (true) {
-            JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-            if (reply.path("errno").asInt() == 0) {
-                return reply;
-            }
-            assertTrue(System.nanoTime() < deadline, "could not log in again: " + reply);
-            sleep(100);
         }
     }
 

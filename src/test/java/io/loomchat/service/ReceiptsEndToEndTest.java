@@ -102,7 +102,7 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         first.close();
 
         ChatClient second = connect();
-        List<Long> again = new ArrayList<>(mids(loginWithReceiptsAfterDisconnect(second, bob.id()).path("offlinemsg")));
+        List<Long> again = new ArrayList<>(mids(loginWithReceipts(second, bob.id()).path("offlinemsg")));
         again.addAll(receive(second, sent.size() - PAGE - 1 - again.size()));
         assertEquals(sent.subList(PAGE + 1, sent.size()), again);
     }
@@ -119,7 +119,7 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         long mid = alice.client().call("{\"msgid\":10,\"groupid\":" + group + ",\"msg\":\"hi all\"}").path("mid").asLong();
         assertEquals(mid, client.next(10).path("mid").asLong());
         client.close();
-        assertEquals(List.of(mid), mids(loginWithReceiptsAfterDisconnect(connect(), bob.id()).path("offlinemsg")));
+        assertEquals(List.of(mid), mids(loginWithReceipts(connect(), bob.id()).path("offlinemsg")));
     }
 
     @Test
@@ -141,7 +141,7 @@ class ReceiptsEndToEndTest extends EndToEndTest {
             ping(aliceClient);
             assertTrue(System.nanoTime() < deadline, "the idle connection was not closed");
         }
-        assertEquals(sent, mids(loginWithReceiptsAfterDisconnect(connect(), bob.id()).path("offlinemsg")));
+        assertEquals(sent, mids(loginWithReceipts(connect(), bob.id()).path("offlinemsg")));
     }
 
     @Test
@@ -179,31 +179,14 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         client.send("{\"msgid\":15,\"mids\":[" + sent.get(0) + "]}");
         client.expectNothing(Duration.ofMillis(300));
         client.close();
-        assertEquals(List.of(), mids(loginWithReceiptsAfterDisconnect(connect(), bob.id()).path("offlinemsg")),
+        assertEquals(List.of(), mids(loginWithReceipts(connect(), bob.id()).path("offlinemsg")),
                 "2.1: handed to the session is delivered");
     }
 
     // --- steps
 
     private static JsonNode loginWithReceipts(ChatClient client, int id) {
-        JsonNode ack = client.call("{\"msgid\":1,\"id\":" + id + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-        assertEquals(0, ack.path("errno").asInt(), ack::toString);
-        assertTrue(ack.path("receipts").asBoolean(false), ack::toString);
-        return ack;
-    }
-
-    /** The previous connection's sign-out may still be running: errno 2 until it is done. */
-    private static JsonNode loginWithReceiptsAfterDisconnect(ChatClient client, int id) {
-        long deadline = System.nanoTime() + ChatClient.DEFAULT_WAIT.toNanos();
-        while (true) {
-            JsonNode ack = client.call("{\"msgid\":1,\"id\":" + id + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-            if (ack.path("errno").asInt() != 2 || System.nanoTime() > deadline) {
-                assertEquals(0, ack.path("errno").asInt(), ack::toString);
-                assertTrue(ack.path("receipts").asBoolean(false), ack::toString);
-                return ack;
-            }
-            sleep(20);
-        }
+        return client.loginWithReceipts(id, PASSWORD);
     }
 
     private static List<Long> send(TestUser from, TestUser to, int count) {
@@ -239,12 +222,4 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         return mids;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -114,11 +114,7 @@ class SlowClientEndToEndTest extends EndToEndTest {
         bob.close(); // whatever reached its socket was never read, let alone confirmed
 
         ChatClient again = connect();
-        JsonNode ack;
-        do {
-            ack = again.call("{\"msgid\":1,\"id\":" + bobId + ",\"password\":\"" + PASSWORD + "\",\"receipts\":true}");
-        } while (ack.path("errno").asInt() == 2);
-        assertEquals(0, ack.path("errno").asInt(), ack::toString);
+        JsonNode ack = again.loginWithReceipts(bobId, PASSWORD);
         List<Long> received = new ArrayList<>();
         ack.path("offlinemsg").forEach(message -> received.add(message.path("mid").asLong()));
         for (int i = ack.path("pending").asInt(); i > 0; i--) {

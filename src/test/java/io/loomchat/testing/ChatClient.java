@@ -227,6 +227,34 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs in asking for delivery receipts (protocol 2.2) and returns the login ack, failing the
+     * test unless receipts are granted. Retries while the user's previous session is still being
+     * signed out or its server cleaned up after (errno 2), or Redis is coming back (errno 10).
+     */
+    public JsonNode loginWithReceipts(int id, String password) {
+        return loginWithReceipts(id, password, DEFAULT_WAIT);
+    }
+
+    public JsonNode loginWithReceipts(int id, String password, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            JsonNode ack = call("{\"msgid\":1,\"id\":" + id + ",\"password\":" + quote(password) + ",\"receipts\":true}");
+            int errno = ack.path("errno").asInt();
+            if ((errno != 2 && errno != 10) || System.nanoTime() > deadline) {
+                assertEquals(0, errno, ack::toString);
+                assertEquals(true, ack.path("receipts").asBoolean(false), () -> "receipts not granted: " + ack);
+                return ack;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     public static String quote(String text) {
         return Json.text(Json.MAPPER.getNodeFactory().textNode(text));
     }
