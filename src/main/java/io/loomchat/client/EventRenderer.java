@@ -118,6 +118,18 @@ final class EventRenderer {
                 + frame.path("msg").asText(""));
     }
 
+    /** {@code bob (2) added you as a friend; they are online.} (2.2 FRIEND_ADDED) */
+    Line addedYou(Roster.Person friend) {
+        return new Line(Console.Tone.PRESENCE, friend.name() + " (" + friend.id() + ") added you as a friend; they are "
+                + state(friend.online()) + ".");
+    }
+
+    /** {@code carol (3) joined team (7).} */
+    Line memberJoined(Roster.Member member, int groupId) {
+        return new Line(Console.Tone.PRESENCE, member.name() + " (" + member.id() + ") joined "
+                + roster.groupLabel(groupId) + ".");
+    }
+
     Line presence(int userId, String name, boolean online) {
         return new Line(Console.Tone.PRESENCE, name + " (" + userId + ") is now " + state(online) + ".");
     }

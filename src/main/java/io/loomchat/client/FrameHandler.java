@@ -42,6 +42,8 @@ final class FrameHandler implements Connector.Listener {
         handlers.put(MessageType.ONE_CHAT, this::message);
         handlers.put(MessageType.GROUP_CHAT, this::message);
         handlers.put(MessageType.PRESENCE, this::presence);
+        handlers.put(MessageType.FRIEND_ADDED, this::friendAdded);
+        handlers.put(MessageType.GROUP_JOINED, this::memberJoined);
     }
 
     @Override
@@ -80,6 +82,21 @@ final class FrameHandler implements Connector.Listener {
             // Also when it could not be rendered: received() then shows the raw frame instead.
             receipts.handled(frame);
         }
+    }
+
+    /** 2.2: someone added us as a friend; our friend list is right without logging in again. */
+    private void friendAdded(JsonNode frame) {
+        Roster.Person friend = Roster.Person.of(frame.path("friend"));
+        roster.addFriend(friend);
+        console.show(renderer.addedYou(friend));
+    }
+
+    /** 2.2: someone joined one of our groups. */
+    private void memberJoined(JsonNode frame) {
+        int groupId = frame.path("groupid").asInt();
+        Roster.Member member = Roster.Member.of(frame.path("user"));
+        roster.memberJoined(groupId, member);
+        console.show(renderer.memberJoined(member, groupId));
     }
 
     private void presence(JsonNode frame) {

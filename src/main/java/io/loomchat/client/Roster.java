@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the client knows about the logged-in user: who they are, their friends and groups, and
- * who is online. Filled from the login ack, kept current from ACKs and PRESENCE frames. The
+ * who is online. Filled from the login ack, kept current from ACKs, PRESENCE frames and the 2.2
+ * roster pushes (FRIEND_ADDED, GROUP_JOINED). The
  * connection thread writes it; the user's thread and the completer read it.
  */
 final class Roster {
@@ -36,6 +37,14 @@ final class Roster {
                     node.path("groupdesc").asText(""), List.copyOf(members));
         }
 
+        /** This group with a member added (or, if already listed, as given now). */
+        Group withMember(Member member) {
+            List<Member> updated = new ArrayList<>(members.size() + 1);
+            members.stream().filter(m -> m.id() != member.id()).forEach(updated::add);
+            updated.add(member);
+            return new Group(id, name, description, List.copyOf(updated));
+        }
+
         Group withState(int userId, boolean online) {
             return new Group(id, name, description, members.stream()
                     .map(m -> m.id() == userId ? new Member(m.id(), m.name(), online, m.role()) : m)
@@ -51,8 +60,8 @@ final class Roster {
     /** Guarded by {@link #lock}. */
     private final Map<Integer, Group> groups = new LinkedHashMap<>();
     /**
-     * Guarded by {@link #lock}: names of people who sent us a message. The server does not tell
-     * a user that someone befriended them, so these may be friends the login ack did not list.
+     * Guarded by {@link #lock}: names of people who sent us a message. A server before 2.2 does
+     * not tell a user that someone befriended them, so these may be friends the login ack did not list.
      */
     private final Map<Integer, String> senders = new LinkedHashMap<>();
 
@@ -123,6 +132,16 @@ final class Roster {
         lock.lock();
         try {
             groups.put(group.id(), group);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Someone joined one of our groups (2.2 GROUP_JOINED); false when the group is not known here. */
+    boolean memberJoined(int groupId, Member member) {
+        lock.lock();
+        try {
+            return groups.computeIfPresent(groupId, (id, group) -> group.withMember(member)) != null;
         } finally {
             lock.unlock();
         }

@@ -156,6 +156,23 @@ final class Frames {
         return chatBody(frame, text, nowMillis);
     }
 
+    /** 2.2 roster push: someone added the recipient as a friend. */
+    static ObjectNode friendAdded(Contact friend) {
+        ObjectNode frame = typed(MessageType.FRIEND_ADDED);
+        frame.set("friend", contact(friend));
+        return frame;
+    }
+
+    /** 2.2 roster push: someone joined a group of the recipient's; a joiner's role is always {@code normal}. */
+    static ObjectNode groupJoined(int groupId, Contact joiner) {
+        ObjectNode frame = typed(MessageType.GROUP_JOINED);
+        frame.put("groupid", groupId);
+        ObjectNode user = contact(joiner);
+        user.put("role", "normal");
+        frame.set("user", user);
+        return frame;
+    }
+
     static ObjectNode presence(int userId, String name, boolean online) {
         ObjectNode frame = typed(MessageType.PRESENCE);
         frame.put("id", userId);

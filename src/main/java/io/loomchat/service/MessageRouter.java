@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,24 +192,32 @@ final class MessageRouter {
 
     /** Tells the online ones among {@code friendIds}, on any server, that a user came or went. */
     void announce(int userId, String name, boolean nowOnline, Collection<Integer> friendIds) {
+        notify(MessageType.PRESENCE, () -> Frames.presence(userId, name, nowOnline), friendIds);
+    }
+
+    /**
+     * Sends a live notice (presence, 2.2 roster pushes) to the online ones among {@code userIds},
+     * on any server; those offline simply miss it. The frame is built at most once, and only if
+     * someone is to get it. Dialects that do not carry the type drop it (see {@link UserSession#deliver}).
+     */
+    void notify(MessageType type, Supplier<ObjectNode> notice, Collection<Integer> userIds) {
         byte[] frame = null;
         List<Integer> elsewhere = new ArrayList<>();
-        for (int friendId : friendIds) {
-            UserSession session = online.get(friendId);
+        for (int userId : userIds) {
+            UserSession session = online.get(userId);
             if (session == null) {
-                elsewhere.add(friendId);
+                elsewhere.add(userId);
                 continue;
             }
             if (frame == null) {
-                frame = Json.frame(Frames.presence(userId, name, nowOnline));
+                frame = Json.frame(notice.get());
             }
-            if (session.deliver(friendId, MessageType.PRESENCE, OutboundFrame.of(frame))) {
-                metrics.delivered(MessageType.PRESENCE);
+            if (session.deliver(userId, type, OutboundFrame.of(frame))) {
+                metrics.delivered(type);
             }
         }
         if (!elsewhere.isEmpty()) {
-            byte[] notice = frame == null ? Json.frame(Frames.presence(userId, name, nowOnline)) : frame;
-            cluster.forward(Delivery.notice(MessageType.PRESENCE.code(), notice), elsewhere);
+            cluster.forward(Delivery.notice(type.code(), frame == null ? Json.frame(notice.get()) : frame), elsewhere);
         }
     }
 

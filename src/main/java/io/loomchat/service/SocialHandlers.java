@@ -2,10 +2,12 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
 import io.loomchat.store.DuplicateKeyException;
 import io.loomchat.store.Group;
 import io.loomchat.store.User;
+import java.util.List;
 
 /** ADD_FRIEND, CREATE_GROUP and ADD_GROUP. */
 final class SocialHandlers {
@@ -43,6 +45,9 @@ final class SocialHandlers {
         ack.set("friend", Frames.contact(new Contact(friendId, friend.name(),
                 services.online().isOnline(friendId) || friend.online())));
         session.send(ack);
+        // 2.2: the new friend's live session learns it now, not at its next login.
+        Contact adder = new Contact(userId, session.userName(), true);
+        services.router().notify(MessageType.FRIEND_ADDED, () -> Frames.friendAdded(adder), List.of(friendId));
     }
 
     static void createGroup(Services services, UserSession session, Request request) {
@@ -84,6 +89,11 @@ final class SocialHandlers {
         ObjectNode ack = Frames.ack(request);
         ack.set("group", Frames.group(group, false));
         session.send(ack);
+        // 2.2: the other members online, on any server, see the newcomer at once.
+        int joinerId = session.userId();
+        Contact joiner = new Contact(joinerId, session.userName(), true);
+        List<Integer> others = group.members().stream().map(Group.Member::id).filter(id -> id != joinerId).toList();
+        services.router().notify(MessageType.GROUP_JOINED, () -> Frames.groupJoined(groupId, joiner), others);
     }
 
     private static void requireRoomForAnotherGroup(Services services, int userId) {

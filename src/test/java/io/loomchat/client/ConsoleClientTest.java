@@ -30,6 +30,9 @@ class ConsoleClientTest {
 
             alice.send("addfriend " + bobId);
             alice.await("bob (" + bobId + ") is now your friend; they are online.");
+            bob.await("alice (" + aliceId + ") added you as a friend; they are online."); // 2.2 roster push
+            bob.send("friends");
+            bob.await("Friends: alice (" + aliceId + ", online)");
             alice.send("chat " + bobId + " hello bob");
             alice.await("Sent to bob (" + bobId + ").");
             bob.await(Pattern.compile(TIME + "alice \\(" + aliceId + "\\): hello bob$"));
@@ -40,6 +43,7 @@ class ConsoleClientTest {
             int groupId = Integer.parseInt(alice.await(Pattern.compile("^Created group team \\((\\d+)\\)")).group(1));
             bob.send("addgroup " + groupId);
             bob.await("Joined group team (" + groupId + ") \"the A team\": ");
+            alice.await("bob (" + bobId + ") joined team (" + groupId + ")."); // 2.2 roster push
             bob.send("groupchat " + groupId + " hello team");
             bob.await("Sent to team (" + groupId + "): 1 online, 0 offline.");
             alice.await(Pattern.compile(TIME + "bob \\(" + bobId + "\\) in team \\(" + groupId + "\\): hello team$"));

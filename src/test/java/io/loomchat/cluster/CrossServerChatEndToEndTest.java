@@ -53,6 +53,21 @@ class CrossServerChatEndToEndTest {
     }
 
     @Test
+    void rosterPushesReachUsersOnAnotherServer() {
+        User alice = loggedIn(0, "alice");
+        User bob = loggedIn(1, "bob");
+        assertEquals(0, alice.client.call("{\"msgid\":7,\"friendid\":" + bob.id + "}").path("errno").asInt());
+        assertEquals(alice.id, bob.client.next(16).path("friend").path("id").asInt(), "FRIEND_ADDED across servers");
+
+        int group = alice.client.call("{\"msgid\":8,\"groupname\":\"roster-" + alice.id + "\",\"groupdesc\":\"\"}")
+                .path("groupid").asInt();
+        assertEquals(0, bob.client.call("{\"msgid\":9,\"groupid\":" + group + "}").path("errno").asInt());
+        JsonNode joined = alice.client.next(17);
+        assertEquals(group, joined.path("groupid").asInt(), joined::toString);
+        assertEquals(bob.id, joined.path("user").path("id").asInt(), "GROUP_JOINED across servers");
+    }
+
+    @Test
     void messagesOfOneSenderArriveInOrderAcrossServers() {
         User alice = loggedIn(0, "alice");
         User bob = loggedIn(1, "bob");
@@ -129,6 +144,7 @@ class CrossServerChatEndToEndTest {
         User alice = loggedIn(0, "alice");
         User bob = loggedIn(1, "bob");
         assertEquals(0, alice.client.call("{\"msgid\":7,\"friendid\":" + bob.id + "}").path("errno").asInt());
+        bob.client.next(16); // FRIEND_ADDED (2.2)
 
         alice.client.call("{\"msgid\":3}");
         JsonNode offline = bob.client.next(14);

@@ -70,6 +70,9 @@ class GroupsEndToEndTest extends EndToEndTest {
         int groupId = createGroup(alice, "trio");
         join(bob, groupId);
         join(carol, groupId);
+        alice.client().next(17); // GROUP_JOINED (2.2): bob joined
+        alice.client().next(17); // and carol
+        bob.client().next(17); // carol joined
         carol.client().call("{\"msgid\":3}");
 
         JsonNode ack = alice.client().call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"hello all\"}");
