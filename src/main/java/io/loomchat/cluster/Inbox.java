@@ -38,8 +38,6 @@ public interface Inbox {
      */
     boolean confirmed(int userId, List<Long> mids);
 
-    /** The copies kept now for a user's session (to hand over what it missed, see {@link Cluster.Listener#missed}). */
-    List<Copy> kept(int userId);
 
     /**
      * The user's session on this server ended: no copy is kept for it from now on, and those
@@ -69,10 +67,6 @@ public interface Inbox {
             return true;
         }
 
-        @Override
-        public List<Copy> kept(int userId) {
-            return List.of();
-        }
 
         @Override
         public List<Copy> take(int userId) {

@@ -5,11 +5,14 @@ import static io.loomchat.cluster.RedisKeys.bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -117,10 +120,30 @@ final class RedisInbox implements Inbox {
         }
     }
 
-    @Override
-    public List<Copy> kept(int userId) {
-        Map<byte[], byte[]> fields = commands.run(jedis -> jedis.hgetAll(bytes(keys.inbox(userId))));
-        return copiesOf(fields);
+    /**
+     * The copies kept now for these users' sessions, those with none left out (to hand over what
+     * they missed, see {@link Cluster.Listener#missed}). One pipelined round trip per
+     * {@link RedisCluster#CHUNK} users: a server may hold 19,000 receipts sessions, and this
+     * runs on the housekeeper, which must get back to reaping dead servers.
+     */
+    Map<Integer, List<Copy>> keptFor(List<Integer> userIds) {
+        Map<Integer, List<Copy>> kept = new HashMap<>();
+        for (int from = 0; from < userIds.size(); from += RedisCluster.CHUNK) {
+            List<Integer> chunk = userIds.subList(from, Math.min(userIds.size(), from + RedisCluster.CHUNK));
+            List<Map<byte[], byte[]>> replies = commands.run(jedis -> {
+                Pipeline pipeline = jedis.pipelined();
+                List<Response<Map<byte[], byte[]>>> responses = new ArrayList<>(chunk.size());
+                chunk.forEach(id -> responses.add(pipeline.hgetAll(bytes(keys.inbox(id)))));
+                pipeline.sync();
+                return responses.stream().map(Response::get).toList();
+            });
+            for (int i = 0; i < chunk.size(); i++) {
+                if (!replies.get(i).isEmpty()) {
+                    kept.put(chunk.get(i), copiesOf(replies.get(i)));
+                }
+            }
+        }
+        return kept;
     }
 
     @Override
