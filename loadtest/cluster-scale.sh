@@ -215,6 +215,9 @@ teardown() {
     for f in "$work"/node*.log; do
         [ -f "$f" ] || continue
         { echo "== $(basename "$f"): WARN/ERROR lines: $(grep -cE 'WARN|ERROR' "$f")"; grep -E 'WARN|ERROR' "$f" | head -5; } >>"$results/server-warnings.txt"
+        # The cluster's own events (a server gone, state rebuilt, copies put back, outages): when
+        # the clean-up after a kill happened is what a failover's timeline turns on.
+        { echo "== $(basename "$f")"; grep -E 'Membership|ClusterEvents|Outage|LeaseKeeper' "$f" | head -40; } >>"$results/cluster-events.txt"
     done
     for f in "$work"/gc-node*.log; do
         [ -f "$f" ] || continue
