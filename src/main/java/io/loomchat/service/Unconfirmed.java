@@ -44,6 +44,13 @@ final class Unconfirmed {
         }
     }
 
+    /**
+     * By {@link #key} of the mid, not the mid itself. A mid is milliseconds, node and sequence
+     * packed into a long, and Long.hashCode folds it so that, within a second, the low bits a
+     * HashMap indexes by take about a hundred values: with a group's worth of messages waiting
+     * for a receipt, the bins grew into trees and HashMap.getNode was 31% of the server's CPU
+     * samples (JFR, group 10 x 20 with receipts, loadtest/results/2026-12-03-receipts.md).
+     */
     private final Map<Long, Message> byMid = new LinkedHashMap<>();
     /**
      * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
@@ -51,12 +58,27 @@ final class Unconfirmed {
      */
     private final Set<Long> notErased = new HashSet<>();
 
+    /**
+     * A bijection of the mid whose every bit depends on every bit of the mid (the finalizer of
+     * MurmurHash3's 64-bit hash), so that the keys spread over a HashMap's bins.
+     */
+    static long key(long mid) {
+        long k = mid;
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
+    }
+
     /** False when the session holds too many already ({@link #MAX_MESSAGES}). */
     boolean add(long mid, byte[] frame, long rowId) {
-        if (byMid.size() >= MAX_MESSAGES && !byMid.containsKey(mid)) {
+        long key = key(mid);
+        if (byMid.size() >= MAX_MESSAGES && !byMid.containsKey(key)) {
             return false;
         }
-        byMid.putIfAbsent(mid, new Message(mid, frame, rowId));
+        byMid.putIfAbsent(key, new Message(mid, frame, rowId));
         return true;
     }
 
@@ -65,11 +87,14 @@ final class Unconfirmed {
      * ignored), still held until {@link #forget}.
      */
     Confirmed peek(long[] mids) {
+        long[] sorted = mids.clone(); // sorted, a mid repeated in one receipt is next to itself
+        java.util.Arrays.sort(sorted);
         List<Long> rowIds = new ArrayList<>(0);
-        List<Long> confirmed = new ArrayList<>(mids.length);
-        for (long mid : mids) {
-            Message message = byMid.get(mid);
-            if (message != null && !confirmed.contains(mid)) {
+        List<Long> confirmed = new ArrayList<>(sorted.length);
+        for (int i = 0; i < sorted.length; i++) {
+            long mid = sorted[i];
+            Message message = i > 0 && sorted[i - 1] == mid ? null : byMid.get(key(mid));
+            if (message != null) {
                 confirmed.add(mid);
                 if (message.rowId() != 0) {
                     rowIds.add(message.rowId());
@@ -80,11 +105,11 @@ final class Unconfirmed {
     }
 
     void forget(List<Long> mids) {
-        mids.forEach(byMid::remove);
+        mids.forEach(mid -> byMid.remove(key(mid)));
     }
 
     boolean contains(long mid) {
-        return byMid.containsKey(mid);
+        return byMid.containsKey(key(mid));
     }
 
     /** Whether this session confirmed the message (and its copy may not be dropped yet). */
