@@ -3,9 +3,7 @@ package io.loomchat.service;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,41 +42,19 @@ final class Unconfirmed {
         }
     }
 
-    /**
-     * By {@link #key} of the mid, not the mid itself. A mid is milliseconds, node and sequence
-     * packed into a long, and Long.hashCode folds it so that, within a second, the low bits a
-     * HashMap indexes by take about a hundred values: with a group's worth of messages waiting
-     * for a receipt, the bins grew into trees and HashMap.getNode was 31% of the server's CPU
-     * samples (JFR, group 10 x 20 with receipts, loadtest/results/2026-12-03-receipts.md).
-     */
-    private final Map<Long, Message> byMid = new LinkedHashMap<>();
+    private final MidTable byMid = new MidTable();
     /**
      * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
      * delivered again nor put back, and are dropped with the next receipt.
      */
     private final Set<Long> notErased = new HashSet<>();
 
-    /**
-     * A bijection of the mid whose every bit depends on every bit of the mid (the finalizer of
-     * MurmurHash3's 64-bit hash), so that the keys spread over a HashMap's bins.
-     */
-    static long key(long mid) {
-        long k = mid;
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return k;
-    }
-
     /** False when the session holds too many already ({@link #MAX_MESSAGES}). */
     boolean add(long mid, byte[] frame, long rowId) {
-        long key = key(mid);
-        if (byMid.size() >= MAX_MESSAGES && !byMid.containsKey(key)) {
+        if (byMid.size() >= MAX_MESSAGES && !byMid.contains(mid)) {
             return false;
         }
-        byMid.putIfAbsent(key, new Message(mid, frame, rowId));
+        byMid.add(mid, frame, rowId);
         return true;
     }
 
@@ -93,11 +69,11 @@ final class Unconfirmed {
         List<Long> confirmed = new ArrayList<>(sorted.length);
         for (int i = 0; i < sorted.length; i++) {
             long mid = sorted[i];
-            Message message = i > 0 && sorted[i - 1] == mid ? null : byMid.get(key(mid));
-            if (message != null) {
+            long rowId = i > 0 && sorted[i - 1] == mid ? -1 : byMid.rowIdOf(mid);
+            if (rowId >= 0) {
                 confirmed.add(mid);
-                if (message.rowId() != 0) {
-                    rowIds.add(message.rowId());
+                if (rowId != 0) {
+                    rowIds.add(rowId);
                 }
             }
         }
@@ -105,11 +81,11 @@ final class Unconfirmed {
     }
 
     void forget(List<Long> mids) {
-        mids.forEach(mid -> byMid.remove(key(mid)));
+        mids.forEach(byMid::remove);
     }
 
     boolean contains(long mid) {
-        return byMid.containsKey(key(mid));
+        return byMid.contains(mid);
     }
 
     /** Whether this session confirmed the message (and its copy may not be dropped yet). */
@@ -130,9 +106,7 @@ final class Unconfirmed {
 
     /** Hands back every unconfirmed message (oldest first) and forgets them all. */
     List<Message> drain() {
-        List<Message> left = new ArrayList<>(byMid.values());
-        byMid.clear();
-        return left;
+        return byMid.drain();
     }
 
     int size() {
