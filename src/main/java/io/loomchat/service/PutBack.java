@@ -54,6 +54,15 @@ final class PutBack {
             copies.forEach(copy -> byMid.putIfAbsent(copy.mid(), json(copy.frame())));
         }
         ended.confirmed().forEach(byMid::remove); // confirmed while Redis was away: never again
+        ended.storedConfirmed().forEach(byMid::remove);
+        try {
+            // Stored copies of messages the client confirmed live (a forward whose reply Redis
+            // lost is stored by its sender too): the next login must not bring them again.
+            services.db().offlineMessages().deleteMids(userId, ended.storedConfirmed());
+        } catch (StoreException e) {
+            LOG.warn("user {}: stored copies of confirmed messages could not be deleted; they may come once more: {}",
+                    userId, e.getMessage());
+        }
         try {
             store(services, userId, byMid);
         } catch (StoreException e) {

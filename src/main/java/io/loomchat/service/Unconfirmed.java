@@ -44,6 +44,17 @@ final class Unconfirmed {
 
     private final MidTable byMid = new MidTable();
     /**
+     * How many confirmed mids a session remembers. A message can be in the offline store as well
+     * as delivered live (a forward that Redis ran but whose reply was lost is stored by its sender
+     * too); once the live copy is confirmed, the stored one must not be sent, nor left for the
+     * next login.
+     */
+    static final int RECENTLY_CONFIRMED = 4_096;
+    private final MidTable recentlyConfirmed = new MidTable();
+    /** The mids of {@link #recentlyConfirmed}, oldest first, in a ring. */
+    private final long[] confirmedRing = new long[RECENTLY_CONFIRMED];
+    private int ringNext;
+    /**
      * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
      * delivered again nor put back, and are dropped with the next receipt.
      */
@@ -82,6 +93,36 @@ final class Unconfirmed {
 
     void forget(List<Long> mids) {
         mids.forEach(byMid::remove);
+    }
+
+    /** The client confirmed these: forget them, and remember them a while (see {@link #RECENTLY_CONFIRMED}). */
+    void confirmed(List<Long> mids) {
+        for (long mid : mids) {
+            byMid.remove(mid);
+            if (recentlyConfirmed.add(mid, null, 0)) {
+                long evicted = confirmedRing[ringNext];
+                if (evicted != 0) {
+                    recentlyConfirmed.remove(evicted);
+                }
+                confirmedRing[ringNext] = mid;
+                ringNext = (ringNext + 1) % RECENTLY_CONFIRMED;
+            }
+        }
+    }
+
+    boolean wasConfirmed(long mid) {
+        return recentlyConfirmed.contains(mid);
+    }
+
+    /** The mids confirmed lately, for the clean-up of stored copies when the session ends. */
+    List<Long> recentlyConfirmed() {
+        List<Long> mids = new ArrayList<>(recentlyConfirmed.size());
+        for (long mid : confirmedRing) {
+            if (mid != 0) {
+                mids.add(mid);
+            }
+        }
+        return mids;
     }
 
     boolean contains(long mid) {

@@ -12,6 +12,7 @@ import io.loomchat.store.OfflineMessage;
 import io.loomchat.store.OfflineMessageDao;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,9 +64,18 @@ final class UserSession implements ConnectionListener {
     private Unconfirmed unconfirmed;
     /** Whether this is a receipts session; written under lock, read by delivering threads first. */
     private volatile boolean receipts;
+    /** Whether messages were stored for this receipts session's user while it lived. Guarded by lock. */
+    private boolean storedMeanwhile;
 
     /** What a session leaves behind when it ends. */
-    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed, List<Long> confirmed) {
+    /**
+     * @param confirmed        confirmed while Redis was away: their copies are still there
+     * @param storedConfirmed  confirmed lately, when messages were stored for this user during the
+     *                         session: a stored copy of one of them must be deleted, not delivered
+     *                         at the next login
+     */
+    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed, List<Long> confirmed,
+                 List<Long> storedConfirmed) {
     }
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
@@ -155,6 +165,9 @@ final class UserSession implements ConnectionListener {
             if (userId != recipientId || pumping) {
                 return false; // chat during a backlog pump goes to the store, behind the backlog
             }
+            if (unconfirmed != null && unconfirmed.contains(mid)) {
+                return true; // handed over already (from its kept copy, after a Redis outage)
+            }
             if (unconfirmed != null && unconfirmed.size() >= Unconfirmed.MAX_MESSAGES) {
                 outbound.close();
                 return false;
@@ -193,6 +206,7 @@ final class UserSession implements ConnectionListener {
         userId = id;
         receipts = withReceipts;
         unconfirmed = withReceipts ? new Unconfirmed() : null;
+        storedMeanwhile = false;
     }
 
     /**
@@ -210,7 +224,8 @@ final class UserSession implements ConnectionListener {
             tokenHash = null;
             boolean hadReceipts = receipts;
             List<Long> confirmedNotErased = unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
-            return new Ended(hash, hadReceipts, endReceipts(), confirmedNotErased);
+            List<Long> storedConfirmed = unconfirmed != null && storedMeanwhile ? unconfirmed.recentlyConfirmed() : List.of();
+            return new Ended(hash, hadReceipts, endReceipts(), confirmedNotErased, storedConfirmed);
         } finally {
             lock.unlock();
         }
@@ -246,7 +261,7 @@ final class UserSession implements ConnectionListener {
         lock.lock();
         try {
             if (unconfirmed != null) {
-                unconfirmed.forget(mids);
+                unconfirmed.confirmed(mids);
                 if (!erased) {
                     unconfirmed.notErased(mids);
                 }
@@ -340,7 +355,7 @@ final class UserSession implements ConnectionListener {
             userId = 0;
             userName = null;
             boolean hadReceipts = receipts;
-            return new Ended(null, hadReceipts, endReceipts(), List.of());
+            return new Ended(null, hadReceipts, endReceipts(), List.of(), List.of());
         } finally {
             lock.unlock();
         }
@@ -450,14 +465,25 @@ final class UserSession implements ConnectionListener {
             if (userId != recipientId || pumping) {
                 return; // a pump running for this user sends the row itself
             }
+            List<Long> confirmedAlready = new ArrayList<>(0);
             for (OfflineMessage message : store.pendingFor(recipientId)) {
                 if (isHandedOver(message)) {
                     continue;
+                }
+                if (unconfirmed != null) {
+                    storedMeanwhile = true;
+                    if (unconfirmed.wasConfirmed(message.mid())) {
+                        confirmedAlready.add(message.id()); // delivered live and confirmed: a second copy
+                        continue;
+                    }
                 }
                 byte[] frame = (message.json() + "\n").getBytes(StandardCharsets.UTF_8);
                 if (!outbound.send(new OutboundFrame(frame, handOver(store, List.of(message))))) {
                     notHandedOver(message);
                 }
+            }
+            if (!confirmedAlready.isEmpty()) {
+                store.delete(recipientId, confirmedAlready);
             }
         } finally {
             lock.unlock();

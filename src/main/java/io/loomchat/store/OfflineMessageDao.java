@@ -96,6 +96,21 @@ public final class OfflineMessageDao {
                 row -> row.getInt(1));
     }
 
+    /** Deletes a user's stored copies of these messages, by mid, wherever they are. */
+    public void deleteMids(int userId, List<Long> mids) {
+        for (int from = 0; from < mids.size(); from += DELETE_CHUNK) {
+            List<Long> chunk = mids.subList(from, Math.min(mids.size(), from + DELETE_CHUNK));
+            sql.update("cannot delete stored copies of confirmed messages of user " + userId,
+                    "DELETE FROM OfflineMessage WHERE userid = ? AND mid IN (" + Sql.placeholders(chunk.size()) + ")",
+                    statement -> {
+                        statement.setInt(1, userId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            statement.setLong(i + 2, chunk.get(i));
+                        }
+                    });
+        }
+    }
+
     /** Deletes delivered messages by row id, so that one stored meanwhile is never deleted unseen. */
     public void delete(int userId, List<Long> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
