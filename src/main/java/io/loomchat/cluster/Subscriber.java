@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -37,6 +38,7 @@ final class Subscriber {
     }
 
     private final ClusterConfig config;
+    private final RedisMaster master;
     private final RedisKeys keys;
     private final Handler handler;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
@@ -44,8 +46,9 @@ final class Subscriber {
     private volatile Listening current;
     private Thread thread;
 
-    Subscriber(ClusterConfig config, RedisKeys keys, Handler handler) {
+    Subscriber(ClusterConfig config, RedisMaster master, RedisKeys keys, Handler handler) {
         this.config = config;
+        this.master = master;
         this.keys = keys;
         this.handler = handler;
     }
@@ -64,9 +67,10 @@ final class Subscriber {
         byte[] inbox = keys.myChannel();
         byte[] everyone = keys.everyone();
         while (!stopping) {
-            Listening listening = new Listening(inbox);
-            try (Jedis jedis = new Jedis(config.redisHostAndPort(),
-                    config.clientConfig("loomchat-subscriber-" + config.nodeName()))) {
+            HostAndPort address = master.current();
+            Listening listening = new Listening(inbox, address);
+            try (Jedis jedis = new Jedis(address, config.clientConfig("loomchat-subscriber-" + config.nodeName()))) {
+                listening.jedis = jedis;
                 current = listening;
                 if (stopping) {
                     break;
@@ -96,6 +100,25 @@ final class Subscriber {
         }
     }
 
+    /**
+     * Drops the subscription when it is not on the current master: a master demoted to replica
+     * while alive would still pass on what the new master publishes, but not for long, and
+     * nothing published to it would reach anyone. Sentinel disconnects the clients of a server it
+     * reconfigures; this covers the case where that did not reach us. The subscribe loop then
+     * reports the subscription gone and subscribes on the new master, as after a broken connection.
+     * Called every heartbeat, on the housekeeper's thread.
+     */
+    void followMaster() {
+        Listening listening = current;
+        if (listening != null && listening.subscribed && !listening.address.equals(master.current())) {
+            LOG.info("Redis master moved from {} to {}: subscribing there", listening.address, master.current());
+            Jedis jedis = listening.jedis;
+            if (jedis != null) {
+                jedis.disconnect(); // the subscribe call on the subscriber thread then fails
+            }
+        }
+    }
+
     void stop() {
         stopping = true;
         Listening listening = current;
@@ -112,10 +135,13 @@ final class Subscriber {
     /** One subscription's callbacks; they run on the subscriber thread. */
     private final class Listening extends BinaryJedisPubSub {
         private final byte[] inbox;
+        private final HostAndPort address;
+        private volatile Jedis jedis;
         private volatile boolean subscribed;
 
-        Listening(byte[] inbox) {
+        Listening(byte[] inbox, HostAndPort address) {
             this.inbox = inbox;
+            this.address = address;
         }
 
         @Override
