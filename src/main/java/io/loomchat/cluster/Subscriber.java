@@ -23,6 +23,8 @@ final class Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** How often a back-off looks whether the Sentinels named a new master (a volatile read). */
+    private static final Duration MASTER_POLL = Duration.ofMillis(20);
 
     /** What the subscriber reports to its owner. */
     interface Handler {
@@ -87,16 +89,30 @@ final class Subscriber {
             } catch (RuntimeException e) {
                 LOG.error("the Redis subscriber failed unexpectedly; subscribing again", e);
                 handler.unsubscribed(e);
+            } finally {
+                listening.subscribed = false;
             }
             if (stopping) {
                 break;
             }
             try {
-                Thread.sleep(backoff);
+                awaitRetry(backoff, address);
             } catch (InterruptedException e) {
                 break;
             }
             backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        }
+    }
+
+    /**
+     * Sleeps the back-off, but no longer than until a new master is named: after a failover the
+     * subscription is what brings live delivery back, so it should not wait out a back-off that
+     * grew while the old master was gone.
+     */
+    private void awaitRetry(long backoffMillis, HostAndPort failed) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+        while (System.nanoTime() < deadline && failed.equals(master.current())) {
+            Thread.sleep(Math.min(MASTER_POLL.toMillis(), backoffMillis));
         }
     }
 

@@ -43,6 +43,9 @@ final class FailoverChat implements AutoCloseable {
     /** Every chat bob received live, in order, repeats kept: the test looks for them. */
     private final List<Long> live = new ArrayList<>();
     private final Set<Long> confirmed = new HashSet<>();
+    /** Where in the test each live chat arrived (which failover), for a failure's message. */
+    private final java.util.Map<Long, List<String>> arrivals = new java.util.HashMap<>();
+    private int failovers;
     private int n;
 
     FailoverChat(PrivateSentinels sentinels, TestCluster cluster) {
@@ -72,6 +75,7 @@ final class FailoverChat implements AutoCloseable {
         int dave = register(0, "dave");
         ChatClient daveClient = connect(0);
         sentinels.killMaster();
+        failovers++;
         long killedAt = System.nanoTime();
         Set<Long> sentSinceKill = new HashSet<>();
         double liveAfter = -1;
@@ -151,7 +155,8 @@ final class FailoverChat implements AutoCloseable {
         Set<Long> liveTwice = new TreeSet<>();
         Set<Long> seen = new HashSet<>();
         live.stream().filter(mid -> !seen.add(mid)).forEach(liveTwice::add);
-        assertEquals(Set.of(), liveTwice, "no message reached bob live twice");
+        assertEquals(Set.of(), liveTwice, () -> "no message reached bob live twice; arrivals: "
+                + liveTwice.stream().map(mid -> mid + " " + arrivals.get(mid)).toList());
         assertEquals(redelivered.size(), new HashSet<>(redelivered).size(), "none comes twice at the login: " + redelivered);
         Set<Long> missing = new TreeSet<>(acknowledged);
         missing.removeAll(live);
@@ -182,6 +187,7 @@ final class FailoverChat implements AutoCloseable {
         if (!mids.isEmpty()) {
             bobClient.send("{\"msgid\":15,\"mids\":" + mids + "}");
             live.addAll(mids);
+            mids.forEach(mid -> arrivals.computeIfAbsent(mid, m -> new ArrayList<>()).add("after failover " + failovers));
             confirmed.addAll(mids);
         }
         return mids;
