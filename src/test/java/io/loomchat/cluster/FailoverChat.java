@@ -46,6 +46,7 @@ final class FailoverChat implements AutoCloseable {
     /** Where in the test each live chat arrived (which failover), for a failure's message. */
     private final java.util.Map<Long, List<String>> arrivals = new java.util.HashMap<>();
     private int failovers;
+    private int repeatedAcrossFailovers;
     private int n;
 
     FailoverChat(PrivateSentinels sentinels, TestCluster cluster) {
@@ -152,16 +153,34 @@ final class FailoverChat implements AutoCloseable {
         for (int i = again.path("pending").asInt(); i > 0; i--) {
             redelivered.add(bobClient.next(6).path("mid").asLong());
         }
-        Set<Long> liveTwice = new TreeSet<>();
+        // A repeat between two failovers would be a bug of ours. A repeat across one is Redis
+        // replication being asynchronous: bob's last RECEIPT before a kill may drop a copy on the
+        // old master in the moment before its SIGKILL and never reach the replica, so the new
+        // master hands the copy over again (seen once in five failovers, see
+        // loadtest/results/2026-12-03-sentinel-failover.md). The client drops it by mid; it is
+        // counted and printed, not failed on.
         Set<Long> seen = new HashSet<>();
+        Set<Long> liveTwice = new TreeSet<>();
         live.stream().filter(mid -> !seen.add(mid)).forEach(liveTwice::add);
-        assertEquals(Set.of(), liveTwice, () -> "no message reached bob live twice; arrivals: "
-                + liveTwice.stream().map(mid -> mid + " " + arrivals.get(mid)).toList());
+        List<String> withinOneFailover = liveTwice.stream()
+                .filter(mid -> arrivals.get(mid).size() != new HashSet<>(arrivals.get(mid)).size())
+                .map(mid -> mid + " " + arrivals.get(mid)).toList();
+        assertEquals(List.of(), withinOneFailover, "no message reached bob live twice between two failovers");
+        repeatedAcrossFailovers = liveTwice.size();
+        if (!liveTwice.isEmpty()) {
+            System.out.println("live again after a later failover: "
+                    + liveTwice.stream().map(mid -> mid + " " + arrivals.get(mid)).toList());
+        }
         assertEquals(redelivered.size(), new HashSet<>(redelivered).size(), "none comes twice at the login: " + redelivered);
         Set<Long> missing = new TreeSet<>(acknowledged);
         missing.removeAll(live);
         missing.removeAll(redelivered);
         assertEquals(Set.of(), missing, "acknowledged, but neither received nor redelivered");
+    }
+
+    /** Messages bob received live again after a later failover (see {@link #assertNothingLost}). */
+    int repeatedAcrossFailovers() {
+        return repeatedAcrossFailovers;
     }
 
     int acknowledgedCount() {
