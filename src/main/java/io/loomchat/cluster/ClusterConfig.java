@@ -67,7 +67,7 @@ public record ClusterConfig(RedisAddress redis, String nodeName, String channelP
      * @param channelPrefix null for the default
      */
     public static ClusterConfig of(String redisUri, String nodeName, String channelPrefix) {
-        return new ClusterConfig(RedisAddress.parse(redisUri),
+        return new ClusterConfig(RedisUrls.parse(redisUri),
                 nodeName == null || nodeName.isBlank() ? generatedNodeName() : nodeName,
                 channelPrefix == null ? DEFAULT_CHANNEL_PREFIX : channelPrefix,
                 DEFAULT_LEASE_TTL, DEFAULT_HEARTBEAT, DEFAULT_REDIS_TIMEOUT, DEFAULT_POOL_SIZE);

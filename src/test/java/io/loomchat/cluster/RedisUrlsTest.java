@@ -8,17 +8,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
 
-class RedisAddressTest {
+class RedisUrlsTest {
 
     @Test
     void aRedisUrlNamesOneServerWithTheDefaultPortWhenNoneIsGiven() {
-        assertEquals(new RedisAddress.Direct(new HostAndPort("10.0.0.5", 6380)), RedisAddress.parse("redis://10.0.0.5:6380"));
-        assertEquals(new RedisAddress.Direct(new HostAndPort("redis", 6379)), RedisAddress.parse("redis://redis"));
+        assertEquals(new RedisAddress.Direct(new HostAndPort("10.0.0.5", 6380)), RedisUrls.parse("redis://10.0.0.5:6380"));
+        assertEquals(new RedisAddress.Direct(new HostAndPort("redis", 6379)), RedisUrls.parse("redis://redis"));
     }
 
     @Test
     void aSentinelUrlNamesEverySentinelAndTheMaster() {
-        RedisAddress address = RedisAddress.parse("redis-sentinel://10.0.0.1:26379,s2:26380,s3/loomchat");
+        RedisAddress address = RedisUrls.parse("redis-sentinel://10.0.0.1:26379,s2:26380,s3/loomchat");
         assertEquals(new RedisAddress.Sentinel(List.of(new HostAndPort("10.0.0.1", 26379), new HostAndPort("s2", 26380),
                 new HostAndPort("s3", 26379)), "loomchat"), address);
         assertEquals("redis-sentinel://10.0.0.1:26379,s2:26380,s3:26379/loomchat", address.url());
@@ -30,7 +30,7 @@ class RedisAddressTest {
                 "redis-sentinel://h:26379", "redis-sentinel://h:26379/", "redis-sentinel://h:26379/two words",
                 "redis-sentinel:///m", "redis-sentinel://h:x/m", "redis-sentinel://h:26379,,h2:26379/m",
                 "redis-sentinel://h:70000/m")) {
-            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> RedisAddress.parse(bad), bad);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> RedisUrls.parse(bad), bad);
             assertTrue(refused.getMessage().startsWith("--redis"), refused.getMessage());
         }
     }
