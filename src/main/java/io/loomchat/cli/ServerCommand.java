@@ -109,8 +109,10 @@ final class ServerCommand implements Callable<Integer> {
     Integer metricsPort;
 
     @Option(names = "--redis", defaultValue = "${env:LOOMCHAT_REDIS}",
-            description = "Cluster mode: Redis as redis://host:port, shared by every server of the cluster, "
-                    + "with a shared --db-url (env LOOMCHAT_REDIS; default: a single server, no Redis).")
+            description = "Cluster mode: Redis as redis://host:port, or a master watched by Sentinels as "
+                    + "redis-sentinel://host:port[,host:port...]/master (every connection follows the master they name), "
+                    + "shared by every server of the cluster, with a shared --db-url "
+                    + "(env LOOMCHAT_REDIS; default: a single server, no Redis).")
     String redis;
 
     @Option(names = "--node-id", defaultValue = "${env:LOOMCHAT_NODE_ID}",
@@ -175,7 +177,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         System.err.println("loomchat server listening on " + host + ":" + server.port()
                 + " (database " + describe(store.url())
-                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via redis://" + cluster.redisAddress())
+                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
                 + "); stop with Ctrl-C");
 
         OpsServer ops = null;

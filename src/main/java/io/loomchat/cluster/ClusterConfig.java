@@ -1,21 +1,17 @@
 package io.loomchat.cluster;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisProtocol;
 
 /**
  * Settings of cluster mode.
  *
- * @param redisHost     Redis host (from {@code --redis redis://host:port})
- * @param redisPort     Redis port
+ * @param redis         where Redis is (from {@code --redis}): one server, or a master behind Sentinels
  * @param nodeName      this server's name: letters, digits, {@code . _ -}; unique among running servers
  * @param channelPrefix put before every Redis key and channel, so that deployments (and
  *                      parallel test runs) can share one Redis
@@ -26,7 +22,7 @@ import redis.clients.jedis.RedisProtocol;
  * @param redisTimeout  connect and read timeout of every Redis command
  * @param poolSize      Redis connections for publishing and claims
  */
-public record ClusterConfig(String redisHost, int redisPort, String nodeName, String channelPrefix,
+public record ClusterConfig(RedisAddress redis, String nodeName, String channelPrefix,
                             Duration leaseTtl, Duration heartbeat, Duration redisTimeout, int poolSize) {
 
     public static final String DEFAULT_CHANNEL_PREFIX = "loomchat:";
@@ -45,11 +41,8 @@ public record ClusterConfig(String redisHost, int redisPort, String nodeName, St
     private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7e]{0,64}");
 
     public ClusterConfig {
-        if (redisHost == null || redisHost.isBlank()) {
-            throw new IllegalArgumentException("--redis needs a host, as in redis://127.0.0.1:6379");
-        }
-        if (redisPort < 1 || redisPort > 65_535) {
-            throw new IllegalArgumentException("--redis port must be between 1 and 65535, not " + redisPort);
+        if (redis == null) {
+            throw new IllegalArgumentException("--redis is needed in cluster mode");
         }
         if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
             throw new IllegalArgumentException("--node-id must be 1-64 letters, digits, '.', '_' or '-', not '"
@@ -69,20 +62,19 @@ public record ClusterConfig(String redisHost, int redisPort, String nodeName, St
     /**
      * Cluster settings with the defaults, from the command line's values.
      *
-     * @param redisUri {@code redis://host:port}
+     * @param redisUri {@code redis://host:port} or {@code redis-sentinel://host:port[,host:port...]/master}
      * @param nodeName null or blank for a generated name
      * @param channelPrefix null for the default
      */
     public static ClusterConfig of(String redisUri, String nodeName, String channelPrefix) {
-        URI uri = parse(redisUri);
-        return new ClusterConfig(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort(),
+        return new ClusterConfig(RedisUrls.parse(redisUri),
                 nodeName == null || nodeName.isBlank() ? generatedNodeName() : nodeName,
                 channelPrefix == null ? DEFAULT_CHANNEL_PREFIX : channelPrefix,
                 DEFAULT_LEASE_TTL, DEFAULT_HEARTBEAT, DEFAULT_REDIS_TIMEOUT, DEFAULT_POOL_SIZE);
     }
 
 
-    /** Connection settings shared by the pool and the subscriber. */
+    /** Connection settings of every connection to a Redis server (not to a Sentinel). */
     JedisClientConfig clientConfig(String clientName) {
         int timeout = (int) redisTimeout.toMillis();
         // RESP2: pub/sub and scripts need nothing newer, and it keeps Jedis from negotiating.
@@ -90,27 +82,17 @@ public record ClusterConfig(String redisHost, int redisPort, String nodeName, St
                 .protocol(RedisProtocol.RESP2).clientName(clientName).build();
     }
 
-    HostAndPort redisHostAndPort() {
-        return new HostAndPort(redisHost, redisPort);
+    /**
+     * Connection settings of the connections to the Sentinels: the same timeouts, RESP2 (Jedis
+     * subscribes to {@code +switch-master} on them), and a name that says whose they are.
+     */
+    JedisClientConfig sentinelClientConfig(String clientName) {
+        return clientConfig(clientName + "-sentinel");
     }
 
+    /** The address as given, for messages and the startup line. */
     public String redisAddress() {
-        return redisHost + ":" + redisPort;
-    }
-
-    private static URI parse(String redisUri) {
-        try {
-            URI uri = new URI(redisUri);
-            if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("--redis must look like redis://host:port, not " + redisUri);
-            }
-            if (uri.getUserInfo() != null || (uri.getPath() != null && !uri.getPath().isEmpty() && !"/".equals(uri.getPath()))) {
-                throw new IllegalArgumentException("--redis takes only redis://host:port (no password, no database number)");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--redis must look like redis://host:port, not " + redisUri, e);
-        }
+        return redis.url();
     }
 
     private static String generatedNodeName() {

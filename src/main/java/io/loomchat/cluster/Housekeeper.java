@@ -20,13 +20,16 @@ final class Housekeeper {
 
     private final Membership membership;
     private final Duration heartbeat;
+    /** Run every heartbeat, first: moves the subscription to a new master if one was named. */
+    private final Runnable followMaster;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean rebuildWanted;
     private volatile boolean stopping;
     private Thread thread;
 
-    Housekeeper(Membership membership, Duration heartbeat) {
+    Housekeeper(Membership membership, Duration heartbeat, Runnable followMaster) {
         this.membership = membership;
+        this.followMaster = followMaster;
         this.heartbeat = heartbeat;
     }
 
@@ -59,6 +62,7 @@ final class Housekeeper {
     }
 
     private void tick() {
+        followMaster.run();
         if (rebuildWanted) {
             rebuildWanted = false;
             try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -27,6 +28,7 @@ final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
     private final ClusterConfig config;
+    private final RedisMaster master;
     private final RedisKeys keys;
     private final String incarnation;
     /** Told when a renewal found the lease gone: Redis restarted, or we were taken for dead. */
@@ -34,9 +36,11 @@ final class LeaseKeeper {
     private volatile boolean stopping;
     private Thread thread;
     private Jedis jedis;
+    private HostAndPort connectedTo;
 
-    LeaseKeeper(ClusterConfig config, RedisKeys keys, String incarnation, Runnable lapsed) {
+    LeaseKeeper(ClusterConfig config, RedisMaster master, RedisKeys keys, String incarnation, Runnable lapsed) {
         this.config = config;
+        this.master = master;
         this.keys = keys;
         this.incarnation = incarnation;
         this.lapsed = lapsed;
@@ -73,8 +77,13 @@ final class LeaseKeeper {
 
     /** Renews the lease; false when it had lapsed before this renewal. */
     private boolean renew() {
+        HostAndPort current = master.current();
+        if (jedis != null && !current.equals(connectedTo)) {
+            closeConnection(); // a failover moved the master: renew on the new one
+        }
         if (jedis == null) {
-            jedis = new Jedis(config.redisHostAndPort(), config.clientConfig("loomchat-lease-" + config.nodeName()));
+            jedis = new Jedis(current, config.clientConfig("loomchat-lease-" + config.nodeName()));
+            connectedTo = current;
         }
         Object renewed = RedisScripts.RENEW_LEASE.run(jedis,
                 List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,9 +16,12 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.Pool;
 
 /**
  * The cluster over Redis.
@@ -43,6 +47,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * reached (chat goes to the offline store), and the outage is logged once. Once Redis answers
  * again (possibly empty after a restart), the subscriber subscribes again and this server
  * rebuilds what it keeps there: its lease, and a claim for every user it holds.
+ *
+ * <p><b>Sentinel.</b> With {@code redis-sentinel://} every connection goes to the master the
+ * Sentinels name ({@link RedisMaster}). A failover looks to this server like the outage above:
+ * the dead master's connections fail, each reconnects to the promoted replica once Jedis has
+ * heard of it, and the same rebuild puts back the lease and the claims that a replica which
+ * was behind may lack.
  */
 public final class RedisCluster implements Cluster {
 
@@ -54,7 +64,8 @@ public final class RedisCluster implements Cluster {
 
     private final ClusterConfig config;
     private final RedisKeys keys;
-    private final JedisPool pool;
+    /** A JedisPool, or for Sentinel a JedisSentinelPool, which hands out connections to the current master only. */
+    private final Pool<Jedis> pool;
     private final Outage outage;
     private final String incarnation;
     private final int messageNodeNumber;
@@ -70,20 +81,21 @@ public final class RedisCluster implements Cluster {
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
 
-    private RedisCluster(ClusterConfig config, JedisPool pool, int messageNodeNumber, String incarnation) {
+    private RedisCluster(ClusterConfig config, Pool<Jedis> pool, RedisMaster master, int messageNodeNumber,
+                         String incarnation) {
         this.config = config;
         this.keys = new RedisKeys(config.channelPrefix(), config.nodeName());
         this.pool = pool;
         this.outage = new Outage(config.redisAddress());
         this.messageNodeNumber = messageNodeNumber;
         this.incarnation = incarnation;
-        this.subscriber = new Subscriber(config, keys, new SubscriberEvents());
+        this.subscriber = new Subscriber(config, master, keys, new SubscriberEvents());
         this.membership = new Membership(config, keys, incarnation, claimLock, this::redis);
-        this.housekeeper = new Housekeeper(membership, config.heartbeat());
+        this.housekeeper = new Housekeeper(membership, config.heartbeat(), subscriber::followMaster);
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
-        this.leaseKeeper = new LeaseKeeper(config, keys, incarnation, housekeeper::rebuildSoon);
+        this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
-        this.pipeline = new ScriptPipeline(config, outage::succeeded, this::failed);
+        this.pipeline = new ScriptPipeline(config, master, outage::succeeded, this::failed);
         this.inbox = new RedisInbox(keys, pipeline, this::redis);
         membership.inbox(inbox);
     }
@@ -99,8 +111,30 @@ public final class RedisCluster implements Cluster {
         poolConfig.setMinIdle(0);
         poolConfig.setMaxWait(config.redisTimeout());
         poolConfig.setJmxEnabled(false);
-        JedisPool pool = new JedisPool(poolConfig, config.redisHostAndPort(),
-                config.clientConfig("loomchat-" + config.nodeName()));
+        JedisClientConfig clientConfig = config.clientConfig("loomchat-" + config.nodeName());
+        Pool<Jedis> pool;
+        RedisMaster master;
+        try {
+            switch (config.redis()) {
+                case RedisAddress.Direct direct -> {
+                    pool = new JedisPool(poolConfig, direct.server(), clientConfig);
+                    master = direct::server;
+                }
+                case RedisAddress.Sentinel sentinel -> {
+                    // Jedis asks the Sentinels for the master, then listens on each of them for
+                    // +switch-master; its pool only hands out connections to the master it last
+                    // heard of, and getCurrentHostMaster() tells our dedicated connections the same.
+                    JedisSentinelPool sentinelPool = new JedisSentinelPool(sentinel.master(),
+                            new LinkedHashSet<>(sentinel.sentinels()), poolConfig, clientConfig,
+                            config.sentinelClientConfig("loomchat-" + config.nodeName()));
+                    pool = sentinelPool;
+                    master = sentinelPool::getCurrentHostMaster;
+                }
+            }
+        } catch (JedisException e) {
+            throw new ClusterUnavailableException("cannot find the Redis master through " + config.redisAddress()
+                    + ": " + e.getMessage(), e);
+        }
         try (Jedis jedis = pool.getResource()) {
             jedis.ping();
             RedisKeys keys = new RedisKeys(config.channelPrefix(), config.nodeName());
@@ -109,7 +143,7 @@ public final class RedisCluster implements Cluster {
             int number = (int) Math.floorMod(counter - 1, MESSAGE_NODE_NUMBERS);
             byte[] random = new byte[8];
             ThreadLocalRandom.current().nextBytes(random);
-            return new RedisCluster(config, pool, number, HexFormat.of().formatHex(random));
+            return new RedisCluster(config, pool, master, number, HexFormat.of().formatHex(random));
         } catch (JedisException e) {
             pool.close();
             throw new ClusterUnavailableException("cannot reach Redis at " + config.redisAddress() + ": "

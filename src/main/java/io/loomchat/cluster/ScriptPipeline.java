@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -38,6 +39,7 @@ final class ScriptPipeline {
     }
 
     private final ClusterConfig config;
+    private final RedisMaster master;
     private final Consumer<JedisException> onFailure;
     private final Runnable onSuccess;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -45,9 +47,12 @@ final class ScriptPipeline {
     private Thread thread;
     /** Used by the pipeline thread only; null until connected, and after a failure. */
     private Jedis jedis;
+    /** Where {@link #jedis} is connected; used by the pipeline thread only. */
+    private HostAndPort connectedTo;
 
-    ScriptPipeline(ClusterConfig config, Runnable onSuccess, Consumer<JedisException> onFailure) {
+    ScriptPipeline(ClusterConfig config, RedisMaster master, Runnable onSuccess, Consumer<JedisException> onFailure) {
         this.config = config;
+        this.master = master;
         this.onSuccess = onSuccess;
         this.onFailure = onFailure;
     }
@@ -96,8 +101,13 @@ final class ScriptPipeline {
 
     private void send(List<Job> batch) {
         try {
+            HostAndPort current = master.current();
+            if (jedis != null && !current.equals(connectedTo)) {
+                closeConnection(); // a failover moved the master: a demoted one refuses writes
+            }
             if (jedis == null) {
-                jedis = new Jedis(config.redisHostAndPort(), config.clientConfig("loomchat-pipeline-" + config.nodeName()));
+                jedis = new Jedis(current, config.clientConfig("loomchat-pipeline-" + config.nodeName()));
+                connectedTo = current;
                 SCRIPTS.forEach(script -> script.load(jedis));
             }
             List<Response<Object>> replies = new ArrayList<>(batch.size());

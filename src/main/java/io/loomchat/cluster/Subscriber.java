@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -22,6 +23,8 @@ final class Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** How often a back-off looks whether the Sentinels named a new master (a volatile read). */
+    private static final Duration MASTER_POLL = Duration.ofMillis(20);
 
     /** What the subscriber reports to its owner. */
     interface Handler {
@@ -37,6 +40,7 @@ final class Subscriber {
     }
 
     private final ClusterConfig config;
+    private final RedisMaster master;
     private final RedisKeys keys;
     private final Handler handler;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
@@ -44,8 +48,9 @@ final class Subscriber {
     private volatile Listening current;
     private Thread thread;
 
-    Subscriber(ClusterConfig config, RedisKeys keys, Handler handler) {
+    Subscriber(ClusterConfig config, RedisMaster master, RedisKeys keys, Handler handler) {
         this.config = config;
+        this.master = master;
         this.keys = keys;
         this.handler = handler;
     }
@@ -64,9 +69,10 @@ final class Subscriber {
         byte[] inbox = keys.myChannel();
         byte[] everyone = keys.everyone();
         while (!stopping) {
-            Listening listening = new Listening(inbox);
-            try (Jedis jedis = new Jedis(config.redisHostAndPort(),
-                    config.clientConfig("loomchat-subscriber-" + config.nodeName()))) {
+            HostAndPort address = master.current();
+            Listening listening = new Listening(inbox, address);
+            try (Jedis jedis = new Jedis(address, config.clientConfig("loomchat-subscriber-" + config.nodeName()))) {
+                listening.jedis = jedis;
                 current = listening;
                 if (stopping) {
                     break;
@@ -83,16 +89,49 @@ final class Subscriber {
             } catch (RuntimeException e) {
                 LOG.error("the Redis subscriber failed unexpectedly; subscribing again", e);
                 handler.unsubscribed(e);
+            } finally {
+                listening.subscribed = false;
             }
             if (stopping) {
                 break;
             }
             try {
-                Thread.sleep(backoff);
+                awaitRetry(backoff, address);
             } catch (InterruptedException e) {
                 break;
             }
             backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        }
+    }
+
+    /**
+     * Sleeps the back-off, but no longer than until a new master is named: after a failover the
+     * subscription is what brings live delivery back, so it should not wait out a back-off that
+     * grew while the old master was gone.
+     */
+    private void awaitRetry(long backoffMillis, HostAndPort failed) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+        while (System.nanoTime() < deadline && failed.equals(master.current())) {
+            Thread.sleep(Math.min(MASTER_POLL.toMillis(), backoffMillis));
+        }
+    }
+
+    /**
+     * Drops the subscription when it is not on the current master: a master demoted to replica
+     * while alive would still pass on what the new master publishes, but not for long, and
+     * nothing published to it would reach anyone. Sentinel disconnects the clients of a server it
+     * reconfigures; this covers the case where that did not reach us. The subscribe loop then
+     * reports the subscription gone and subscribes on the new master, as after a broken connection.
+     * Called every heartbeat, on the housekeeper's thread.
+     */
+    void followMaster() {
+        Listening listening = current;
+        if (listening != null && listening.subscribed && !listening.address.equals(master.current())) {
+            LOG.info("Redis master moved from {} to {}: subscribing there", listening.address, master.current());
+            Jedis jedis = listening.jedis;
+            if (jedis != null) {
+                jedis.disconnect(); // the subscribe call on the subscriber thread then fails
+            }
         }
     }
 
@@ -112,10 +151,13 @@ final class Subscriber {
     /** One subscription's callbacks; they run on the subscriber thread. */
     private final class Listening extends BinaryJedisPubSub {
         private final byte[] inbox;
+        private final HostAndPort address;
+        private volatile Jedis jedis;
         private volatile boolean subscribed;
 
-        Listening(byte[] inbox) {
+        Listening(byte[] inbox, HostAndPort address) {
             this.inbox = inbox;
+            this.address = address;
         }
 
         @Override

@@ -49,6 +49,8 @@ class ServerCommandTest {
                 "the embedded database cannot be shared by the servers of a cluster");
         assertEquals(2, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:3306/x", "--redis", "http://x"));
         assertEquals(2, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:3306/x",
+                "--redis", "redis-sentinel://127.0.0.1:26379"), "a Sentinel URL without the master's name");
+        assertEquals(2, run("server", "--port", "0", "--db-url", "jdbc:mysql://127.0.0.1:3306/x",
                 "--redis", "redis://127.0.0.1:6379", "--node-id", "two words"));
         assertEquals(2, run("server", "--port", "0", "--node-id", "n1"), "a node id without --redis");
     }
