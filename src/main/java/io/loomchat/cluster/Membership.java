@@ -163,6 +163,7 @@ final class Membership {
     void rebuild() {
         List<Integer> regained = new ArrayList<>();
         List<Integer> evicted = new ArrayList<>();
+        List<Integer> receiptsHere = new ArrayList<>();
         // A survivor that took us for dead may be dropping our claims right now: let it finish
         // (our lease is renewed, so no new clean-up starts), then claim again what we hold.
         awaitNoReaping();
@@ -188,13 +189,10 @@ final class Membership {
                 drop(jedis, keys.me(), recorded);
                 // Redis may have come back empty: copies for our receipts sessions are kept again.
                 // Pipelined: this holds the claim lock, and a server may have 19,000 such sessions.
-                Set<Integer> gone = Set.copyOf(evicted);
+                receiptsHere.addAll(listener.localReceiptsUsers());
+                receiptsHere.removeAll(Set.copyOf(evicted));
                 Pipeline pipeline = jedis.pipelined();
-                for (int id : listener.localReceiptsUsers()) {
-                    if (!gone.contains(id)) {
-                        pipeline.set(keys.receipts(id), keys.me());
-                    }
-                }
+                receiptsHere.forEach(id -> pipeline.set(keys.receipts(id), keys.me()));
                 pipeline.sync();
                 return null;
             });
@@ -202,20 +200,14 @@ final class Membership {
             claimLock.writeLock().unlock();
         }
         evicted.forEach(listener::evicted);
-        handOverMissed(evicted);
+        // A message published while Redis was away may have had its copy kept but never reached us.
+        inbox.keptFor(receiptsHere).forEach(listener::missed);
         listener.storedMeanwhile();
         if (!regained.isEmpty()) {
             listener.usersRegained(regained);
         }
         LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
                 regained.size(), evicted.size());
-    }
-
-    /** See {@link Cluster.Listener#missed}. */
-    private void handOverMissed(List<Integer> evicted) {
-        List<Integer> receiptsUsers = new ArrayList<>(listener.localReceiptsUsers());
-        receiptsUsers.removeAll(Set.copyOf(evicted));
-        inbox.keptFor(receiptsUsers).forEach(listener::missed);
     }
 
     private void awaitNoReaping() {

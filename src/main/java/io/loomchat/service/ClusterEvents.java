@@ -21,9 +21,6 @@ final class ClusterEvents implements Cluster.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
-    /** Users per offline-store look-up after an outage (one IN list each). */
-    private static final int STORED_LOOKUP_CHUNK = 500;
-
     private final Services services;
 
     ClusterEvents(Services services) {
@@ -83,15 +80,11 @@ final class ClusterEvents implements Cluster.Listener {
 
     @Override
     public void storedMeanwhile() {
-        List<Integer> here = services.online().userIds();
         int pushed = 0;
         try {
-            for (int from = 0; from < here.size(); from += STORED_LOOKUP_CHUNK) {
-                List<Integer> waiting = services.db().offlineMessages()
-                        .usersWithMessages(here.subList(from, Math.min(here.size(), from + STORED_LOOKUP_CHUNK)));
-                services.router().pushStored(waiting);
-                pushed += waiting.size();
-            }
+            List<Integer> waiting = services.db().offlineMessages().usersWithMessages(services.online().userIds());
+            services.router().pushStored(waiting);
+            pushed = waiting.size();
         } catch (StoreException e) {
             LOG.warn("messages stored while Redis was away could not be pushed; they come with the next login: {}",
                     e.getMessage());

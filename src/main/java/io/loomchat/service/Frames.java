@@ -115,6 +115,12 @@ final class Frames {
         return (storedJson.substring(0, end) + ",\"offline\":true}\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A delivered frame as the offline store keeps it: the JSON text without its terminator. */
+    static String storedJson(byte[] frame) {
+        int length = frame.length > 0 && frame[frame.length - 1] == '\n' ? frame.length - 1 : frame.length;
+        return new String(frame, 0, length, StandardCharsets.UTF_8);
+    }
+
     static ObjectNode contact(Contact contact) {
         ObjectNode node = Json.object();
         node.put("id", contact.id());

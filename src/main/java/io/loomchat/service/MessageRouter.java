@@ -8,7 +8,6 @@ import io.loomchat.protocol.MessageType;
 import io.loomchat.server.OutboundFrame;
 import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,7 +32,7 @@ final class MessageRouter {
 
         /** The frame as stored offline: without its terminator. */
         String json() {
-            return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+            return Frames.storedJson(frame);
         }
 
     }
@@ -61,11 +60,8 @@ final class MessageRouter {
      * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
      */
     boolean sendLive(Chat chat, int recipientId) {
-        UserSession session = online.get(recipientId);
-        if (session != null && session.receipts()) {
-            if (!cluster.inbox().keep(chat.mid(), chat.frame(), List.of(recipientId)).isEmpty()) {
-                return false; // the session is ending, or the copy could not be kept: the caller stores it
-            }
+        if (!keepForReceiptsSessionsHere(chat, List.of(recipientId)).isEmpty()) {
+            return false; // the session is ending, or the copy could not be kept: the caller stores it
         }
         return deliverLive(chat, recipientId) || cluster.forward(delivery(chat), List.of(recipientId)).isEmpty();
     }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The unconfirmed messages of one receipts session, by mid: an open-addressing hash table over
+ * Messages by mid (a receipts session's unconfirmed ones, see {@link Unconfirmed}; or mids alone,
+ * see {@link RecentMids}): an open-addressing hash table over
  * parallel arrays (linear probing, deletion by backward shift), so that the hot path of group
  * chat (an insert for every delivery, a lookup and a removal for every confirmed mid) allocates
  * nothing per message. A {@code LinkedHashMap<Long, Message>} cost three objects per delivery,

@@ -1,5 +1,6 @@
 package io.loomchat.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,7 +35,7 @@ final class OnlineUsers {
 
     /** The users whose sessions here are receipts sessions (protocol 2.2). */
     List<Integer> receiptsUserIds() {
-        List<Integer> ids = new java.util.ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
         sessions.forEach((id, session) -> {
             if (session.receipts()) {
                 ids.add(id);

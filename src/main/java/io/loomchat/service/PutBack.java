@@ -3,7 +3,6 @@ package io.loomchat.service;
 import io.loomchat.cluster.Inbox;
 import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,14 +43,9 @@ final class PutBack {
             LOG.info("user {}: the kept copies could not be taken ({}); the session's own are stored", userId, e.getMessage());
             copies = null;
         }
-        TreeMap<Long, String> byMid = new TreeMap<>();
-        for (Unconfirmed.Message message : ended.unconfirmed()) {
-            if (message.rowId() == 0) { // one from the offline store is still there
-                byMid.put(message.mid(), message.json());
-            }
-        }
+        TreeMap<Long, String> byMid = live(ended);
         if (copies != null) {
-            copies.forEach(copy -> byMid.putIfAbsent(copy.mid(), json(copy.frame())));
+            copies.forEach(copy -> byMid.putIfAbsent(copy.mid(), Frames.storedJson(copy.frame())));
         }
         ended.confirmed().forEach(byMid::remove); // confirmed while Redis was away: never again
         ended.storedConfirmed().forEach(byMid::remove);
@@ -81,12 +75,7 @@ final class PutBack {
      * belong to the new session.
      */
     static void evicted(Services services, int userId, UserSession.Ended ended) {
-        TreeMap<Long, String> byMid = new TreeMap<>();
-        for (Unconfirmed.Message message : ended.unconfirmed()) {
-            if (message.rowId() == 0) {
-                byMid.put(message.mid(), message.json());
-            }
-        }
+        TreeMap<Long, String> byMid = live(ended);
         try {
             store(services, userId, byMid);
         } catch (StoreException e) {
@@ -102,9 +91,7 @@ final class PutBack {
         if (copies.isEmpty()) {
             return;
         }
-        TreeMap<Long, String> byMid = new TreeMap<>();
-        copies.forEach(copy -> byMid.put(copy.mid(), json(copy.frame())));
-        store(services, userId, byMid);
+        store(services, userId, byMid(copies));
         inbox.forget(userId);
         LOG.info("user {}: {} unconfirmed messages of an earlier session stored for this login", userId, copies.size());
     }
@@ -112,23 +99,39 @@ final class PutBack {
     /** The copies of sessions whose server died. Throws when they cannot be stored (the clean-up is tried again). */
     static void ofDeadServer(Services services, Map<Integer, List<Inbox.Copy>> copies) {
         List<OfflineMessageDao.Pending> rows = new ArrayList<>();
-        copies.forEach((userId, kept) -> {
-            TreeMap<Long, String> byMid = new TreeMap<>();
-            kept.forEach(copy -> byMid.put(copy.mid(), json(copy.frame())));
-            byMid.forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(userId, mid, json)));
-        });
-        services.db().offlineMessages().storeAll(rows);
-        services.metrics().offlineStored(rows.size());
+        copies.forEach((userId, kept) ->
+                byMid(kept).forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(userId, mid, json))));
+        storeAll(services, rows);
+    }
+
+    /** A session's own unconfirmed live messages (those from the offline store are still there), by mid. */
+    private static TreeMap<Long, String> live(UserSession.Ended ended) {
+        TreeMap<Long, String> byMid = new TreeMap<>();
+        for (Unconfirmed.Message message : ended.unconfirmed()) {
+            if (message.rowId() == 0) {
+                byMid.put(message.mid(), message.json());
+            }
+        }
+        return byMid;
+    }
+
+    private static TreeMap<Long, String> byMid(List<Inbox.Copy> copies) {
+        TreeMap<Long, String> byMid = new TreeMap<>();
+        copies.forEach(copy -> byMid.put(copy.mid(), Frames.storedJson(copy.frame())));
+        return byMid;
     }
 
     private static void store(Services services, int userId, TreeMap<Long, String> byMid) {
-        if (byMid.isEmpty()) {
-            return;
-        }
         List<OfflineMessageDao.Pending> rows = new ArrayList<>(byMid.size());
         byMid.forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(userId, mid, json)));
-        services.db().offlineMessages().storeAll(rows);
-        services.metrics().offlineStored(rows.size());
+        storeAll(services, rows);
+    }
+
+    private static void storeAll(Services services, List<OfflineMessageDao.Pending> rows) {
+        if (!rows.isEmpty()) {
+            services.db().offlineMessages().storeAll(rows);
+            services.metrics().offlineStored(rows.size());
+        }
     }
 
     private static void forget(Inbox inbox, int userId) {
@@ -138,11 +141,5 @@ final class PutBack {
             LOG.info("user {}: stored copies could not be forgotten in Redis ({}); the next login finds them stored already",
                     userId, e.getMessage());
         }
-    }
-
-    /** A kept frame as stored offline: without its terminator. */
-    private static String json(byte[] frame) {
-        int length = frame.length > 0 && frame[frame.length - 1] == '\n' ? frame.length - 1 : frame.length;
-        return new String(frame, 0, length, StandardCharsets.UTF_8);
     }
 }

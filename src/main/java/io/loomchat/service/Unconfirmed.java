@@ -1,14 +1,14 @@
 package io.loomchat.service;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The chat messages handed to one receipts session (protocol 2.2) and not confirmed yet, in the
- * order they were handed over. This is the working copy: it decides, when the session ends,
+ * The chat messages handed to one receipts session (protocol 2.2) and not confirmed yet. This is
+ * the working copy: it decides, when the session ends,
  * what goes back to the offline store. The copy that outlives the server is the cluster's
  * {@link io.loomchat.cluster.Inbox}. Not thread-safe: the session guards it with its lock.
  */
@@ -24,14 +24,15 @@ final class Unconfirmed {
     /**
      * One message handed over.
      *
-     * @param frame  the frame as delivered, terminator included
+     * @param frame  a live message's frame as delivered, terminator included; null for one from
+     *               the offline store (it is kept there, so nothing needs its text)
      * @param rowId  its offline-store row when it came from there (it stays stored until
      *               confirmed), 0 for a live message
      */
     record Message(long mid, byte[] frame, long rowId) {
-        /** The frame as stored offline: without its terminator. */
+        /** The frame as stored offline: without its terminator. Live messages only. */
         String json() {
-            return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+            return Frames.storedJson(frame);
         }
     }
 
@@ -50,10 +51,7 @@ final class Unconfirmed {
      * next login.
      */
     static final int RECENTLY_CONFIRMED = 4_096;
-    private final MidTable recentlyConfirmed = new MidTable();
-    /** The mids of {@link #recentlyConfirmed}, oldest first, in a ring. */
-    private final long[] confirmedRing = new long[RECENTLY_CONFIRMED];
-    private int ringNext;
+    private final RecentMids recentlyConfirmed = new RecentMids(RECENTLY_CONFIRMED);
     /**
      * Confirmed, but the cluster could not be told yet (Redis away): their copies must be neither
      * delivered again nor put back, and are dropped with the next receipt.
@@ -75,7 +73,7 @@ final class Unconfirmed {
      */
     Confirmed peek(long[] mids) {
         long[] sorted = mids.clone(); // sorted, a mid repeated in one receipt is next to itself
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         List<Long> rowIds = new ArrayList<>(0);
         List<Long> confirmed = new ArrayList<>(sorted.length);
         for (int i = 0; i < sorted.length; i++) {
@@ -99,14 +97,7 @@ final class Unconfirmed {
     void confirmed(List<Long> mids) {
         for (long mid : mids) {
             byMid.remove(mid);
-            if (recentlyConfirmed.add(mid, null, 0)) {
-                long evicted = confirmedRing[ringNext];
-                if (evicted != 0) {
-                    recentlyConfirmed.remove(evicted);
-                }
-                confirmedRing[ringNext] = mid;
-                ringNext = (ringNext + 1) % RECENTLY_CONFIRMED;
-            }
+            recentlyConfirmed.add(mid);
         }
     }
 
@@ -116,13 +107,7 @@ final class Unconfirmed {
 
     /** The mids confirmed lately, for the clean-up of stored copies when the session ends. */
     List<Long> recentlyConfirmed() {
-        List<Long> mids = new ArrayList<>(recentlyConfirmed.size());
-        for (long mid : confirmedRing) {
-            if (mid != 0) {
-                mids.add(mid);
-            }
-        }
-        return mids;
+        return recentlyConfirmed.all();
     }
 
     boolean contains(long mid) {

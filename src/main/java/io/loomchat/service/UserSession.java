@@ -1,6 +1,7 @@
 package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.cluster.Inbox;
 import io.loomchat.protocol.Dialect;
 import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.Json;
@@ -67,8 +68,9 @@ final class UserSession implements ConnectionListener {
     /** Whether messages were stored for this receipts session's user while it lived. Guarded by lock. */
     private boolean storedMeanwhile;
 
-    /** What a session leaves behind when it ends. */
     /**
+     * What a session leaves behind when it ends.
+     *
      * @param confirmed        confirmed while Redis was away: their copies are still there
      * @param storedConfirmed  confirmed lately, when messages were stored for this user during the
      *                         session: a stored copy of one of them must be deleted, not delivered
@@ -286,14 +288,14 @@ final class UserSession implements ConnectionListener {
      * (published while Redis was away, see {@link io.loomchat.cluster.Cluster.Listener#missed}).
      * Returns how many were sent.
      */
-    int handOverMissed(int recipientId, List<io.loomchat.cluster.Inbox.Copy> copies) {
+    int handOverMissed(int recipientId, List<Inbox.Copy> copies) {
         lock.lock();
         try {
             if (userId != recipientId || unconfirmed == null || pumping) {
                 return 0;
             }
             int sent = 0;
-            for (io.loomchat.cluster.Inbox.Copy copy : copies) {
+            for (Inbox.Copy copy : copies) {
                 if (unconfirmed.contains(copy.mid()) || unconfirmed.isConfirmedButNotErased(copy.mid())) {
                     continue;
                 }
@@ -386,7 +388,7 @@ final class UserSession implements ConnectionListener {
         }
         if (unconfirmed != null) {
             for (OfflineMessage row : rows) {
-                unconfirmed.add(row.mid(), (row.json() + "\n").getBytes(StandardCharsets.UTF_8), row.id());
+                unconfirmed.add(row.mid(), null, row.id()); // the row is the copy until confirmed
             }
             return OutboundFrame.Callback.NONE;
         }

@@ -1,12 +1,10 @@
 package io.loomchat.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code OfflineMessage} table: messages waiting for their recipient's next login. */
 public final class OfflineMessageDao {
-
-    /** Ids per DELETE statement, to stay far below any driver's limit on parameters. */
-    private static final int DELETE_CHUNK = 500;
 
     private final Sql sql;
 
@@ -83,46 +81,32 @@ public final class OfflineMessageDao {
 
     /** Those of the given users that have messages waiting. */
     public List<Integer> usersWithMessages(List<Integer> userIds) {
-        if (userIds.isEmpty()) {
-            return List.of();
-        }
-        return sql.list("cannot look up users with offline messages",
-                "SELECT DISTINCT userid FROM OfflineMessage WHERE userid IN (" + Sql.placeholders(userIds.size()) + ")",
-                statement -> {
-                    for (int i = 0; i < userIds.size(); i++) {
-                        statement.setInt(i + 1, userIds.get(i));
-                    }
-                },
-                row -> row.getInt(1));
+        List<Integer> waiting = new ArrayList<>();
+        Sql.chunked(userIds, chunk -> waiting.addAll(sql.list("cannot look up users with offline messages",
+                "SELECT DISTINCT userid FROM OfflineMessage WHERE userid IN (" + Sql.placeholders(chunk.size()) + ")",
+                Sql.ints(chunk), row -> row.getInt(1))));
+        return waiting;
     }
 
     /** Deletes a user's stored copies of these messages, by mid, wherever they are. */
     public void deleteMids(int userId, List<Long> mids) {
-        for (int from = 0; from < mids.size(); from += DELETE_CHUNK) {
-            List<Long> chunk = mids.subList(from, Math.min(mids.size(), from + DELETE_CHUNK));
-            sql.update("cannot delete stored copies of confirmed messages of user " + userId,
-                    "DELETE FROM OfflineMessage WHERE userid = ? AND mid IN (" + Sql.placeholders(chunk.size()) + ")",
-                    statement -> {
-                        statement.setInt(1, userId);
-                        for (int i = 0; i < chunk.size(); i++) {
-                            statement.setLong(i + 2, chunk.get(i));
-                        }
-                    });
-        }
+        deleteWhereIn(userId, "mid", mids, "cannot delete stored copies of confirmed messages of user " + userId);
     }
 
     /** Deletes delivered messages by row id, so that one stored meanwhile is never deleted unseen. */
     public void delete(int userId, List<Long> ids) {
-        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
-            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
-            sql.update("cannot delete delivered offline messages of user " + userId,
-                    "DELETE FROM OfflineMessage WHERE userid = ? AND id IN (" + Sql.placeholders(chunk.size()) + ")",
-                    statement -> {
-                        statement.setInt(1, userId);
-                        for (int i = 0; i < chunk.size(); i++) {
-                            statement.setLong(i + 2, chunk.get(i));
-                        }
-                    });
-        }
+        deleteWhereIn(userId, "id", ids, "cannot delete delivered offline messages of user " + userId);
+    }
+
+    /** {@code column} is a constant of this class, never input. */
+    private void deleteWhereIn(int userId, String column, List<Long> values, String what) {
+        Sql.chunked(values, chunk -> sql.update(what,
+                "DELETE FROM OfflineMessage WHERE userid = ? AND " + column + " IN (" + Sql.placeholders(chunk.size()) + ")",
+                statement -> {
+                    statement.setInt(1, userId);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setLong(i + 2, chunk.get(i));
+                    }
+                }));
     }
 }
