@@ -1,0 +1,127 @@
+// Wires the page together: the connection, the protocol and state modules, and the views. The
+// only module that knows all the others; each of them knows only what it is given.
+
+import { ChatState } from './chat-state.js';
+import { Commands } from './commands.js';
+import { Connection, endpointUrl } from './connection.js';
+import { byId, showOnly } from './dom.js';
+import { handlePushes } from './pushes.js';
+import { Receipts } from './receipts.js';
+import { Requests } from './requests.js';
+import { keepHistory, savedHistory, savedLogin } from './saved-session.js';
+import { SeenMids } from './seen-mids.js';
+import { Session } from './session.js';
+import { ConversationView } from './views/conversation-view.js';
+import { Layout } from './views/layout.js';
+import { NoticesView } from './views/notices-view.js';
+import { SidebarView } from './views/sidebar-view.js';
+import { WelcomeView } from './views/welcome-view.js';
+import { failure, say } from './words.js';
+
+const connection = new Connection(endpointUrl(window.location));
+const requestsOut = new Requests(connection);
+const state = new ChatState();
+let seen = new SeenMids();
+let saveHistory = () => {};
+const receipts = new Receipts(connection, seen, () => saveHistory());
+const session = new Session(connection, requestsOut, state, receipts);
+const commands = new Commands(requestsOut, state);
+
+const notices = new NoticesView();
+const notify = (text, tone) => notices.toast(text, tone);
+const layout = new Layout(state);
+const welcome = new WelcomeView(session, notify);
+const sidebar = new SidebarView(state, commands, (key) => layout.open(key));
+const conversation = new ConversationView(state, layout, commands);
+handlePushes(connection, requestsOut, state, receipts, notify);
+
+saveHistory = keepHistory(state, () => (session.loggedIn && state.me !== null
+  ? { userId: state.me.id, state: state.snapshot(), seen: seen.toJSON() } : null));
+
+/** True from a dropped connection until the next login: that login is a reconnect worth saying. */
+let lost = false;
+
+function showApp() {
+  showOnly(byId('app'), byId('welcome'));
+  sidebar.render();
+  conversation.render(true);
+}
+
+function showWelcome(text) {
+  showOnly(byId('welcome'), byId('app'));
+  welcome.say(text);
+  welcome.focus();
+}
+
+session.addEventListener('login', (event) => {
+  const { again, away } = event.detail;
+  notices.banner('');
+  showApp();
+  if (again && lost) {
+    notify(say.reconnected(), 'info');
+  } else if (!again) {
+    notify(say.loggedIn(state.me), 'info');
+  }
+  lost = false;
+  if (away > 0) {
+    notify(say.awayMessages(away), 'info');
+  }
+});
+session.addEventListener('waiting', (event) => notices.banner(event.detail.text));
+session.addEventListener('ended', (event) => {
+  // A new user starts with a window of their own: another user's mids say nothing about theirs.
+  seen = new SeenMids();
+  receipts.seen = seen;
+  layout.reset();
+  notices.banner('');
+  showWelcome(event.detail.text);
+});
+
+connection.addEventListener('open', () => {
+  sidebar.linkState(true);
+  if (!session.loggedIn) {
+    notices.banner('');
+  }
+});
+connection.addEventListener('close', (event) => {
+  lost = true;
+  sidebar.linkState(false);
+  notices.banner(say.reconnecting(event.detail.retryInMs));
+});
+connection.addEventListener('unreachable', (event) => {
+  sidebar.linkState(false);
+  notices.banner(say.unreachable(event.detail.retryInMs));
+});
+// The browser knows when the network comes back; no need to wait out the back-off then.
+window.addEventListener('online', () => connection.retryNow());
+
+state.addEventListener('change', () => {
+  const unread = state.totalUnread();
+  document.title = unread > 0 ? `(${unread}) LoomChat` : 'LoomChat';
+});
+
+byId('logout').addEventListener('click', async () => {
+  try {
+    await session.logout();
+  } catch (error) {
+    notify(failure('log out', error), 'failed');
+  }
+});
+
+// A reload (or a tab restored) logs in again with the token this tab kept, and shows the same
+// conversations; otherwise the welcome screen.
+const saved = savedLogin();
+if (saved !== null) {
+  const history = savedHistory(saved.id);
+  if (history !== null) {
+    seen = new SeenMids(undefined, history.seen ?? []);
+    receipts.seen = seen;
+  }
+  state.restore(saved, history?.state ?? {});
+  session.resume(saved);
+  showApp();
+  notices.banner(say.connecting());
+} else {
+  showWelcome('');
+}
+connection.start();

@@ -1,0 +1,66 @@
+// What the server sends without being asked: chat messages, presence changes and the 2.2 roster
+// pushes. One table from message type to handler; types it does not know (from a newer server)
+// are left alone. Replies go to the request that waits for them first.
+
+import { MsgId } from './protocol.js';
+import { reason, say } from './words.js';
+
+/**
+ * @param notify (text, tone) shows a passing notice: tone 'info' or 'failed'
+ */
+export function handlePushes(connection, requestsOut, state, receipts, notify) {
+  const chat = (kind) => (frame) => {
+    if (receipts.toShow(frame)) {
+      state.incoming(frame, kind);
+    }
+    // Also a repeat: the server sent it again because no RECEIPT of it had arrived.
+    receipts.handled(frame);
+  };
+
+  const handlers = new Map([
+    [MsgId.ONE_CHAT, chat('user')],
+    [MsgId.GROUP_CHAT, chat('group')],
+    [MsgId.PRESENCE, (frame) => {
+      const online = frame.state === 'online';
+      state.presence(frame.id, frame.name ?? '?', online);
+      notify(say.presence(frame.name ?? '?', frame.id, online), 'info');
+    }],
+    [MsgId.FRIEND_ADDED, (frame) => {
+      const friend = state.addFriend(frame.friend);
+      const text = say.addedYou(friend);
+      state.event('user', friend.id, text);
+      notify(text, 'info');
+    }],
+    [MsgId.GROUP_JOINED, (frame) => {
+      const group = state.memberJoined(frame.groupid, frame.user);
+      if (group !== null) {
+        const text = say.memberJoined({ id: frame.user.id, name: frame.user.name ?? '?' }, group);
+        state.event('group', group.id, text);
+        notify(text, 'info');
+      }
+    }],
+    // An ACK that answers no request of ours: the server refused something (a RECEIPT, a garbled frame).
+    [MsgId.ACK, (frame) => {
+      if ((frame.errno ?? 0) !== 0) {
+        notify(`The server refused a request: ${reason({ reply: frame })}.`, 'failed');
+      }
+    }],
+  ]);
+
+  connection.addEventListener('frame', (event) => {
+    const { frame } = event.detail;
+    if (requestsOut.received(frame)) {
+      return;
+    }
+    const handler = handlers.get(frame.msgid);
+    if (handler === undefined) {
+      return;
+    }
+    try {
+      handler(frame);
+    } catch (error) {
+      // One frame we cannot make sense of must not stop the page from handling the next.
+      console.error('could not handle a frame from the server', frame, error);
+    }
+  });
+}
