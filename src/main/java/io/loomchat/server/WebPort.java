@@ -68,6 +68,14 @@ public final class WebPort implements AutoCloseable {
                 .backlog(ACCEPT_BACKLOG)
                 // Our own sweep closes idle sockets; Helidon's must not do it first.
                 .idleConnectionTimeout(config.idleTimeout().multipliedBy(2).plus(Duration.ofMinutes(5)))
+                .connectionOptions(socket -> socket
+                        // Chat frames are small and each is wanted at once: without this, Nagle's
+                        // algorithm meets the client's delayed ACK and a reply waits ~40 ms.
+                        .tcpNoDelay(true)
+                        // Helidon's default of 30 s would cut a WebSocket whose client pings every
+                        // 30 s (our idle sweep closes silent ones at --idle-timeout); it still ends
+                        // an HTTP connection that never finishes its request.
+                        .readTimeout(config.idleTimeout().multipliedBy(2)))
                 // The JVM's shutdown goes through LoomChatServer.close, which stops this port in order.
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder()
