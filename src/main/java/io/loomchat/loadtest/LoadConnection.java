@@ -57,19 +57,45 @@ final class LoadConnection implements AutoCloseable {
     private record Call(Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
     }
 
-    LoadConnection(Framing framing, Listener listener) {
+    private LoadConnection(Framing framing, Listener listener) {
         this.framing = framing;
         this.listener = listener;
     }
 
     /** Set once, right after the wire is connected and before anything is sent. */
-    void attach(Wire connected) {
+    private void attach(Wire connected) {
         this.wire = connected;
     }
 
     /** Connects from {@code source} (null: any local address) and starts reading. */
     static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener)
             throws IOException {
+        Socket socket = connect(server, source);
+        LoadConnection connection = new LoadConnection(framing, listener);
+        SocketWire wire = new SocketWire(socket);
+        connection.attach(wire);
+        Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
+        return connection;
+    }
+
+    /** As {@link #open}, to a web port: upgrades to its WebSocket at {@code /ws} first. */
+    static LoadConnection openWebSocket(InetSocketAddress server, InetAddress source, Listener listener)
+            throws IOException {
+        Socket socket = connect(server, source);
+        WebSocketWire wire;
+        try {
+            wire = WebSocketWire.upgrade(socket, server.getHostString() + ":" + server.getPort());
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        LoadConnection connection = new LoadConnection(Framing.MODERN, listener);
+        connection.attach(wire);
+        Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
+        return connection;
+    }
+
+    private static Socket connect(InetSocketAddress server, InetAddress source) throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {
@@ -77,15 +103,11 @@ final class LoadConnection implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.connect(server, (int) CONNECT_TIMEOUT.toMillis());
+            return socket;
         } catch (IOException e) {
             socket.close();
             throw e;
         }
-        LoadConnection connection = new LoadConnection(framing, listener);
-        SocketWire wire = new SocketWire(socket);
-        connection.attach(wire);
-        Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
-        return connection;
     }
 
     Framing framing() {

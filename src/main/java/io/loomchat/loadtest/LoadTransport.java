@@ -21,11 +21,7 @@ enum LoadTransport {
         @Override
         LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
                             LoadConnection.Listener listener) throws IOException {
-            // No source address: the JDK client picks its own, and one port range is plenty for
-            // the ten thousand clients one process drives.
-            LoadConnection connection = new LoadConnection(framing, listener);
-            WebSocketWire.connect(server, connection);
-            return connection;
+            return LoadConnection.openWebSocket(server, source, listener);
         }
     };
 
