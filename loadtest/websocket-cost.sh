@@ -24,10 +24,12 @@ mkdir -p "$OUT"
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0 --max-connections 15000 --web-port $WEB_PORT"
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-# Live heap after a full GC, in kB: the "used" figure GC.heap_info prints once GC.run has run.
+# Live heap after a full GC, in kB: the generations' "used" figures that GC.heap_info prints
+# once GC.run has run (young and old for the launcher's serial collector; metaspace left out).
 live_heap() {
     "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
-    "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'
+    "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -E 'generation|garbage-first heap' \
+        | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | awk '{ t += $1 } END { print t }'
 }
 . loadtest/lib/launcher-server.sh
 
