@@ -12,7 +12,13 @@ public final class ProcessCluster implements AutoCloseable {
 
     private final TestDatabase database;
     private final String prefix;
+    /** As in ./cluster: server i's web port is its TCP port + 1000. */
+    public static final int WEB_PORT_OFFSET = 1000;
+
     private final List<ServerProcess> servers = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+    /** The options each server was started with, to restart it the same way. */
+    private final List<List<String>> arguments = new ArrayList<>();
     private Nginx nginx;
 
     private ProcessCluster(TestDatabase database, String prefix) {
@@ -22,11 +28,24 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Servers named {@code nodes}, behind nginx when {@code behindNginx}; extra server options last. */
     public static ProcessCluster start(List<String> nodes, boolean behindNginx, String... extraOptions) {
+        return start(nodes, behindNginx, false, extraOptions);
+    }
+
+    /**
+     * As {@link #start}, each server also serving the browser client and WebSocket on its web port:
+     * its TCP port + {@value #WEB_PORT_OFFSET}, as in ./cluster (6001 -> 7001).
+     */
+    public static ProcessCluster startWithWebPorts(List<String> nodes, boolean behindNginx, String... extraOptions) {
+        return start(nodes, behindNginx, true, extraOptions);
+    }
+
+    private static ProcessCluster start(List<String> nodes, boolean behindNginx, boolean web, String... extraOptions) {
         TestRedis.requireReachable();
         ProcessCluster cluster = new ProcessCluster(TestDatabase.create(Backend.MYSQL), TestRedis.uniquePrefix());
         try {
             var config = cluster.database.config();
             for (String node : nodes) {
+                int port = web ? freePortWithWebPort() : ServerProcess.freePort();
                 List<String> args = new ArrayList<>(List.of(
                         "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
                         "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", cluster.prefix,
@@ -35,8 +54,16 @@ public final class ProcessCluster implements AutoCloseable {
                 if (behindNginx) {
                     args.add("--proxy-protocol");
                 }
+                if (web) {
+                    args.addAll(List.of("--web-port", String.valueOf(port + WEB_PORT_OFFSET)));
+                }
                 args.addAll(List.of(extraOptions));
-                cluster.servers.add(ServerProcess.start("server " + node, ServerProcess.freePort(), args));
+                cluster.names.add("server " + node);
+                cluster.arguments.add(List.copyOf(args));
+                cluster.servers.add(ServerProcess.start("server " + node, port, args));
+                if (web) {
+                    awaitAccepting(port + WEB_PORT_OFFSET);
+                }
             }
             if (behindNginx) {
                 cluster.nginx = Nginx.start(cluster.servers.stream().map(ServerProcess::port).toList());
@@ -46,6 +73,63 @@ public final class ProcessCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The server prints "listening on" when its TCP port is up; its web port opens right after.
+     * A browser sent to it a moment too early would show an error page instead of the client.
+     */
+    private static void awaitAccepting(int port) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+                return;
+            } catch (java.io.IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the web port " + port + " does not accept", notYet);
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for web port " + port, e);
+            }
+        }
+    }
+
+    /** A free port whose web port (+{@value #WEB_PORT_OFFSET}) is free too. */
+    private static int freePortWithWebPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ServerProcess.freePort();
+            if (ServerProcess.isFree(port + WEB_PORT_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free pair of ports " + WEB_PORT_OFFSET + " apart");
+    }
+
+    /**
+     * Starts server {@code index} again, with the same ports and options, after it was killed or
+     * stopped: a server coming back as an operator (or systemd) would bring it back.
+     */
+    public ServerProcess restart(int index) {
+        ServerProcess old = servers.get(index);
+        if (old.isAlive()) {
+            throw new IllegalStateException(names.get(index) + " is still running");
+        }
+        ServerProcess again = ServerProcess.start(names.get(index), old.port(), arguments.get(index));
+        servers.set(index, again);
+        if (arguments.get(index).contains("--web-port")) {
+            awaitAccepting(webPort(index));
+        }
+        return again;
+    }
+
+    /** The web port of server {@code index}; only for a cluster started with web ports. */
+    public int webPort(int index) {
+        return servers.get(index).port() + WEB_PORT_OFFSET;
     }
 
     public ServerProcess server(int index) {

@@ -81,6 +81,17 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("no free port between 20000 and 32000");
     }
 
+    /** Whether {@code port} of 127.0.0.1 can be bound right now. */
+    public static boolean isFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
     private void awaitListening() {
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
         Thread.ofVirtual().name("output-" + name).start(() -> {

@@ -1,0 +1,126 @@
+package io.loomchat.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A real headless Chromium driven through WebDriver: Debian's {@code chromium} and
+ * {@code chromium-driver}, found on PATH or in /usr/bin. Each browser has a profile of its own
+ * (so two of them are two people, with separate session storage), deleted on close. Without the
+ * packages the test fails under {@code CI=true} and is skipped elsewhere, naming them.
+ */
+public final class Browser implements AutoCloseable {
+
+    /** Where screenshots go: next to the surefire reports, so that CI keeps them with the results. */
+    public static final Path SCREENSHOTS = Path.of("target", "surefire-reports", "screenshots");
+
+    private final String name;
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(String name, ChromeDriverService service, ChromeDriver driver, Path profile) {
+        this.name = name;
+        this.service = service;
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** A browser with a window of {@code width} x {@code height} CSS pixels. */
+    public static Browser start(String name, int width, int height) {
+        Path chromium = Executables.find("chromium", Path.of("/usr/bin/chromium"))
+                .orElseThrow(() -> Prerequisite.missing("no chromium: the browser tests need Debian's chromium and "
+                        + "chromium-driver (apt-get install chromium chromium-driver)"));
+        Path chromedriver = Executables.find("chromedriver", Path.of("/usr/bin/chromedriver"))
+                .orElseThrow(() -> Prerequisite.missing("no chromedriver: the browser tests need Debian's "
+                        + "chromium-driver (apt-get install chromium-driver)"));
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("loomchat-browser-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        // Given the binary and the driver, Selenium looks for nothing on the internet.
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--window-size=" + width + "," + height,
+                // As root in a container Chromium has no sandbox to use; /dev/shm there is tiny.
+                "--no-sandbox", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions",
+                "--lang=en-US", "--force-device-scale-factor=1");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort()
+                .build();
+        try {
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+            return new Browser(name, service, driver, profile);
+        } catch (RuntimeException e) {
+            service.stop();
+            deleteTree(profile);
+            throw e;
+        }
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Shows the page as a phone of {@code width} x {@code height} CSS pixels (touch, device scale
+     * 2), as the developer tools' device mode does; a headless window cannot be made that narrow.
+     */
+    public void emulatePhone(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+    }
+
+    /** Saves what the browser shows as {@code <test>/<name>.png} under {@link #SCREENSHOTS}. */
+    public Path screenshot(String test, String file) {
+        Path target = SCREENSHOTS.resolve(test).resolve(file + ".png");
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the screenshot " + target, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            deleteTree(profile);
+        }
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Chromium may still be writing its profile as it exits; a temporary directory left behind harms nothing.
+            System.err.println("could not delete the browser profile " + directory + ": " + e);
+        }
+    }
+}

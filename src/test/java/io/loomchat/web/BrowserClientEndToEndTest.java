@@ -1,0 +1,139 @@
+package io.loomchat.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Browser;
+import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.ProcessCluster;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The browser client in a real headless Chromium, as two people use it, with a third on the
+ * console protocol over TCP: two real server processes (alice on one, bob on the other), the page
+ * served by each server's web port. Registering, adding a friend, chatting both ways and in a
+ * group, a message that looks like HTML, a phone-width screen, the death of alice's server
+ * ({@code kill -9}) and a reload: after each, everything shows, and shows once.
+ */
+class BrowserClientEndToEndTest {
+
+    private static final String PASSWORD = "correct horse";
+    private static final String SCREENSHOTS = "BrowserClientEndToEndTest";
+    /** Would set a global if the page ever inserted the message as HTML. */
+    private static final String XSS = "<img src=x onerror=\"window.xssRan=1\"><b>not bold</b>";
+
+    @Test
+    void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() {
+        try (ProcessCluster cluster = ProcessCluster.startWithWebPorts(List.of("web-a", "web-b"), false);
+             Browser aliceBrowser = Browser.start("alice", 1280, 800);
+             Browser bobBrowser = Browser.start("bob", 1280, 800);
+             ChatClient carol = ChatClient.connect("127.0.0.1", cluster.server(1).port())) {
+            ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster, 0));
+            ChatPage bob = new ChatPage(bobBrowser).open(pageOf(cluster, 1));
+
+            int aliceId = alice.register("alice", PASSWORD);
+            int bobId = bob.register("bob", PASSWORD);
+            int carolId = carol.register("carol", PASSWORD);
+            carol.login(carolId, PASSWORD);
+            String bobKey = "user:" + bobId;
+            String aliceKey = "user:" + aliceId;
+
+            // alice adds bob: both lists are right at once, and bob's page says who added him.
+            assertTrue(alice.addFriend(bobId).contains("bob (" + bobId + ") is now your friend"));
+            bob.awaitToast("alice (" + aliceId + ") added you as a friend");
+            assertTrue(bob.entry(aliceKey).contains("alice"));
+            bob.awaitPresence(aliceId, true);
+            alice.awaitPresence(bobId, true);
+
+            // One to one, both ways; bob sees an unread count until he opens the conversation.
+            alice.openConversation(bobKey);
+            alice.sendAndConfirm("Hi bob, this is alice");
+            bob.awaitUnread(aliceKey, 1);
+            assertTrue(bob.title().startsWith("(1)"), bob.title());
+            bob.openConversation(aliceKey);
+            bob.awaitMessage("Hi bob, this is alice");
+            assertEquals(0, bob.unread(aliceKey));
+            bob.awaitEvent("added you as a friend");
+            bob.sendAndConfirm("Hello alice!\nTwo lines, sent with Enter");
+            alice.awaitMessage("Hello alice!\nTwo lines, sent with Enter");
+
+            // A group with both browsers and the console user in it.
+            int groupId = alice.createGroup("team", "the A team");
+            String groupKey = "group:" + groupId;
+            assertTrue(bob.joinGroup(groupId).contains("You joined team (" + groupId + ")"));
+            alice.openConversation(groupKey);
+            alice.awaitEvent("bob (" + bobId + ") joined team (" + groupId + ")");
+            JsonNode joined = carol.call("{\"msgid\":9,\"groupid\":" + groupId + "}");
+            assertEquals(0, joined.path("errno").asInt(), joined::toString);
+            alice.awaitEvent("carol (" + carolId + ") joined team (" + groupId + ")");
+
+            alice.sendAndConfirm("Standup at 10");
+            assertEquals("Standup at 10", carol.next(10).path("msg").asText());
+            bob.openConversation(groupKey);
+            bob.awaitMessage("Standup at 10");
+            carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"I'll bring coffee\"}");
+            alice.awaitMessage("I'll bring coffee");
+            bob.awaitMessage("I'll bring coffee");
+            bob.sendAndConfirm("See you there");
+            alice.awaitMessage("See you there");
+            assertEquals("See you there", carol.next(10).path("msg").asText());
+
+            // Text that looks like HTML is shown as written and never runs.
+            carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":" + ChatClient.quote(XSS) + "}");
+            alice.awaitMessage(XSS);
+            assertEquals(0L, alice.script("return document.querySelectorAll('#messages img, #messages b').length"));
+            assertNull(alice.script("return window.xssRan"));
+            aliceBrowser.screenshot(SCREENSHOTS, "desktop-group");
+
+            // At phone width the list and the conversation are two screens.
+            bobBrowser.emulatePhone(390, 844);
+            bob.back();
+            bobBrowser.screenshot(SCREENSHOTS, "phone-list");
+            bob.openConversation(aliceKey);
+            bobBrowser.screenshot(SCREENSHOTS, "phone-conversation");
+
+            // alice's server dies with a message just shown and perhaps not confirmed yet: the
+            // server delivers it again at her next login, and the page must not show it twice.
+            carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"Just before the crash\"}");
+            alice.awaitMessage("Just before the crash");
+            cluster.server(0).kill9();
+            assertTrue(alice.awaitBanner().contains("reconnect") || alice.awaitBanner().contains("Cannot reach"));
+            bob.sendAndConfirm("Are you back?");
+            cluster.restart(0);
+            alice.awaitConnected();
+            alice.awaitToast("Reconnected");
+
+            alice.openConversation(bobKey);
+            alice.awaitMessage("Are you back?");
+            alice.sendAndConfirm("Yes, back after the crash");
+            bob.awaitMessage("Yes, back after the crash");
+            assertShownOnce(alice, "Hi bob, this is alice", "Hello alice!\nTwo lines, sent with Enter", "Are you back?");
+            alice.openConversation(groupKey);
+            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", XSS, "Just before the crash");
+
+            // A reload logs in with the tab's token and keeps the conversations, again without repeats.
+            alice.reload();
+            alice.awaitConnected();
+            alice.openConversation(groupKey);
+            alice.awaitMessage("Just before the crash");
+            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", XSS, "Just before the crash");
+            alice.openConversation(bobKey);
+            alice.awaitMessage("Yes, back after the crash");
+            aliceBrowser.screenshot(SCREENSHOTS, "desktop-after-reconnect");
+        }
+    }
+
+    private static void assertShownOnce(ChatPage page, String... texts) {
+        for (String text : texts) {
+            page.awaitMessage(text);
+            assertEquals(1, page.count(text), () -> "\"" + text + "\" shown more than once");
+        }
+    }
+
+    private static String pageOf(ProcessCluster cluster, int server) {
+        return "http://127.0.0.1:" + cluster.webPort(server) + "/";
+    }
+}

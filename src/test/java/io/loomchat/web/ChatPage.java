@@ -1,0 +1,273 @@
+package io.loomchat.web;
+
+import io.loomchat.testing.Browser;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The browser client as a person uses it: fill in forms, click a friend, type and press Enter,
+ * read what the page shows. Every wait fails with what the page showed instead, so that a failure
+ * says more than "timed out".
+ */
+final class ChatPage {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern USER_ID = Pattern.compile("Your user id: (\\d+)");
+
+    private final Browser browser;
+    private final WebDriver driver;
+
+    ChatPage(Browser browser) {
+        this.browser = browser;
+        this.driver = browser.driver();
+    }
+
+    ChatPage open(String url) {
+        driver.get(url);
+        await("the welcome screen or the chat", d -> displayed("welcome") || displayed("app"));
+        return this;
+    }
+
+    /** Creates an account; returns the user id the page shows once logged in. */
+    int register(String name, String password) {
+        click(By.id("tab-register"));
+        type(By.id("register-name"), name);
+        type(By.id("register-password"), password);
+        click(By.id("register-submit"));
+        return loggedInId();
+    }
+
+    void logIn(int id, String password) {
+        type(By.id("login-id"), String.valueOf(id));
+        type(By.id("login-password"), password);
+        click(By.id("login-submit"));
+        loggedInId();
+    }
+
+    private int loggedInId() {
+        String text = await("the chat screen with the user's id", d -> {
+            if (!displayed("app")) {
+                String error = driver.findElement(By.id("welcome-error")).getText();
+                if (!error.isEmpty()) {
+                    throw new AssertionError(browser.name() + ": the page refused: " + error);
+                }
+                return null;
+            }
+            String id = driver.findElement(By.id("me-id")).getText();
+            return id.isEmpty() ? null : id;
+        });
+        Matcher matcher = USER_ID.matcher(text);
+        if (!matcher.find()) {
+            throw new AssertionError(browser.name() + ": no user id in \"" + text + "\"");
+        }
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    /** Adds a friend by id; returns what the page says about it. */
+    String addFriend(int id) {
+        type(By.id("add-friend-id"), String.valueOf(id));
+        click(By.cssSelector("#add-friend-form button"));
+        return actionResult();
+    }
+
+    /** Creates a group; returns its id, as listed in the sidebar. */
+    int createGroup(String name, String description) {
+        openGroupForms();
+        type(By.id("create-group-name"), name);
+        type(By.id("create-group-desc"), description);
+        click(By.cssSelector("#create-group-form button"));
+        String said = actionResult();
+        Matcher matcher = Pattern.compile(Pattern.quote(name) + " \\((\\d+)\\)").matcher(said);
+        if (!matcher.find()) {
+            throw new AssertionError(browser.name() + ": creating the group said \"" + said + "\"");
+        }
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    String joinGroup(int id) {
+        openGroupForms();
+        type(By.id("join-group-id"), String.valueOf(id));
+        click(By.cssSelector("#join-group-form button"));
+        return actionResult();
+    }
+
+    private void openGroupForms() {
+        WebElement details = driver.findElement(By.id("group-actions"));
+        if (details.getAttribute("open") == null) {
+            details.findElement(By.tagName("summary")).click();
+        }
+    }
+
+    private String actionResult() {
+        return await("the outcome under the forms", d -> {
+            WebElement result = d.findElement(By.id("action-result"));
+            return result.isDisplayed() && !result.getText().isEmpty() ? result.getText() : null;
+        });
+    }
+
+    /** Waits for a sidebar entry ("user:2", "group:7") and returns its text (name, detail, unread). */
+    String entry(String key) {
+        return await("the sidebar entry " + key, d -> {
+            List<WebElement> found = d.findElements(entrySelector(key));
+            return found.isEmpty() ? null : found.getFirst().getText();
+        });
+    }
+
+    /** Waits until the entry of a friend shows them online (true) or offline (false). */
+    void awaitPresence(int userId, boolean online) {
+        await("user " + userId + " shown " + (online ? "online" : "offline"), d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("[data-key=\"user:" + userId + "\"] .avatar"));
+            return !found.isEmpty() && found.getFirst().getAttribute("class").contains("online") == online ? true : null;
+        });
+    }
+
+    /** The unread count on a sidebar entry; 0 when it shows none. */
+    int unread(String key) {
+        List<WebElement> badge = driver.findElements(By.cssSelector("[data-key=\"" + key + "\"] .unread"));
+        return badge.isEmpty() ? 0 : Integer.parseInt(badge.getFirst().getText());
+    }
+
+    void awaitUnread(String key, int count) {
+        await(count + " unread on " + key, d -> unread(key) == count ? true : null);
+    }
+
+    /** Opens the conversation with a friend ("user:2") or a group ("group:7"). */
+    void openConversation(String key) {
+        driver.findElement(entrySelector(key)).click();
+        await("the conversation " + key + " open", d -> displayed("open-conversation")
+                && d.findElement(entrySelector(key)).getAttribute("aria-current").equals("true") ? true : null);
+    }
+
+    /** Back to the list, on a phone. */
+    void back() {
+        click(By.id("back"));
+    }
+
+    /** Types a message into the open conversation and presses Enter. */
+    void send(String text) {
+        WebElement input = driver.findElement(By.id("message-input"));
+        input.sendKeys(text);
+        input.sendKeys(Keys.ENTER);
+    }
+
+    /** Sends and waits until the page shows the message as sent (the server's ACK came). */
+    void sendAndConfirm(String text) {
+        send(text);
+        await("\"" + text + "\" shown as sent", d -> {
+            for (WebElement message : d.findElements(By.cssSelector("#messages li.message.mine.sent"))) {
+                if (message.findElement(By.className("bubble")).getText().equals(text)) {
+                    return true;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits until the open conversation shows a message with exactly this text. */
+    WebElement awaitMessage(String text) {
+        return await("a message \"" + text + "\" in the open conversation", d -> {
+            for (WebElement bubble : d.findElements(By.cssSelector("#messages li.message .bubble"))) {
+                if (bubble.getText().equals(text)) {
+                    return bubble;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** How many messages of the open conversation have exactly this text. */
+    long count(String text) {
+        return driver.findElements(By.cssSelector("#messages li.message .bubble")).stream()
+                .filter(bubble -> bubble.getText().equals(text)).count();
+    }
+
+    /** Waits until the open conversation has a line about an event containing {@code text}. */
+    String awaitEvent(String text) {
+        return await("an event line containing \"" + text + "\"", d -> {
+            for (WebElement event : d.findElements(By.cssSelector("#messages li.event"))) {
+                if (event.getText().contains(text)) {
+                    return event.getText();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits for a toast containing {@code text}. */
+    String awaitToast(String text) {
+        return await("a notice containing \"" + text + "\"", d -> {
+            for (WebElement toast : d.findElements(By.cssSelector("#toasts .toast"))) {
+                if (toast.getText().contains(text)) {
+                    return toast.getText();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits until the banner says the connection is down. */
+    String awaitBanner() {
+        return await("the connection banner", d -> displayed("status") ? d.findElement(By.id("status")).getText() : null);
+    }
+
+    /** Waits until the connection is up and logged in: no banner, the green dot. */
+    void awaitConnected() {
+        await("the page connected and logged in", d -> !displayed("status")
+                && d.findElement(By.id("link-state")).getAttribute("class").contains("up") ? true : null);
+    }
+
+    String title() {
+        return driver.getTitle();
+    }
+
+    Object script(String script) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script);
+    }
+
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    private static By entrySelector(String key) {
+        return By.cssSelector("#app .contact[data-key=\"" + key + "\"]");
+    }
+
+    private boolean displayed(String id) {
+        List<WebElement> found = driver.findElements(By.id(id));
+        return !found.isEmpty() && found.getFirst().isDisplayed();
+    }
+
+    private void type(By field, String text) {
+        WebElement input = driver.findElement(field);
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private void click(By target) {
+        driver.findElement(target).click();
+    }
+
+    /** Polls until {@code condition} returns non-null; fails with the page's text when it never does. */
+    <T> T await(String what, Function<WebDriver, T> condition) {
+        try {
+            return new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                    .ignoring(StaleElementReferenceException.class)
+                    .ignoring(NoSuchElementException.class)
+                    .until(condition::apply);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String page = driver.findElement(By.tagName("body")).getText();
+            throw new AssertionError(browser.name() + ": waited " + WAIT.toSeconds() + " s for " + what
+                    + ". The page showed:\n" + page, e);
+        }
+    }
+}
