@@ -153,10 +153,16 @@ final class ChatPage {
         click(By.id("back"));
     }
 
-    /** Types a message into the open conversation and presses Enter. */
+    /** Types a message into the open conversation (Shift+Enter between lines) and presses Enter. */
     void send(String text) {
         WebElement input = driver.findElement(By.id("message-input"));
-        input.sendKeys(text);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+            }
+            input.sendKeys(lines[i]);
+        }
         input.sendKeys(Keys.ENTER);
     }
 
