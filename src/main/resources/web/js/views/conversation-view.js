@@ -70,8 +70,7 @@ export class ConversationView {
     if (conversation.kind === 'group') {
       const group = this.#state.groups.get(conversation.id);
       avatar.className = 'avatar group';
-      detail = group === undefined ? `group ${conversation.id}`
-          : `Group ${group.id} · ${[...group.members.values()].map((m) => `${m.name}${m.online ? ' •' : ''}`).join(', ')}`;
+      detail = group === undefined ? `group ${conversation.id}` : membersLine(group);
     } else {
       const friend = this.#state.friends.get(conversation.id);
       avatar.className = `avatar presence${friend?.online ? ' online' : ''}`;
@@ -120,8 +119,18 @@ export class ConversationView {
   /** The composer grows with what is typed, up to the stylesheet's max-height. */
   #fitInput() {
     this.#input.style.height = 'auto';
-    this.#input.style.height = `${this.#input.scrollHeight}px`;
+    // scrollHeight leaves out the borders, which a border-box height includes.
+    const borders = this.#input.offsetHeight - this.#input.clientHeight;
+    this.#input.style.height = `${this.#input.scrollHeight + borders}px`;
   }
+}
+
+/** "id 7 · 3 members, 2 online: alice, bob, carol" (the online ones first). */
+function membersLine(group) {
+  const members = [...group.members.values()];
+  const online = members.filter((member) => member.online);
+  const names = [...online, ...members.filter((member) => !member.online)].map((member) => member.name);
+  return `id ${group.id} · ${members.length} members, ${online.length} online: ${names.join(', ')}`;
 }
 
 function parse(key) {

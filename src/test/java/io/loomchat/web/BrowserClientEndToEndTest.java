@@ -33,6 +33,7 @@ class BrowserClientEndToEndTest {
              ChatClient carol = ChatClient.connect("127.0.0.1", cluster.server(1).port())) {
             ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster, 0));
             ChatPage bob = new ChatPage(bobBrowser).open(pageOf(cluster, 1));
+            aliceBrowser.screenshot(SCREENSHOTS, "welcome");
 
             int aliceId = alice.register("alice", PASSWORD);
             int bobId = bob.register("bob", PASSWORD);
@@ -81,12 +82,22 @@ class BrowserClientEndToEndTest {
             alice.awaitMessage("See you there");
             assertEquals("See you there", carol.next(10).path("msg").asText());
 
-            // Text that looks like HTML is shown as written and never runs.
-            carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":" + ChatClient.quote(XSS) + "}");
+            // Someone who is no friend writes, in text that looks like HTML: a conversation of its
+            // own appears with an unread count, and the text is shown as written and never runs.
+            String carolKey = "user:" + carolId;
+            JsonNode sent = carol.call("{\"msgid\":6,\"toid\":" + aliceId + ",\"msg\":" + ChatClient.quote(XSS) + "}");
+            assertEquals("online", sent.path("stored").asText(), sent::toString);
+            alice.awaitUnread(carolKey, 1);
+            assertTrue(alice.entry(carolKey).contains("carol"));
+            alice.openConversation(carolKey);
             alice.awaitMessage(XSS);
             assertEquals(0L, alice.script("return document.querySelectorAll('#messages img, #messages b').length"));
             assertNull(alice.script("return window.xssRan"));
-            aliceBrowser.screenshot(SCREENSHOTS, "desktop-group");
+            aliceBrowser.screenshot(SCREENSHOTS, "desktop-markup-as-text");
+
+            // The picture for the README: bob's group conversation, once the notices have faded.
+            bob.awaitNoToasts();
+            bobBrowser.screenshot(SCREENSHOTS, "desktop-group");
 
             // At phone width the list and the conversation are two screens.
             bobBrowser.emulatePhone(390, 844);
@@ -112,14 +123,16 @@ class BrowserClientEndToEndTest {
             bob.awaitMessage("Yes, back after the crash");
             assertShownOnce(alice, "Hi bob, this is alice", "Hello alice!\nTwo lines, sent with Enter", "Are you back?");
             alice.openConversation(groupKey);
-            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", XSS, "Just before the crash");
+            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", "Just before the crash");
 
             // A reload logs in with the tab's token and keeps the conversations, again without repeats.
             alice.reload();
             alice.awaitConnected();
             alice.openConversation(groupKey);
             alice.awaitMessage("Just before the crash");
-            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", XSS, "Just before the crash");
+            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", "Just before the crash");
+            alice.openConversation(carolKey);
+            assertShownOnce(alice, XSS);
             alice.openConversation(bobKey);
             alice.awaitMessage("Yes, back after the crash");
             aliceBrowser.screenshot(SCREENSHOTS, "desktop-after-reconnect");

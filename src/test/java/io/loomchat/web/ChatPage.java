@@ -221,6 +221,11 @@ final class ChatPage {
         });
     }
 
+    /** Waits until every notice has faded (they last a few seconds). */
+    void awaitNoToasts() {
+        await("the notices to fade", d -> d.findElements(By.cssSelector("#toasts .toast")).isEmpty() ? true : null);
+    }
+
     /** Waits until the banner says the connection is down. */
     String awaitBanner() {
         return await("the connection banner", d -> displayed("status") ? d.findElement(By.id("status")).getText() : null);
