@@ -108,6 +108,7 @@ class BrowserClientEndToEndTest {
 
             // alice's server dies with a message just shown and perhaps not confirmed yet: the
             // server delivers it again at her next login, and the page must not show it twice.
+            alice.openConversation(groupKey);
             carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"Just before the crash\"}");
             alice.awaitMessage("Just before the crash");
             cluster.server(0).kill9();
