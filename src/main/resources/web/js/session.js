@@ -133,7 +133,7 @@ export class Session extends EventTarget {
     let shown = 0;
     for (const frame of ack.offlinemsg ?? []) {
       if (this.#receipts.toShow(frame)) {
-        this.#state.incoming(frame, frame.msgid === MsgId.GROUP_CHAT ? 'group' : 'user');
+        this.#state.incoming({ ...frame, offline: true }, frame.msgid === MsgId.GROUP_CHAT ? 'group' : 'user');
         shown++;
       }
       this.#receipts.handled(frame);

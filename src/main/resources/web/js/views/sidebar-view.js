@@ -68,7 +68,9 @@ export class SidebarView {
 
   #person(person, friend) {
     const key = conversationKey('user', person.id);
-    const avatar = el('span', { class: `avatar presence${person.online ? ' online' : ''}`, 'aria-hidden': 'true' });
+    // Presence is only known for friends: the server tells nobody else.
+    const presence = friend ? ` presence${person.online ? ' online' : ''}` : '';
+    const avatar = el('span', { class: `avatar${presence}`, 'aria-hidden': 'true' });
     paintAvatar(avatar, person.name, person.id);
     const detail = friend ? `${person.online ? 'online' : 'offline'} · id ${person.id}` : `not a friend · id ${person.id}`;
     return this.#entry(key, avatar, person.name, this.#preview(key) ?? detail, 'friend', person.id);
