@@ -6,7 +6,7 @@ import { encode, parseFrame, requests } from './protocol.js';
 
 /** First wait after a drop; doubled after each failed attempt up to the maximum. */
 const RECONNECT_MIN_DELAY_MS = 500;
-const RECONNECT_MAX_DELAY_MS = 15_000;
+const RECONNECT_MAX_DELAY_MS = 10_000;
 /** PROTOCOL.md: a client sends PING when it has sent nothing for 30 s (the server's idle timeout is 90 s). */
 const HEARTBEAT_AFTER_MS = 30_000;
 /**

@@ -120,6 +120,9 @@ export class SidebarView {
       event.preventDefault();
       const button = form.querySelector('button[type="submit"]');
       button.disabled = true;
+      // The outcome of the last command is no answer to this one.
+      clearTimeout(this.#resultTimer);
+      this.#result.hidden = true;
       try {
         this.#say(await run(), 'ok');
       } catch (error) {

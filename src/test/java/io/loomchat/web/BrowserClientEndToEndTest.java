@@ -9,6 +9,8 @@ import io.loomchat.testing.Browser;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.ProcessCluster;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,11 +28,19 @@ class BrowserClientEndToEndTest {
     private static final String XSS = "<img src=x onerror=\"window.xssRan=1\"><b>not bold</b>";
 
     @Test
-    void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() {
-        try (ProcessCluster cluster = ProcessCluster.startWithWebPorts(List.of("web-a", "web-b"), false);
+    void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() throws Exception {
+        // The servers and the browsers take seconds each to start; they start side by side.
+        CompletableFuture<ProcessCluster> starting = CompletableFuture.supplyAsync(
+                () -> ProcessCluster.startWithWebPorts(List.of("web-a", "web-b"), false));
+        try (AutoCloseable stopsTheCluster = closing(starting);
              Browser aliceBrowser = Browser.start("alice", 1280, 800);
-             Browser bobBrowser = Browser.start("bob", 1280, 800);
-             ChatClient carol = ChatClient.connect("127.0.0.1", cluster.server(1).port())) {
+             Browser bobBrowser = Browser.start("bob", 1280, 800)) {
+            chat(started(starting), aliceBrowser, bobBrowser);
+        }
+    }
+
+    private void chat(ProcessCluster cluster, Browser aliceBrowser, Browser bobBrowser) {
+        try (ChatClient carol = ChatClient.connect("127.0.0.1", cluster.server(1).port())) {
             ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster, 0));
             ChatPage bob = new ChatPage(bobBrowser).open(pageOf(cluster, 1));
             aliceBrowser.screenshot(SCREENSHOTS, "welcome");
@@ -137,7 +147,41 @@ class BrowserClientEndToEndTest {
             alice.openConversation(bobKey);
             alice.awaitMessage("Yes, back after the crash");
             aliceBrowser.screenshot(SCREENSHOTS, "desktop-after-reconnect");
+
+            // A refusal reads as a sentence; logging out ends the session and the tab forgets it.
+            assertEquals("Could not add user 99999 as a friend: no user with id 99999.", alice.addFriend(99999));
+            alice.logOut();
+            alice.reload();
+            alice.awaitWelcome();
+            alice.logIn(aliceId, PASSWORD);
+            alice.awaitPresence(bobId, true);
         }
+    }
+
+    /** The cluster, or what stopped it from starting (a missing prerequisite skips the test). */
+    private static ProcessCluster started(CompletableFuture<ProcessCluster> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                case RuntimeException cause -> throw cause;
+                case Error cause -> throw cause;
+                default -> throw e;
+            }
+        }
+    }
+
+    /** Closes what {@code starting} brings, once it has; when it failed there is nothing to close. */
+    private static AutoCloseable closing(CompletableFuture<? extends AutoCloseable> starting) {
+        return () -> {
+            AutoCloseable started;
+            try {
+                started = starting.join();
+            } catch (CompletionException failed) {
+                return;
+            }
+            started.close();
+        };
     }
 
     private static void assertShownOnce(ChatPage page, String... texts) {

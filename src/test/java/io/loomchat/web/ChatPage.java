@@ -54,6 +54,15 @@ final class ChatPage {
         loggedInId();
     }
 
+    void logOut() {
+        click(By.id("logout"));
+        awaitWelcome();
+    }
+
+    void awaitWelcome() {
+        await("the welcome screen", d -> displayed("welcome") && !displayed("app") ? true : null);
+    }
+
     private int loggedInId() {
         String text = await("the chat screen with the user's id", d -> {
             if (!displayed("app")) {
