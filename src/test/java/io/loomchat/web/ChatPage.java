@@ -112,7 +112,7 @@ final class ChatPage {
 
     private void openGroupForms() {
         WebElement details = driver.findElement(By.id("group-actions"));
-        if (details.getAttribute("open") == null) {
+        if (details.getDomAttribute("open") == null) {
             details.findElement(By.tagName("summary")).click();
         }
     }
@@ -136,7 +136,7 @@ final class ChatPage {
     void awaitPresence(int userId, boolean online) {
         await("user " + userId + " shown " + (online ? "online" : "offline"), d -> {
             List<WebElement> found = d.findElements(By.cssSelector("[data-key=\"user:" + userId + "\"] .avatar"));
-            return !found.isEmpty() && found.getFirst().getAttribute("class").contains("online") == online ? true : null;
+            return !found.isEmpty() && found.getFirst().getDomAttribute("class").contains("online") == online ? true : null;
         });
     }
 
@@ -154,7 +154,7 @@ final class ChatPage {
     void openConversation(String key) {
         driver.findElement(entrySelector(key)).click();
         await("the conversation " + key + " open", d -> displayed("open-conversation")
-                && d.findElement(entrySelector(key)).getAttribute("aria-current").equals("true") ? true : null);
+                && d.findElement(entrySelector(key)).getDomAttribute("aria-current").equals("true") ? true : null);
     }
 
     /** Back to the list, on a phone. */
@@ -243,7 +243,7 @@ final class ChatPage {
     /** Waits until the connection is up and logged in: no banner, the green dot. */
     void awaitConnected() {
         await("the page connected and logged in", d -> !displayed("status")
-                && d.findElement(By.id("link-state")).getAttribute("class").contains("up") ? true : null);
+                && d.findElement(By.id("link-state")).getDomAttribute("class").contains("up") ? true : null);
     }
 
     String title() {
