@@ -66,12 +66,12 @@ SERVER_OPTS=(--host 127.0.0.1 --db-url jdbc:mysql://127.0.0.1:3306/lc_rediscpu -
     --channel-prefix rc: --password-iterations 1000 --max-requests-per-second 0)
 for i in 0 1; do
     "$JAVA" -jar target/loomchat.jar server --port $((FIRST_PORT + i)) --node-id "rc$i" "${SERVER_OPTS[@]}" \
-        >"$OUT/server$i.log" 2>&1 &
+        >"$OUT/server$i.out" 2>&1 &
     pids+=($!)
 done
 for i in 0 1; do
-    for _ in $(seq 1 60); do grep -q "listening on" "$OUT/server$i.log" && break; sleep 1; done
-    grep -q "listening on" "$OUT/server$i.log" || { echo "server $i did not start, see $OUT/server$i.log"; exit 1; }
+    for _ in $(seq 1 60); do grep -q "listening on" "$OUT/server$i.out" && break; sleep 1; done
+    grep -q "listening on" "$OUT/server$i.out" || { echo "server $i did not start, see $OUT/server$i.out"; exit 1; }
 done
 TARGETS=127.0.0.1:$FIRST_PORT,127.0.0.1:$((FIRST_PORT + 1))
 
@@ -84,11 +84,11 @@ run() {
     local name=$1
     shift
     local args=(loadtest "$@" --target "$TARGETS" --rate "$RATE" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
-    setsid "$JAVA" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
+    setsid "$JAVA" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.out" 2>&1 &
     local load=$!
     # The window starts 5 s into the measured phase ("chat" in the progress lines): past the
     # logins and group setup, whose claims are not what this measures.
-    for _ in $(seq 1 600); do grep -qE '^ *chat ' "$OUT/$name.log" && break; sleep 0.2; done
+    for _ in $(seq 1 600); do grep -qE '^ *chat ' "$OUT/$name.out" && break; sleep 0.2; done
     sleep 5
     rcli config resetstat >/dev/null
     local r0 r1 load_avg
@@ -105,8 +105,8 @@ run() {
     evalsha=$(calls "$OUT/$name.commandstats" evalsha)
     hset=$(calls "$OUT/$name.commandstats" hset)
     hdel=$(calls "$OUT/$name.commandstats" hdel)
-    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d , || true)
-    lost=$(grep -E '^  lost / duplicated shown' "$OUT/$name.log" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/' || true)
+    rate=$(grep -E '^  delivered ' "$OUT/$name.out" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d , || true)
+    lost=$(grep -E '^  lost / duplicated shown' "$OUT/$name.out" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/' || true)
     # ticks are 10 ms: CPU us = ticks * 10,000.
     printf '%-18s redis %5.1f%% of a core  %7d publish/s  %7d evalsha/s  %6d hset/s  %5d hdel/s  %6.2f us/publish  %6.2f us/evalsha  scripts %6.2f us/publish  tool %s deliveries/s, %s  load %s\n' \
         "$name" "$(awk -v t=$((r1 - r0)) -v w="$WINDOW" 'BEGIN { printf "%.1f", t / w }')" \
