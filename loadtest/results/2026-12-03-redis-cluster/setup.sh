@@ -3,7 +3,10 @@
 # data and logs under /tmp/rcx, cluster-node-timeout 2 s. Run the experiments from /tmp/rcx
 # (cp exp*.sh sub.py /tmp/rcx), in order: exp1 (scripts and slots), exp2 (a slot moves),
 # exp3 (a master killed; M and R name the master and its replica, default 7403 and 7405),
-# exp4 (what PUBLISH and SPUBLISH cost each node). Stop: kill the pids in /tmp/rcx/*/pid.
+# exp4 (what PUBLISH and SPUBLISH cost each node), exp5.py (one connection, shard channels of two
+# slots), exp6 (exp3 with cluster-require-full-coverage no), Exp7.java (JedisCluster.ssubscribe when
+# its slot moves; java -cp <the project classpath> Exp7.java). exp3 and exp6 kill a master: restart
+# it (same command as below) before the next. Stop: kill the pids in /tmp/rcx/*/pid.
 set -euo pipefail
 mkdir -p /tmp/rcx
 cd /tmp/rcx
