@@ -68,6 +68,10 @@ public final class WebPort implements AutoCloseable {
                 .backlog(ACCEPT_BACKLOG)
                 // Our own sweep closes idle sockets; Helidon's must not do it first.
                 .idleConnectionTimeout(config.idleTimeout().multipliedBy(2).plus(Duration.ofMinutes(5)))
+                // Blocking java.net sockets rather than NIO channels: Helidon's NIO socket keeps two
+                // 8 KB buffers per connection, the plain one a single one; for ten thousand mostly
+                // idle chat clients that is 80 MB (loadtest/results/2026-12-03-websocket.md).
+                .useNio(false)
                 .connectionOptions(socket -> socket
                         // Chat frames are small and each is wanted at once: without this, Nagle's
                         // algorithm meets the client's delayed ACK and a reply waits ~40 ms.

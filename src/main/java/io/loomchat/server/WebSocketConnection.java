@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>Helidon reads on the connection's virtual thread and calls {@link #onMessage} there, so
  * frames are served one after another, in order, as on TCP. What Helidon does not promise is to
  * say when a connection ends: a peer that vanishes, or a frame over Helidon's own size limit,
- * ends its thread without {@code onClose} (helidon-io/helidon#7012, #11825). So the end is taken
- * from the one thing that always happens: a small virtual thread waits for the reader thread to
- * finish and then ends the session. Ending also happens from other threads (idle timeout, a slow
- * client's full queue, shutdown); {@link #serving} keeps it from overlapping a frame being served,
- * which the listener relies on.
+ * ends its thread without {@code onClose} (helidon-io/helidon#7012, #11825). So the idle sweep,
+ * which looks at every connection at least once a second anyway, also ends a session whose
+ * reader thread has finished; a client that closes politely is ended at once, from
+ * {@code onClose}. (A virtual thread per connection waiting for the reader to finish would say it
+ * at once too, for about a kilobyte per idle connection: loadtest/results/2026-12-03-websocket.md.)
+ * Ending also happens from other threads (idle timeout, a slow client's full queue, shutdown);
+ * {@link #serving} keeps it from overlapping a frame being served, which the listener relies on.
  */
 final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
 
@@ -95,11 +97,6 @@ final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
             serving.unlock();
         }
         waitingSince = System.nanoTime();
-        Thread reading = reader;
-        Thread.ofVirtual().name("loomchat-ws-end").start(() -> {
-            awaitEnd(reading);
-            end(WsCloseCodes.NORMAL_CLOSE, "closed");
-        });
     }
 
     @Override
@@ -138,6 +135,7 @@ final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
     @Override
     public void onClose(WsSession ignored, int status, String reason) {
         LOG.debug("{} closed the WebSocket: {} {}", this, status, reason);
+        endLater(WsCloseCodes.NORMAL_CLOSE, "closed by the client");
     }
 
     @Override
@@ -226,6 +224,12 @@ final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
 
     @Override
     public void closeIfWaitingSince(long deadline) {
+        Thread reading = reader;
+        if (reading != null && !reading.isAlive()) {
+            // The socket is gone (see the class comment): nothing more will arrive.
+            endLater(WsCloseCodes.NORMAL_CLOSE, "connection lost");
+            return;
+        }
         long since = waitingSince;
         if (since != 0 && since - deadline < 0) {
             LOG.debug("{} idle for {}, closing", this, config.idleTimeout());
@@ -306,21 +310,6 @@ final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
             LOG.trace("{} refusal not written: {}", this, e.toString());
         }
         abort();
-    }
-
-    private static void awaitEnd(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static boolean awaitEnd(Thread thread, Duration timeout) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketEndToEndTest {
 
     private static final String PASSWORD = "s3cret";
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
     private static final int MAX_FRAME_BYTES = 4_096;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
