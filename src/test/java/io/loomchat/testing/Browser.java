@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * A real headless Chromium driven through WebDriver: Debian's {@code chromium} and
@@ -59,6 +64,10 @@ public final class Browser implements AutoCloseable {
                 "--no-sandbox", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions",
                 "--lang=en-US", "--force-device-scale-factor=1");
+        // What the page logs to its console, so that a test can tell a script error from a quiet page.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
@@ -89,6 +98,17 @@ public final class Browser implements AutoCloseable {
     public void emulatePhone(int width, int height) {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+    }
+
+    /**
+     * The errors the page's console showed since the last call: uncaught exceptions, failed loads,
+     * refused connections, Content-Security-Policy violations.
+     */
+    public List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     /** Saves what the browser shows as {@code <test>/<name>.png} under {@link #SCREENSHOTS}. */

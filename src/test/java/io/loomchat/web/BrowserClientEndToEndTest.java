@@ -11,6 +11,7 @@ import io.loomchat.testing.ProcessCluster;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,6 +125,10 @@ class BrowserClientEndToEndTest {
             cluster.server(0).kill9();
             assertTrue(alice.awaitBanner().contains("reconnect") || alice.awaitBanner().contains("Cannot reach"));
             bob.sendAndConfirm("Are you back?");
+            // The operator brings the server back once the cluster has noticed it gone. Sooner,
+            // its start hangs: RedisCluster.start reaps the killed run's users, and announcing them
+            // offline waits on the Redis pipeline, which only starts after the reaping.
+            awaitOutput(cluster, 1, "server web-a is gone: its");
             cluster.restart(0);
             alice.awaitConnected();
             alice.awaitToast("Reconnected");
@@ -155,6 +160,28 @@ class BrowserClientEndToEndTest {
             alice.awaitWelcome();
             alice.logIn(aliceId, PASSWORD);
             alice.awaitPresence(bobId, true);
+
+            // The only errors either page may have logged: connections refused while alice's server was down.
+            assertEquals(List.of(), bobBrowser.consoleErrors());
+            assertEquals(List.of(), aliceBrowser.consoleErrors().stream()
+                    .filter(error -> !error.contains("WebSocket connection to 'ws://127.0.0.1:" + cluster.webPort(0)))
+                    .toList());
+        }
+    }
+
+    /** Waits until server {@code index} printed a line containing {@code fragment}. */
+    private static void awaitOutput(ProcessCluster cluster, int index, String fragment) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cluster.server(index).output().stream().noneMatch(line -> line.contains(fragment))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("server " + index + " did not print \"" + fragment + "\" within 60 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the server's output", e);
+            }
         }
     }
 
