@@ -101,7 +101,9 @@ export class ConversationView {
       class: `message ${item.mine ? 'mine' : 'theirs'} ${status}`,
       'data-mid': item.mid ?? undefined,
       'data-from': item.from.id,
-    }, sender, el('div', { class: 'bubble', text: item.text }), el('span', { class: 'meta', text: meta.filter(Boolean).join(' · ') }));
+    }, sender,
+    el('div', { class: 'bubble', text: item.text }),
+    el('span', { class: 'meta', text: meta.filter(Boolean).join(' · ') }));
   }
 
   #send() {
