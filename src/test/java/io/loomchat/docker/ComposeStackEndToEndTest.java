@@ -62,7 +62,7 @@ class ComposeStackEndToEndTest {
         for (String node : List.of("node1", "node2")) {
             Map<String, String> environment = new HashMap<>(serverEnvironment);
             environment.put("LOOMCHAT_NODE_ID", node);
-            LoomChatContainer server = LoomChatContainer.start(node, environment, null);
+            LoomChatContainer server = LoomChatContainer.startRestarting(node, environment);
             started.add(server);
             serverPorts.add(server.port());
         }

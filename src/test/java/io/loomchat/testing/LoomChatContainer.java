@@ -3,6 +3,7 @@ package io.loomchat.testing;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class LoomChatContainer implements AutoCloseable {
 
     /** Generous: a cold JVM on a busy two-core box, and the HEALTHCHECK runs every 5 s. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     /** What compose gives a server (stop_grace_period) before SIGKILL. */
     private static final int STOP_GRACE_SECONDS = 30;
 
@@ -39,6 +40,20 @@ public final class LoomChatContainer implements AutoCloseable {
      * the named volume {@code dataVolume} (null for none) on /app/data.
      */
     public static LoomChatContainer start(String name, Map<String, String> environment, String dataVolume) {
+        return start(name, environment, dataVolume, false);
+    }
+
+    /**
+     * As compose.yaml runs a cluster server: restarted when it exits (restart: unless-stopped).
+     * A server that cannot reach its database within its 5 s connection timeout exits 4, which
+     * a cold JVM on a loaded two-core box does now and then; Docker then starts it again.
+     */
+    public static LoomChatContainer startRestarting(String name, Map<String, String> environment) {
+        return start(name, environment, null, true);
+    }
+
+    private static LoomChatContainer start(String name, Map<String, String> environment, String dataVolume,
+            boolean restart) {
         String image = LoomChatImage.build();
         int port = ServerProcess.freePort();
         @SuppressWarnings("resource") // closed by close()
@@ -51,10 +66,14 @@ public final class LoomChatContainer implements AutoCloseable {
                 .withEnv(environment)
                 .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container " + name)))
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(START_TIMEOUT));
-        if (dataVolume != null) {
-            container.withCreateContainerCmdModifier(create -> create.getHostConfig()
-                    .withBinds(new Bind(dataVolume, new Volume("/app/data"))));
-        }
+        container.withCreateContainerCmdModifier(create -> {
+            if (dataVolume != null) {
+                create.getHostConfig().withBinds(new Bind(dataVolume, new Volume("/app/data")));
+            }
+            if (restart) {
+                create.getHostConfig().withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+            }
+        });
         container.start();
         return new LoomChatContainer(container, port);
     }
