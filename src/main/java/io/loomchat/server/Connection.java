@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * timer thread per message and a timer object per idle connection. Instead the reader stamps
  * when it starts waiting, and the {@link IdleSweeper} closes connections that waited too long.
  */
-final class Connection implements Runnable, Outbound {
+final class Connection implements Runnable, Outbound, IdleWatched {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
@@ -45,7 +45,7 @@ final class Connection implements Runnable, Outbound {
         this.listeners = listeners;
         this.ended = ended;
         this.peerAddress = socket.getRemoteSocketAddress();
-        this.queue = new OutboundQueue(socket.getOutputStream(), this::closeSocket,
+        this.queue = new OutboundQueue(new StreamFrameWriter(socket.getOutputStream()), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
 
@@ -130,11 +130,9 @@ final class Connection implements Runnable, Outbound {
         }
     }
 
-    /**
-     * Called by the {@link IdleSweeper}: closes the connection if its reader has been waiting for
-     * the peer since before {@code deadline}.
-     */
-    void closeIfWaitingSince(long deadline) {
+    /** Called by the {@link IdleSweeper}: the reader stamps when it starts waiting for bytes. */
+    @Override
+    public void closeIfWaitingSince(long deadline) {
         long since = waitingSince;
         if (since != 0 && since - deadline < 0 && !idledOut) {
             idledOut = true;
