@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
 
 /**
  * A real nginx in front of chat servers, running the shipped {@code nginx/loomchat.conf}:
@@ -20,8 +22,10 @@ import java.util.stream.Stream;
  * address, upstream servers, pid and log paths, so a test exercises the production settings.
  * nginx runs in the foreground ({@code daemon off}) as this JVM's child, with its own prefix,
  * pid file and logs in a temporary directory, listening on a free port of 127.0.0.1.
- * Without nginx or its stream module the test fails under {@code CI=true} and is skipped
- * elsewhere, naming the Debian packages.
+ * Without nginx or its stream module, an nginx container stands in when a Docker engine
+ * answers ({@link ServiceContainers#nginx}, the same configuration rendered inside it; always,
+ * with {@code LOOMCHAT_TEST_SERVICES=containers}); without either the test fails under
+ * {@code CI=true} and is skipped elsewhere, naming the Debian packages.
  */
 public final class Nginx implements AutoCloseable {
 
@@ -34,15 +38,40 @@ public final class Nginx implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final Process master;
+    /** The stand-in container, or null when nginx runs here as {@link #master}. */
+    private final GenericContainer<?> container;
 
-    private Nginx(Path directory, int port, Process master) {
+    private Nginx(Path directory, int port, Process master, GenericContainer<?> container) {
         this.directory = directory;
         this.port = port;
         this.master = master;
+        this.container = container;
     }
 
     /** Starts nginx balancing over chat servers listening on 127.0.0.1 at {@code upstreamPorts}. */
     public static Nginx start(List<Integer> upstreamPorts) {
+        if (FallbackServices.forced() || (!localNginxUsable() && Docker.available())) {
+            int port = ServerProcess.freePort();
+            return new Nginx(null, port, null, ServiceContainers.nginx(port, upstreamPorts));
+        }
+        return startHere(upstreamPorts);
+    }
+
+    /** Whether render-conf finds an nginx with the stream module on this machine. */
+    private static boolean localNginxUsable() {
+        try {
+            Process check = new ProcessBuilder("bash", projectRoot().resolve("nginx/render-conf").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            return check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() != MISSING;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Nginx startHere(List<Integer> upstreamPorts) {
         Path directory;
         try {
             directory = Files.createTempDirectory("loomchat-nginx-");
@@ -83,7 +112,7 @@ public final class Nginx implements AutoCloseable {
             Process master = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
                     "-e", directory.resolve("logs/error.log").toString(), "-g", "daemon off;")
                     .redirectErrorStream(true).redirectOutput(directory.resolve("logs/nginx.out").toFile()).start();
-            Nginx nginx = new Nginx(directory, port, master);
+            Nginx nginx = new Nginx(directory, port, master, null);
             nginx.awaitAccepting();
             return nginx;
         } catch (IOException e) {
@@ -153,6 +182,9 @@ public final class Nginx implements AutoCloseable {
 
     /** One line per finished session, in nginx/loomchat.conf's {@code loomchat} format. */
     public String accessLog() throws IOException {
+        if (container != null) {
+            return container.getLogs(OutputFrame.OutputType.STDOUT);
+        }
         return Files.readString(directory.resolve("logs/access.log"), StandardCharsets.UTF_8);
     }
 
@@ -164,6 +196,10 @@ public final class Nginx implements AutoCloseable {
     /** Stops nginx and deletes its directory. */
     @Override
     public void close() {
+        if (container != null) {
+            container.stop();
+            return;
+        }
         stop();
         deleteTree(directory);
     }

@@ -3,6 +3,7 @@ package io.loomchat.testing;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -14,6 +15,8 @@ import redis.clients.jedis.resps.ScanResult;
  * {@code redis://127.0.0.1:6379}). Tests never flush it: each one works under a prefix of its
  * own ({@link #uniquePrefix()}) and deletes only the keys under that prefix. When Redis cannot
  * be reached the test fails under {@code CI=true} and is skipped elsewhere, as with MySQL.
+ * As with MySQL, a Redis container stands in when LOOMCHAT_TEST_REDIS is unset, none answers at
+ * the default address and a Docker engine does ({@link FallbackServices}).
  */
 public final class TestRedis {
 
@@ -21,13 +24,42 @@ public final class TestRedis {
     private static final int TIMEOUT_MILLIS = 2_000;
     private static final int SCAN_BATCH = 500;
 
+    private static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+
+    private static final ReentrantLock URL_LOCK = new ReentrantLock();
+    /** Guarded by URL_LOCK; chosen once per test run. */
+    private static String url;
+
     private TestRedis() {
     }
 
     /** The shared Redis, as the server's {@code --redis} option takes it. */
     public static String url() {
-        String value = System.getenv("LOOMCHAT_TEST_REDIS");
-        return value == null || value.isBlank() ? "redis://127.0.0.1:6379" : value;
+        URL_LOCK.lock();
+        try {
+            if (url == null) {
+                url = chooseUrl();
+            }
+            return url;
+        } finally {
+            URL_LOCK.unlock();
+        }
+    }
+
+    private static String chooseUrl() {
+        String configured = System.getenv("LOOMCHAT_TEST_REDIS");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        if (FallbackServices.forced()) {
+            return FallbackServices.redisUrl();
+        }
+        try (Jedis probe = connect(DEFAULT_URL)) {
+            probe.ping();
+            return DEFAULT_URL;
+        } catch (JedisException notHere) {
+            return Docker.available() ? FallbackServices.redisUrl() : DEFAULT_URL;
+        }
     }
 
     /** A channel/key prefix no other test uses, e.g. {@code loomchat-test-3f9c0a1b2c4d:}. */
