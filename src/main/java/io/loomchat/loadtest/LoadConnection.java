@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.tls.ClientTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,9 +59,12 @@ final class LoadConnection implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Connects from {@code source} (null: any local address) and starts reading. */
-    static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener)
-            throws IOException {
+    /**
+     * Connects from {@code source} (null: any local address), with {@code tls} (null: plaintext)
+     * verifying the server as {@code server}'s host string, and starts reading.
+     */
+    static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener,
+                               ClientTls tls) throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {
@@ -68,6 +72,9 @@ final class LoadConnection implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.connect(server, (int) CONNECT_TIMEOUT.toMillis());
+            if (tls != null) {
+                socket = tls.handshake(socket, server.getHostString(), CONNECT_TIMEOUT);
+            }
         } catch (IOException e) {
             socket.close();
             throw e;
