@@ -6,6 +6,8 @@ import io.loomchat.cluster.RedisCluster;
 import io.loomchat.cluster.SingleNode;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.server.NetworkServer;
+import io.loomchat.server.WebConfig;
+import io.loomchat.server.WebPort;
 import io.loomchat.service.ChatService;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.Database;
@@ -33,16 +35,19 @@ public final class LoomChatServer implements AutoCloseable {
     private final Cluster cluster;
     private final ChatService service;
     private final NetworkServer network;
+    /** The browser client and its WebSocket; null without --web-port. */
+    private final WebPort web;
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped; // guarded by stopLock
 
     private LoomChatServer(NetworkConfig networkConfig, Database database, Cluster cluster, ChatService service,
-                           NetworkServer network) {
+                           NetworkServer network, WebPort web) {
         this.networkConfig = networkConfig;
         this.database = database;
         this.cluster = cluster;
         this.service = service;
         this.network = network;
+        this.web = web;
     }
 
     /** A single-node server: no Redis, and nobody else can hold a session of its users. */
@@ -67,6 +72,15 @@ public final class LoomChatServer implements AutoCloseable {
      */
     public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service,
                                        ClusterConfig cluster, MeterRegistry metrics) throws IOException {
+        return start(network, store, service, cluster, metrics, null);
+    }
+
+    /**
+     * As above, with the web port ({@code web} null: none): the browser client and WebSocket
+     * sessions, served by the same business layer as the TCP port.
+     */
+    public static LoomChatServer start(NetworkConfig network, StoreConfig store, ServiceConfig service,
+                                       ClusterConfig cluster, MeterRegistry metrics, WebConfig web) throws IOException {
         if (cluster != null && store.embedded()) {
             throw new IllegalArgumentException("cluster mode needs a MySQL/MariaDB database that every server shares "
                     + "(--db-url jdbc:mysql://...); the embedded database belongs to one server");
@@ -74,6 +88,7 @@ public final class LoomChatServer implements AutoCloseable {
         Database database = Database.open(store, metrics);
         Cluster peers = null;
         ChatService chat = null;
+        NetworkServer server = null;
         try {
             if (cluster == null) {
                 // Single node: nobody can be online before we accept anyone, whatever a kill -9 left behind.
@@ -88,15 +103,22 @@ public final class LoomChatServer implements AutoCloseable {
                 peers = RedisCluster.connect(cluster);
             }
             chat = new ChatService(service, database, peers, metrics);
-            NetworkServer server = new NetworkServer(network, chat);
+            server = new NetworkServer(network, chat);
             server.start();
-            metrics.gauge("loomchat.connections", server, NetworkServer::connectionCount);
+            WebPort webPort = web == null ? null : WebPort.start(network, web, chat);
+            NetworkServer tcp = server;
+            // One figure for every transport: capacity is per server, whatever the clients speak.
+            metrics.gauge("loomchat.connections", tcp,
+                    s -> s.connectionCount() + (webPort == null ? 0 : webPort.connectionCount()));
             Cluster members = peers;
             metrics.gauge("loomchat.redis.up", members, c -> c.healthy() ? 1 : 0);
             // Asked at each scrape (a pooled connection's validation, ~1 ms), not on any request path.
             metrics.gauge("loomchat.database.up", database, db -> db.isReachable() ? 1 : 0);
-            return new LoomChatServer(network, database, peers, chat, server);
+            return new LoomChatServer(network, database, peers, chat, server, webPort);
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.stop(Duration.ZERO);
+            }
             if (chat != null) {
                 chat.close();
             }
@@ -132,12 +154,17 @@ public final class LoomChatServer implements AutoCloseable {
         return network.port();
     }
 
+    /** The web port, or -1 without one. */
+    public int webPort() {
+        return web == null ? -1 : web.port();
+    }
+
     public int onlineUsers() {
         return service.onlineUsers();
     }
 
     public int connections() {
-        return network.connectionCount();
+        return network.connectionCount() + (web == null ? 0 : web.connectionCount());
     }
 
     /**
@@ -153,6 +180,9 @@ public final class LoomChatServer implements AutoCloseable {
             }
             stopped = true;
             LOG.info("shutting down: {} connections, {} users online", connections(), onlineUsers());
+            if (web != null) {
+                web.stop(networkConfig.flushTimeout().plus(Duration.ofSeconds(5)));
+            }
             network.stop(networkConfig.flushTimeout().plus(Duration.ofSeconds(5)));
             service.close();
             cluster.close();

@@ -8,11 +8,13 @@ import io.loomchat.ops.ServerMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.loomchat.server.NetworkConfig;
+import io.loomchat.server.WebConfig;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
 import io.loomchat.store.StoreException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -111,6 +113,21 @@ final class ServerCommand implements Callable<Integer> {
                     + "(env LOOMCHAT_METRICS_PORT; default: off).")
     Integer metricsPort;
 
+    @Option(names = "--web-port", defaultValue = "${env:LOOMCHAT_WEB_PORT}",
+            description = "Serve the browser client at / and the protocol over WebSocket at /ws on this port of --host "
+                    + "(env LOOMCHAT_WEB_PORT; default: off).")
+    Integer webPort;
+
+    @Option(names = "--web-origins", defaultValue = "${env:LOOMCHAT_WEB_ORIGINS:-}", split = ",",
+            description = "Other web origins whose pages may open a WebSocket, e.g. https://chat.example.com; * for any "
+                    + "(env LOOMCHAT_WEB_ORIGINS, comma-separated; default: the page's own origin only).")
+    List<String> webOrigins;
+
+    @Option(names = "--web-trusted-proxies", defaultValue = "${env:LOOMCHAT_WEB_TRUSTED_PROXIES:-}", split = ",",
+            description = "IP addresses of reverse proxies (nginx) whose X-Forwarded-For names each web client "
+                    + "(env LOOMCHAT_WEB_TRUSTED_PROXIES, comma-separated; default: none).")
+    List<String> webTrustedProxies;
+
     @Option(names = "--redis", defaultValue = "${env:LOOMCHAT_REDIS}",
             description = "Cluster mode: Redis as redis://host:port, or a master watched by Sentinels as "
                     + "redis-sentinel://host:port[,host:port...]/master (every connection follows the master they name), "
@@ -134,6 +151,7 @@ final class ServerCommand implements Callable<Integer> {
         StoreConfig store;
         ServiceConfig service;
         ClusterConfig cluster = null;
+        WebConfig web = null;
         try {
             logging.apply();
             NetworkConfig defaults = NetworkConfig.defaults();
@@ -145,6 +163,9 @@ final class ServerCommand implements Callable<Integer> {
             service = new ServiceConfig(passwordIterations,
                     hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
                     maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy());
+            if (webPort != null) {
+                web = new WebConfig(webPort, nonBlank(webOrigins), nonBlank(webTrustedProxies));
+            }
             if (redis != null && !redis.isBlank()) {
                 if (store.embedded()) {
                     throw new IllegalArgumentException("--redis (cluster mode) needs --db-url naming the MySQL/MariaDB "
@@ -165,7 +186,7 @@ final class ServerCommand implements Callable<Integer> {
             registry = metricsPort == null ? null
                     : ServerMetrics.newRegistry(cluster == null ? "single" : cluster.nodeName());
             server = LoomChatServer.start(network, store, service, cluster,
-                    registry == null ? new CompositeMeterRegistry() : registry);
+                    registry == null ? new CompositeMeterRegistry() : registry, web);
         } catch (ClusterUnavailableException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.NO_CLUSTER;
@@ -183,7 +204,8 @@ final class ServerCommand implements Callable<Integer> {
                 + (network.tls() == null ? "" : " with TLS")
                 + " (database " + describe(store.url())
                 + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
-                + "); stop with Ctrl-C");
+                + ")" + (web == null ? "" : "; browser client on http://" + host + ":" + server.webPort() + "/")
+                + "; stop with Ctrl-C");
 
         OpsServer ops = null;
         if (registry != null) {
@@ -212,6 +234,11 @@ final class ServerCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    /** An empty environment variable gives one empty entry; it means "none". */
+    private static List<String> nonBlank(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /** The URL without anything after ';' or '?', where passwords and options live. */

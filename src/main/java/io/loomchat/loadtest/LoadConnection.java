@@ -2,12 +2,9 @@ package io.loomchat.loadtest;
 
 import io.loomchat.tls.ClientTls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,10 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * One simulated client's socket, used by every scenario: a virtual thread reads the server's
- * {@code \n}-terminated frames and hands each to a {@link Listener}; {@link #send} writes one
- * frame with the terminator of the chosen {@link Framing}, from any thread (a sender and the
- * heartbeat may write at the same time, so writes take a lock; frames never interleave).
+ * One simulated client's connection, used by every scenario: the server's frames are handed, in
+ * order, to a {@link Listener}; {@link #send} writes one frame with the terminator of the chosen
+ * {@link Framing}, from any thread (a sender and the heartbeat may write at the same time, so
+ * writes take a lock; frames never interleave). How the bytes travel is a {@link Wire}: a TCP
+ * socket read by a virtual thread, or a WebSocket.
  */
 final class LoadConnection implements AutoCloseable {
 
@@ -37,11 +35,19 @@ final class LoadConnection implements AutoCloseable {
         void onDropped(LoadConnection connection, Exception cause);
     }
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final int READ_CHUNK_BYTES = 8 * 1024;
+    /** The transport under a connection; it calls {@link #received} and {@link #ended}. */
+    interface Wire {
+        /** Writes one frame, terminator included; called under the connection's write lock. */
+        void write(byte[] frame) throws IOException;
 
-    private final Socket socket;
-    private final OutputStream out;
+        boolean isClosed();
+
+        void close() throws IOException;
+    }
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private Wire wire;
     private final Framing framing;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Listener listener;
@@ -52,11 +58,14 @@ final class LoadConnection implements AutoCloseable {
     private record Call(Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
     }
 
-    private LoadConnection(Socket socket, Framing framing, Listener listener) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
+    private LoadConnection(Framing framing, Listener listener) {
         this.framing = framing;
         this.listener = listener;
+    }
+
+    /** Set once, right after the wire is connected and before anything is sent. */
+    private void attach(Wire connected) {
+        this.wire = connected;
     }
 
     /**
@@ -65,6 +74,32 @@ final class LoadConnection implements AutoCloseable {
      */
     static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener,
                                ClientTls tls) throws IOException {
+        Socket socket = connect(server, source, tls);
+        LoadConnection connection = new LoadConnection(framing, listener);
+        SocketWire wire = new SocketWire(socket);
+        connection.attach(wire);
+        Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
+        return connection;
+    }
+
+    /** As {@link #open}, to a web port: upgrades to its WebSocket at {@code /ws} first. */
+    static LoadConnection openWebSocket(InetSocketAddress server, InetAddress source, Listener listener,
+                                        ClientTls tls) throws IOException {
+        Socket socket = connect(server, source, tls);
+        WebSocketWire wire;
+        try {
+            wire = WebSocketWire.upgrade(socket, server.getHostString() + ":" + server.getPort());
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        LoadConnection connection = new LoadConnection(Framing.MODERN, listener);
+        connection.attach(wire);
+        Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
+        return connection;
+    }
+
+    private static Socket connect(InetSocketAddress server, InetAddress source, ClientTls tls) throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {
@@ -75,13 +110,11 @@ final class LoadConnection implements AutoCloseable {
             if (tls != null) {
                 socket = tls.handshake(socket, server.getHostString(), CONNECT_TIMEOUT);
             }
+            return socket;
         } catch (IOException e) {
             socket.close();
             throw e;
         }
-        LoadConnection connection = new LoadConnection(socket, framing, listener);
-        Thread.ofVirtual().name("load-reader").start(connection::readLoop);
-        return connection;
     }
 
     Framing framing() {
@@ -94,7 +127,7 @@ final class LoadConnection implements AutoCloseable {
         frame[body.length] = framing.terminator();
         writeLock.lock();
         try {
-            out.write(frame);
+            wire.write(frame);
         } finally {
             writeLock.unlock();
         }
@@ -116,44 +149,19 @@ final class LoadConnection implements AutoCloseable {
         }
     }
 
-    private void readLoop() {
-        byte[] buffer = new byte[READ_CHUNK_BYTES];
-        int filled = 0;
-        try (InputStream in = socket.getInputStream()) {
-            while (true) {
-                if (filled == buffer.length) {
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-                int read = in.read(buffer, filled, buffer.length - filled);
-                if (read < 0) {
-                    throw new SocketException("the server closed the connection");
-                }
-                int start = 0;
-                int end = filled + read;
-                for (int i = filled; i < end; i++) {
-                    if (buffer[i] == '\n') {
-                        if (i > start) {
-                            dispatch(Frame.parse(buffer, start, i - start));
-                        }
-                        start = i + 1;
-                    }
-                }
-                filled = end - start;
-                System.arraycopy(buffer, start, buffer, 0, filled);
-            }
-        } catch (IOException | RuntimeException e) {
-            Call pending = call;
-            if (pending != null) {
-                pending.reply.completeExceptionally(e);
-            }
-            if (!closing) {
-                listener.onDropped(this, e);
-            }
+    /** The wire ended: a call waiting for its reply fails, and the listener hears of it unless we closed. */
+    void ended(Exception cause) {
+        Call pending = call;
+        if (pending != null) {
+            pending.reply.completeExceptionally(cause);
+        }
+        if (!closing) {
+            listener.onDropped(this, cause);
         }
     }
 
     /** The listener sees every frame first (a login ack's offline messages are in order), then a waiting call gets its reply. */
-    private void dispatch(Frame frame) {
+    void received(Frame frame) {
         listener.onFrame(this, frame);
         Call pending = call;
         if (pending != null && pending.isReply.test(frame)) {
@@ -162,14 +170,14 @@ final class LoadConnection implements AutoCloseable {
     }
 
     boolean isOpen() {
-        return !closing && !socket.isClosed();
+        return !closing && !wire.isClosed();
     }
 
     @Override
     public void close() {
         closing = true;
         try {
-            socket.close();
+            wire.close();
         } catch (IOException e) {
             // Nothing is waiting on this socket any more; a failing close is worth a line, not a failure.
             System.err.println("closing a load-test connection failed: " + e);

@@ -67,6 +67,11 @@ public final class LoadOptions {
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
     String framing;
 
+    @Option(names = "--transport", defaultValue = "tcp",
+            description = "tcp (the chat port) or ws (WebSocket on the servers' web ports, /ws, as browsers connect): "
+                    + "the --target addresses are then web ports (default ${DEFAULT-VALUE}).")
+    String transport;
+
     @Option(names = "--no-receipts",
             description = "Log in without delivery receipts (protocol 2.1): no RECEIPT frames, no dropping of repeats by mid. "
                     + "By default every modern login asks for them; classic framing has none.")
@@ -141,6 +146,10 @@ public final class LoadOptions {
         return "classic".equals(framing) ? Framing.CLASSIC : Framing.MODERN;
     }
 
+    LoadTransport transport() {
+        return "ws".equals(transport) ? LoadTransport.WEBSOCKET : LoadTransport.TCP;
+    }
+
     /** Whether the simulated clients ask for delivery receipts: modern framing without --no-receipts. */
     boolean receipts() {
         return !noReceipts && framing() == Framing.MODERN;
@@ -169,6 +178,12 @@ public final class LoadOptions {
     String validate(String scenario) {
         if (!framing.equals("modern") && !framing.equals("classic")) {
             return "--framing must be modern or classic, not " + framing;
+        }
+        if (!transport.equals("tcp") && !transport.equals("ws")) {
+            return "--transport must be tcp or ws, not " + transport;
+        }
+        if (transport() == LoadTransport.WEBSOCKET && framing() == Framing.CLASSIC) {
+            return "--transport ws carries modern frames only: the classic dialect does not exist on WebSocket";
         }
         if (users < 1 || concurrency < 1 || window < 1 || processes < 1) {
             return "--users, --concurrency, --window and --processes must be at least 1";

@@ -29,7 +29,7 @@ final class Population {
                 int worker = w;
                 parts.add(pool.submit(() -> {
                     SetupListener listener = new SetupListener(run.metrics);
-                    try (LoadConnection setup = LoadConnection.open(users.get(worker).target(),
+                    try (LoadConnection setup = run.transport.open(users.get(worker).target(),
                             run.plan.sourceOf(worker), Framing.MODERN, listener, run.options.clientTls())) {
                         for (int i = worker; i < count; i += workers) {
                             users.get(i).register(setup);

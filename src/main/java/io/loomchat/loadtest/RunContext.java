@@ -24,6 +24,7 @@ final class RunContext implements AutoCloseable {
     final Metrics metrics = new Metrics();
     final Ledger ledger = new Ledger();
     final Framing framing;
+    final LoadTransport transport;
     final String namePrefix;
     final String password;
     final PrintStream log;
@@ -39,6 +40,7 @@ final class RunContext implements AutoCloseable {
         this.options = options;
         this.plan = plan;
         this.framing = options.framing();
+        this.transport = options.transport();
         this.namePrefix = namePrefix;
         this.password = "load-pw";
         this.log = log;

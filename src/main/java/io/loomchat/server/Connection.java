@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * clients take the end of the stream after the handshake as the close, and a cut frame is
  * visible anyway, since every frame ends with its terminator.
  */
-final class Connection implements Runnable, Outbound {
+final class Connection implements Runnable, Outbound, IdleWatched {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
@@ -59,7 +59,7 @@ final class Connection implements Runnable, Outbound {
         this.peerAddress = socket.getRemoteSocketAddress();
         // Only the layer is made here, on the accept thread; its handshake runs on the reader's.
         this.tls = config.tls() == null ? null : config.tls().wrap(socket);
-        this.queue = new OutboundQueue((tls != null ? tls : socket).getOutputStream(), this::closeSocket,
+        this.queue = new OutboundQueue(new StreamFrameWriter((tls != null ? tls : socket).getOutputStream()), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
 
@@ -151,11 +151,9 @@ final class Connection implements Runnable, Outbound {
         }
     }
 
-    /**
-     * Called by the {@link IdleSweeper}: closes the connection if its reader has been waiting for
-     * the peer since before {@code deadline}.
-     */
-    void closeIfWaitingSince(long deadline) {
+    /** Called by the {@link IdleSweeper}: the reader stamps when it starts waiting for bytes. */
+    @Override
+    public void closeIfWaitingSince(long deadline) {
         long since = waitingSince;
         if (since != 0 && since - deadline < 0 && !idledOut) {
             idledOut = true;

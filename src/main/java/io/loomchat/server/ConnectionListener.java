@@ -29,6 +29,12 @@ public interface ConnectionListener {
      */
     boolean onFrame(byte[] buffer, int offset, int length, boolean nulTerminated);
 
+    /**
+     * The transport received something that cannot carry a frame (a binary WebSocket message);
+     * the peer is told why and the connection stays open.
+     */
+    void onUnreadableFrame(String why);
+
     /** The peer sent a frame over the size limit; the connection closes after this returns. */
     void onFrameTooLarge(int maxFrameBytes);
 

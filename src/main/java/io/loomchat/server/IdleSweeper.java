@@ -22,11 +22,11 @@ final class IdleSweeper implements Runnable {
 
     private final long timeoutNanos;
     private final long period;
-    private final Collection<Connection> connections;
+    private final Collection<? extends IdleWatched> connections;
     private final Thread thread;
     private volatile boolean stopped;
 
-    private IdleSweeper(Duration timeout, Collection<Connection> connections, String threadName) {
+    private IdleSweeper(Duration timeout, Collection<? extends IdleWatched> connections, String threadName) {
         this.timeoutNanos = timeout.toNanos();
         this.period = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, timeoutNanos / SWEEPS_PER_TIMEOUT));
         this.connections = connections;
@@ -34,7 +34,7 @@ final class IdleSweeper implements Runnable {
     }
 
     /** Starts sweeping {@code connections}, a live view that the server keeps up to date. */
-    static IdleSweeper start(Duration timeout, Collection<Connection> connections, String threadName) {
+    static IdleSweeper start(Duration timeout, Collection<? extends IdleWatched> connections, String threadName) {
         IdleSweeper sweeper = new IdleSweeper(timeout, connections, threadName);
         sweeper.thread.start();
         return sweeper;
@@ -45,7 +45,7 @@ final class IdleSweeper implements Runnable {
         while (!stopped) {
             LockSupport.parkNanos(this, period);
             long deadline = System.nanoTime() - timeoutNanos;
-            for (Connection connection : connections) {
+            for (IdleWatched connection : connections) {
                 connection.closeIfWaitingSince(deadline);
             }
         }

@@ -1,7 +1,6 @@
 package io.loomchat.server;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one way frames reach a socket. Any thread may {@link #send}; frames are written whole and
+ * The one way frames reach a connection's transport. Any thread may {@link #send}; frames are written whole and
  * in order by a single writer, so they never interleave.
  *
  * <p>The writer is a virtual thread started when the queue turns non-empty and ended when it
@@ -27,7 +26,7 @@ final class OutboundQueue {
 
     private enum State { OPEN, CLOSING, CLOSED }
 
-    private final OutputStream out;
+    private final FrameWriter out;
     private final Runnable closeSocket;
     private final int maxFrames;
     private final int maxBytes;
@@ -46,7 +45,7 @@ final class OutboundQueue {
     // guarded by lock
     private String overflow;
 
-    OutboundQueue(OutputStream out, Runnable closeSocket, int maxFrames, int maxBytes) {
+    OutboundQueue(FrameWriter out, Runnable closeSocket, int maxFrames, int maxBytes) {
         this.out = out;
         this.closeSocket = closeSocket;
         this.maxFrames = maxFrames;
@@ -128,7 +127,7 @@ final class OutboundQueue {
                 lock.unlock();
             }
             try {
-                write(batch, batchBytes);
+                out.write(batch, batchBytes);
             } catch (IOException e) {
                 failBatch(batch, batchBytes);
                 return;
@@ -138,22 +137,6 @@ final class OutboundQueue {
             }
             batch.clear();
         }
-    }
-
-    private void write(List<OutboundFrame> batch, int batchBytes) throws IOException {
-        if (batch.size() == 1) {
-            out.write(batch.get(0).bytes());
-        } else {
-            byte[] joined = new byte[batchBytes];
-            int at = 0;
-            for (OutboundFrame frame : batch) {
-                byte[] bytes = frame.bytes();
-                System.arraycopy(bytes, 0, joined, at, bytes.length);
-                at += bytes.length;
-            }
-            out.write(joined);
-        }
-        out.flush();
     }
 
     /**

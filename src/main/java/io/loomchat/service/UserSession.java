@@ -95,6 +95,11 @@ final class UserSession implements ConnectionListener {
     }
 
     @Override
+    public void onUnreadableFrame(String why) {
+        send(Frames.error(0, null, Errno.BAD_REQUEST, why));
+    }
+
+    @Override
     public void onFrameTooLarge(int maxFrameBytes) {
         send(Frames.error(0, null, Errno.FRAME_TOO_LARGE,
                 "frame larger than " + maxFrameBytes + " bytes, closing the connection"));

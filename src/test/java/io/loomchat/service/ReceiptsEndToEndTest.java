@@ -32,7 +32,7 @@ class ReceiptsEndToEndTest extends EndToEndTest {
         return RunningServer.start(TestDatabase.create(backend), true,
                 new NetworkConfig(base.host(), 0, base.maxConnections(), base.maxFrameBytes(), IDLE_TIMEOUT,
                         base.maxQueuedFrames(), base.maxQueuedBytes(), base.flushTimeout()),
-                RunningServer.defaultService().withLogin(LoginPolicy.defaults().withLoginBacklog(PAGE)));
+                RunningServer.defaultService().withLogin(LoginPolicy.defaults().withLoginBacklog(PAGE)), web());
     }
 
     @Test

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.protocol.Json;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,7 +17,7 @@ import java.util.Iterator;
 import java.util.function.Predicate;
 
 /**
- * A test's view of a chat client: a real TCP socket speaking the wire protocol, with helpers
+ * A test's view of a chat client: a real TCP socket or WebSocket speaking the wire protocol, with helpers
  * that wait for a frame and fail the test, saying what was expected, when none comes.
  * Frames read while waiting for another one are kept, in order, for later calls.
  */
@@ -32,18 +29,28 @@ public final class ChatClient implements AutoCloseable {
     private static final int REPLY_ACK = 11;
     private static final int REPLY_PONG = 13;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    /** One for every WebSocket client of a test run: it holds a selector thread and a pool. */
+    private static final HttpClient WEB = HttpClient.newHttpClient();
+
+    private final FrameLink link;
     private final Deque<JsonNode> backlog = new ArrayDeque<>();
-    private boolean endOfStream;
-    /** Bytes of a frame whose end has not arrived yet; kept across timeouts. */
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+    private ChatClient(FrameLink link) {
+        this.link = link;
+    }
 
     private ChatClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        this(new TcpLink(socket));
+    }
+
+    /** A client on the server's web port ({@code ws://host:port/ws}), as a program connects: no Origin. */
+    public static ChatClient connectWebSocket(String host, int webPort) {
+        return connectWebSocket(host, webPort, null);
+    }
+
+    /** As a page of {@code origin} would connect. */
+    public static ChatClient connectWebSocket(String host, int webPort, String origin) {
+        return new ChatClient(WebSocketLink.open(WEB, URI.create("ws://" + host + ":" + webPort + "/ws"), origin));
     }
 
     public static ChatClient connect(String host, int port) {
@@ -61,14 +68,33 @@ public final class ChatClient implements AutoCloseable {
         return sendRaw((json + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends bytes as they are (on a WebSocket: as one text message, without a final newline). */
     public ChatClient sendRaw(byte[] bytes) {
-        try {
-            out.write(bytes);
-            out.flush();
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException("send failed", e);
+        link.write(bytes);
+        return this;
+    }
+
+    /** WebSocket only: sends a binary message. */
+    public ChatClient sendBinary(byte[] bytes) {
+        webSocket().writeBinary(bytes);
+        return this;
+    }
+
+    /** WebSocket only: the close code the server sent, -1 while open. */
+    public int closeCode() {
+        return webSocket().closeCode();
+    }
+
+    /** WebSocket only: closes with a close frame, as a browser tab does. */
+    public void closeNormally() {
+        webSocket().closeNormally();
+    }
+
+    private WebSocketLink webSocket() {
+        if (link instanceof WebSocketLink webSocket) {
+            return webSocket;
         }
+        throw new IllegalStateException("not a WebSocket client");
     }
 
     /** Sends a request and returns the reply to it (LOGIN/REG ack, ACK or PONG); pushes stay queued. */
@@ -108,7 +134,7 @@ public final class ChatClient implements AutoCloseable {
             long left = deadline - System.nanoTime();
             JsonNode frame = left <= 0 ? null : read(Duration.ofNanos(left));
             if (frame == null) {
-                throw new AssertionError("waited " + wait + " for " + description + (endOfStream
+                throw new AssertionError("waited " + wait + " for " + description + (link.ended()
                         ? ", but the server closed the connection" : "") + "; queued meanwhile: " + backlog);
             }
             if (wanted.test(frame)) {
@@ -138,7 +164,7 @@ public final class ChatClient implements AutoCloseable {
     /** True when the server closes the connection within {@code wait}; frames before that are kept. */
     public boolean closedByServer(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!endOfStream) {
+        while (!link.ended()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -153,26 +179,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Reads one raw frame (bytes up to and without {@code \n}), or null on timeout or end of stream. */
     public byte[] readRawFrame(Duration wait) {
-        try {
-            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    endOfStream = true;
-                    return null;
-                }
-                if (b == '\n') {
-                    byte[] frame = partial.toByteArray();
-                    partial.reset();
-                    return frame;
-                }
-                partial.write(b);
-            }
-        } catch (SocketTimeoutException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading from the server failed", e);
-        }
+        return link.read(wait);
     }
 
     private JsonNode read(Duration wait) {
@@ -266,10 +273,6 @@ public final class ChatClient implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        link.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.loomchat.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.server.WebConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +32,21 @@ public abstract class EndToEndTest {
 
     /** The server a test runs against; a subclass may tune its settings. */
     protected RunningServer startServerFor(Backend backend) {
-        return RunningServer.start(backend);
+        return RunningServer.start(TestDatabase.create(backend), true, RunningServer.defaultNetwork(),
+                RunningServer.defaultService(), web());
+    }
+
+    /**
+     * Whether the test's clients use WebSocket rather than TCP: a subclass that says so runs
+     * every scenario of its parent over WebSocket, against a server with a web port.
+     */
+    protected boolean overWebSocket() {
+        return false;
+    }
+
+    /** The web port a server of this test needs: none for TCP clients. */
+    protected WebConfig web() {
+        return overWebSocket() ? RunningServer.defaultWeb() : null;
     }
 
     @AfterEach
@@ -44,9 +59,14 @@ public abstract class EndToEndTest {
 
     /** A connected client that the test closes at the end. */
     protected ChatClient connect() {
-        ChatClient client = server.connect();
+        ChatClient client = openClient();
         clients.add(client);
         return client;
+    }
+
+    /** How {@link #connect} reaches the server: TCP here; a subclass may use another transport. */
+    protected ChatClient openClient() {
+        return overWebSocket() ? server.connectWebSocket() : server.connect();
     }
 
     /** A user registered and logged in on a connection of its own. */

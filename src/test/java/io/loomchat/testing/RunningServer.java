@@ -3,10 +3,13 @@ package io.loomchat.testing;
 import io.loomchat.LoomChatServer;
 import io.loomchat.cluster.ClusterConfig;
 import io.loomchat.server.NetworkConfig;
+import io.loomchat.server.WebConfig;
 import io.loomchat.service.ServiceConfig;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real server on a free port of 127.0.0.1, over a database of its own. Tests hash passwords
@@ -23,15 +26,18 @@ public final class RunningServer implements AutoCloseable {
     private final ServiceConfig service;
     /** Null for a single node. */
     private final ClusterConfig cluster;
+    /** Null without a web port. */
+    private WebConfig web;
     private LoomChatServer server;
 
     private RunningServer(TestDatabase database, boolean ownsDatabase, NetworkConfig network, ServiceConfig service,
-                          ClusterConfig cluster) {
+                          ClusterConfig cluster, WebConfig web) {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.network = network;
         this.service = service;
         this.cluster = cluster;
+        this.web = web;
     }
 
     public static RunningServer start(Backend backend) {
@@ -45,17 +51,33 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
                                       ServiceConfig service) {
-        return start(database, ownsDatabase, network, service, null);
+        return start(database, ownsDatabase, network, service, null, null);
+    }
+
+    /** As above, with a web port ({@code web} null: none). */
+    public static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
+                                      ServiceConfig service, WebConfig web) {
+        return start(database, ownsDatabase, network, service, null, web);
+    }
+
+    /** A server with its own database and a web port (the browser client and WebSocket). */
+    public static RunningServer startWithWeb(Backend backend, NetworkConfig network, WebConfig web) {
+        return start(TestDatabase.create(backend), true, network, defaultService(), null, web);
+    }
+
+    /** A web port on a free port, for this host's pages only. */
+    public static WebConfig defaultWeb() {
+        return new WebConfig(0, List.of(), List.of());
     }
 
     /** A node of a cluster, over a database that the test shares between its servers and owns. */
     public static RunningServer startNode(TestDatabase database, ClusterConfig cluster) {
-        return start(database, false, defaultNetwork(), defaultService(), cluster);
+        return start(database, false, defaultNetwork(), defaultService(), cluster, null);
     }
 
     private static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
-                                       ServiceConfig service, ClusterConfig cluster) {
-        RunningServer running = new RunningServer(database, ownsDatabase, network, service, cluster);
+                                       ServiceConfig service, ClusterConfig cluster, WebConfig web) {
+        RunningServer running = new RunningServer(database, ownsDatabase, network, service, cluster, web);
         try {
             running.boot();
         } catch (RuntimeException e) {
@@ -80,12 +102,15 @@ public final class RunningServer implements AutoCloseable {
 
     private void boot() {
         try {
-            server = LoomChatServer.start(network, database.config(), service, cluster);
+            server = LoomChatServer.start(network, database.config(), service, cluster, new CompositeMeterRegistry(), web);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // A restart comes back on the same port, as a real server would.
+        // A restart comes back on the same ports, as a real server would.
         network = network.withPort(server.port());
+        if (web != null) {
+            web = web.withPort(server.webPort());
+        }
     }
 
     /** Stops the server as SIGTERM would, then starts it again over the same database and port. */
@@ -113,6 +138,15 @@ public final class RunningServer implements AutoCloseable {
 
     public ChatClient connect() {
         return ChatClient.connect("127.0.0.1", port());
+    }
+
+    /** A WebSocket client on the web port, as a program connects (no Origin header). */
+    public ChatClient connectWebSocket() {
+        return ChatClient.connectWebSocket("127.0.0.1", webPort());
+    }
+
+    public int webPort() {
+        return server.webPort();
     }
 
     @Override
