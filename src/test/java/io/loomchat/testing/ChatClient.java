@@ -53,6 +53,12 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(WebSocketLink.open(WEB, URI.create("ws://" + host + ":" + webPort + "/ws"), origin));
     }
 
+    /** A client on {@code wss://host:port/ws}, trusting what {@code tls} trusts (host name checked). */
+    public static ChatClient connectSecureWebSocket(String host, int webPort, javax.net.ssl.SSLContext tls) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+        return new ChatClient(WebSocketLink.open(http, URI.create("wss://" + host + ":" + webPort + "/ws"), null));
+    }
+
     public static ChatClient connect(String host, int port) {
         try {
             Socket socket = new Socket(host, port);
