@@ -69,6 +69,21 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** A client on a TLS chat port, trusting what {@code tls} trusts, the host name checked. */
+    public static ChatClient connectTls(String host, int port, javax.net.ssl.SSLContext tls) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(host, port);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setTcpNoDelay(true);
+            socket.startHandshake();
+            return new ChatClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect with TLS to " + host + ":" + port, e);
+        }
+    }
+
     /** Sends one modern frame: the JSON text and a newline. */
     public ChatClient send(String json) {
         return sendRaw((json + "\n").getBytes(StandardCharsets.UTF_8));
