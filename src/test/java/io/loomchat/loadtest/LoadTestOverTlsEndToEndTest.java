@@ -65,7 +65,8 @@ class LoadTestOverTlsEndToEndTest {
         }
         assertNotEquals(0, exit);
         String said = errors.toString(StandardCharsets.UTF_8) + readIfThere(dir.resolve("refused/report.json"));
-        assertTrue(said.contains("the server's certificate is not signed by a trusted CA (use --ca-file)"), said);
+        assertTrue(said.contains("loomchat loadtest: refused to connect to 127.0.0.1:" + cluster.nginxPort()
+                + ": the server's certificate is not signed by a trusted CA (use --ca-file)"), said);
     }
 
     private static JsonNode run(Path report, int expectedExit, String... target) throws Exception {
