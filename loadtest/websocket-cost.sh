@@ -28,8 +28,10 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 # once GC.run has run (young and old for the launcher's serial collector; metaspace left out).
 live_heap() {
     "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
-    "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -E 'generation|garbage-first heap' \
-        | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | awk '{ t += $1 } END { print t }'
+    # Serial prints "DefNew ... used NK" and "Tenured ... used NK" (older JDKs: "def new
+    # generation", "tenured generation"), G1 "garbage-first heap ... used NK".
+    "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -iE '^ ?(DefNew|Tenured|def new|tenured|garbage-first)' \
+        | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | awk '{ t += $1 } END { print t + 0 }'
 }
 . loadtest/lib/launcher-server.sh
 
