@@ -116,6 +116,16 @@ final class Connector implements AutoCloseable {
         }
     }
 
+    /** Why the connector gave up for good, or {@code null} while it has not. */
+    ServerNotTrustedException refusal() {
+        lock.lock();
+        try {
+            return refusal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void run(Listener listener) {
         String address = options.address();
         boolean everConnected = false;
@@ -141,7 +151,17 @@ final class Connector implements AutoCloseable {
             use(opened);
             listener.connected(address, everConnected);
             everConnected = true;
-            String reason = readUntilBroken(opened, listener);
+            String reason;
+            try {
+                reason = readUntilBroken(opened, listener);
+            } catch (ServerNotTrustedException e) {
+                use(null);
+                opened.fail(e);
+                // Before the listener abandons what waits for a reply: whoever wakes then sees why.
+                giveUp(e);
+                listener.refused(address, e);
+                return;
+            }
             use(null);
             // Closing a broken socket can fail too; fail() keeps that error with the reason.
             opened.fail(new IOException(reason));
@@ -156,8 +176,12 @@ final class Connector implements AutoCloseable {
         }
     }
 
-    /** Hands every frame to the listener; returns why the connection ended, in words. */
-    private String readUntilBroken(ServerLink opened, Listener listener) {
+    /**
+     * Hands every frame to the listener; returns why the connection ended, in words.
+     *
+     * @throws ServerNotTrustedException the server turned out to speak TLS to a plaintext client
+     */
+    private String readUntilBroken(ServerLink opened, Listener listener) throws ServerNotTrustedException {
         while (true) {
             try {
                 JsonNode frame = opened.read();
@@ -167,6 +191,8 @@ final class Connector implements AutoCloseable {
                 listener.received(frame);
             } catch (JsonProcessingException e) {
                 listener.garbled(options.address(), e);
+            } catch (ServerNotTrustedException e) {
+                throw e;
             } catch (SocketTimeoutException e) {
                 return "no answer from the server for " + options.readTimeout().toSeconds() + " s";
             } catch (IOException e) {

@@ -59,14 +59,15 @@ public final class ConsoleClient {
                 runner.run(first);
                 awaitReply(options, console, pending);
                 if (!console.interactive() && !runner.loggedIn()) {
-                    return EXIT_LOGIN_FAILED;
+                    return connector.refusal() != null ? EXIT_NOT_TRUSTED : EXIT_LOGIN_FAILED;
                 }
             } else if (console.interactive()) {
                 console.show(Line.info("Log in with login <id>, or create an account with register <name>. "
                         + "help lists every command."));
             }
             loop(options, console, runner, pending);
-            return EXIT_OK;
+            // Also when the refusal came later (a plaintext client meeting a TLS server).
+            return connector.refusal() != null ? EXIT_NOT_TRUSTED : EXIT_OK;
         } finally {
             // Confirms what was shown while the connection still stands (quit, end of input).
             receipts.end();

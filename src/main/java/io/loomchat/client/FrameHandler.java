@@ -132,7 +132,12 @@ final class FrameHandler implements Connector.Listener {
 
     @Override
     public void refused(String address, ServerNotTrustedException error) {
+        // Said first: abandoning the requests below may let the client end.
         console.show(Line.error("Refused to connect to " + address + ": " + error.getMessage() + "."));
+        receipts.stopped();
+        for (String action : pending.abandonAll()) {
+            console.show(Line.error("No answer to \"" + action + "\": the connection was refused."));
+        }
     }
 
     /** "0.5 s", "12 s". */

@@ -82,11 +82,15 @@ final class ServerLink implements AutoCloseable {
      * The next frame, or {@code null} at the end of the stream. Empty lines are skipped.
      *
      * @throws java.net.SocketTimeoutException when the server was silent longer than the read timeout
+     * @throws io.loomchat.tls.ServerNotTrustedException a plaintext link met a server speaking TLS
      * @throws com.fasterxml.jackson.core.JsonProcessingException when a line is not JSON
      */
     JsonNode read() throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
+            if (ClientTls.looksLikeTls(line)) {
+                throw ClientTls.speaksTls();
+            }
             if (!line.isBlank()) {
                 return Json.parse(line);
             }

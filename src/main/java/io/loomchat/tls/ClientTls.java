@@ -99,6 +99,20 @@ public final class ClientTls {
         return socket;
     }
 
+    /**
+     * Whether a line read in plaintext is the start of a TLS record (an alert or a handshake
+     * message: content type 21 or 22, then major version 3): the server speaks TLS and has just
+     * refused the plaintext it got. A chat frame never starts with these control characters.
+     */
+    public static boolean looksLikeTls(String line) {
+        return line.length() >= 2 && (line.charAt(0) == 0x15 || line.charAt(0) == 0x16) && line.charAt(1) == 0x03;
+    }
+
+    /** What a plaintext client says when {@link #looksLikeTls} saw the server answer in TLS. */
+    public static ServerNotTrustedException speaksTls() {
+        return new ServerNotTrustedException("the server speaks TLS (connect with --tls)", null);
+    }
+
     private static IOException refusal(SSLHandshakeException e, String address) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof TrustChecks.WrongHost) {

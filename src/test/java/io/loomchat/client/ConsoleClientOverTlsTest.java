@@ -92,19 +92,21 @@ class ConsoleClientOverTlsTest {
     }
 
     @Test
-    void aPlaintextClientGetsNothingFromATlsPortWhileAHandshakeThatNeverCompletesHoldsUpNobody(@TempDir Path dir)
+    void aPlaintextClientIsToldTheServerSpeaksTlsWhileAHandshakeThatNeverCompletesHoldsUpNobody(@TempDir Path dir)
             throws Exception {
         TestCertificates certificates = TestCertificates.forLocalhost(dir);
         try (RunningServer server = tlsServer(certificates);
              // Connected, never says hello: its handshake waits on its own thread, not the accept loop's.
              Socket silent = new Socket("127.0.0.1", server.port());
              ClientProcess plaintext = ClientProcess.start("plaintext", server.port(), "pw", "--register", "erin")) {
-            plaintext.await("Lost the connection to 127.0.0.1:" + server.port());
+            plaintext.await("Refused to connect to 127.0.0.1:" + server.port() + ": the server speaks TLS (connect with --tls).");
             try (ClientProcess secure = ClientProcess.start("secure", server.port(), "pw",
                     "--tls", "--ca-file", certificates.ca().toString(), "--register", "frank")) {
                 assertEquals(1, registered(secure, "frank"), "erin was never registered");
             }
             assertEquals(List.of(), plaintext.printed("Registered"), plaintext.transcript());
+            assertEquals(List.of(), plaintext.printed("Lost the connection"), "it does not retry: " + plaintext.transcript());
+            assertEquals(ConsoleClient.EXIT_NOT_TRUSTED, plaintext.awaitExit(), plaintext.transcript());
             assertTrue(silent.isConnected());
         }
     }
