@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class ProcessCluster implements AutoCloseable {
 
+    /** Web ports are the TCP port + 1000: ./cluster's rule, and the spec's. */
+    private static final int WEB_PORT_OFFSET = 1_000;
+
     private final TestDatabase database;
     private final String prefix;
     private final List<ServerProcess> servers = new ArrayList<>();
@@ -22,6 +25,21 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Servers named {@code nodes}, behind nginx when {@code behindNginx}; extra server options last. */
     public static ProcessCluster start(List<String> nodes, boolean behindNginx, String... extraOptions) {
+        return start(nodes, behindNginx, false, null, extraOptions);
+    }
+
+    /**
+     * Servers named {@code nodes}, each with a web port (its TCP port + 1000, as ./cluster does),
+     * behind nginx's stream and http sides, with nginx terminating TLS with {@code tls} (null:
+     * plaintext) on both. The servers themselves speak plaintext on the private side.
+     */
+    public static ProcessCluster startBehindNginxWithWeb(List<String> nodes, TestCertificates tls,
+                                                         String... extraOptions) {
+        return start(nodes, true, true, tls, extraOptions);
+    }
+
+    private static ProcessCluster start(List<String> nodes, boolean behindNginx, boolean web, TestCertificates tls,
+                                        String... extraOptions) {
         TestRedis.requireReachable();
         ProcessCluster cluster = new ProcessCluster(TestDatabase.create(Backend.MYSQL), TestRedis.uniquePrefix());
         try {
@@ -36,10 +54,17 @@ public final class ProcessCluster implements AutoCloseable {
                     args.add("--proxy-protocol");
                 }
                 args.addAll(List.of(extraOptions));
-                cluster.servers.add(ServerProcess.start("server " + node, ServerProcess.freePort(), args));
+                int port = ServerProcess.freePort();
+                if (web) {
+                    args.addAll(List.of("--web-port", String.valueOf(port + WEB_PORT_OFFSET),
+                            "--web-trusted-proxies", "127.0.0.1"));
+                }
+                cluster.servers.add(ServerProcess.start("server " + node, port, args));
             }
             if (behindNginx) {
-                cluster.nginx = Nginx.start(cluster.servers.stream().map(ServerProcess::port).toList());
+                List<Integer> ports = cluster.servers.stream().map(ServerProcess::port).toList();
+                List<Integer> webPorts = web ? ports.stream().map(port -> port + WEB_PORT_OFFSET).toList() : List.of();
+                cluster.nginx = Nginx.start(ports, webPorts, tls);
             }
         } catch (RuntimeException | Error e) {
             cluster.close();
@@ -55,6 +80,11 @@ public final class ProcessCluster implements AutoCloseable {
     /** nginx's port; only for a cluster started behind nginx. */
     public int nginxPort() {
         return nginx.port();
+    }
+
+    /** nginx's http side (the page and /ws); only for a cluster started with web ports. */
+    public int nginxWebPort() {
+        return nginx.webPort();
     }
 
     public TestDatabase database() {
