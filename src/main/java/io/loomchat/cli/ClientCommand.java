@@ -16,11 +16,14 @@ import picocli.CommandLine.Option;
             "The password comes from LOOMCHAT_PASSWORD, or is asked for without echo."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:quit or end of input", "1:script mode: the login or registration asked for failed",
-                "2:bad options"})
+                "2:bad options", "3:--tls: the server's certificate was refused, or it does not speak TLS"})
 final class ClientCommand implements Callable<Integer> {
 
     @Mixin
     ServerAddress server;
+
+    @Mixin
+    ClientTlsOptions tls;
 
     @Option(names = {"-u", "--user"}, paramLabel = "<id>", description = "Log in as this user id at start.")
     Integer user;
@@ -52,7 +55,7 @@ final class ClientCommand implements Callable<Integer> {
             String password = System.getenv("LOOMCHAT_PASSWORD");
             options = new ClientOptions(server.host, server.port, user, register, password == null || password.isEmpty() ? null : password,
                     script, heartbeat, reconnectDelay, reconnectMaxDelay, ClientOptions.DEFAULT_CONNECT_TIMEOUT,
-                    ClientOptions.DEFAULT_REPLY_TIMEOUT);
+                    ClientOptions.DEFAULT_REPLY_TIMEOUT, tls.load());
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat client: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -2,6 +2,7 @@ package io.loomchat.cli;
 
 import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.loadtest.LoadTest;
+import io.loomchat.tls.ServerNotTrustedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,19 @@ final class LoadTestCommand implements Callable<Integer> {
             System.err.println("loomchat loadtest: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        return test.run() == LoadTest.Outcome.PASSED ? ExitCodes.OK : ExitCodes.FAILED;
+        try {
+            return test.run() == LoadTest.Outcome.PASSED ? ExitCodes.OK : ExitCodes.FAILED;
+        } catch (Exception e) {
+            // A server that cannot be trusted is the operator's to fix, said in one sentence, not a trace.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ServerNotTrustedException refused) {
+                    System.err.println("loomchat loadtest: refused to connect to " + server.host + ":" + server.port
+                            + ": " + refused.getMessage());
+                    return ExitCodes.FAILED;
+                }
+            }
+            throw e;
+        }
     }
 
     private String commandLine() {

@@ -100,6 +100,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
+    @Mixin
+    ServerTlsOptions tls;
+
     @Option(names = "--proxy-protocol", defaultValue = "${env:LOOMCHAT_PROXY_PROTOCOL:-false}",
             description = "Behind a load balancer that sends the PROXY protocol (nginx: proxy_protocol on): take each "
                     + "client's address from its header, and refuse connections without one (env LOOMCHAT_PROXY_PROTOCOL).")
@@ -153,7 +156,8 @@ final class ServerCommand implements Callable<Integer> {
             logging.apply();
             NetworkConfig defaults = NetworkConfig.defaults();
             network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol);
+                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol)
+                    .withTls(tls.load());
             store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             service = new ServiceConfig(passwordIterations,
@@ -197,6 +201,7 @@ final class ServerCommand implements Callable<Integer> {
             return ExitCodes.CANNOT_LISTEN;
         }
         System.err.println("loomchat server listening on " + host + ":" + server.port()
+                + (network.tls() == null ? "" : " with TLS")
                 + " (database " + describe(store.url())
                 + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
                 + ")" + (web == null ? "" : "; browser client on http://" + host + ":" + server.webPort() + "/")

@@ -1,5 +1,6 @@
 package io.loomchat.client;
 
+import io.loomchat.tls.ClientTls;
 import java.time.Duration;
 
 /**
@@ -16,10 +17,13 @@ import java.time.Duration;
  * @param reconnectMaxDelay longest wait between two connection attempts
  * @param connectTimeout    how long one connection attempt may take
  * @param replyTimeout      how long script mode waits for the answer to a command before going on
+ * @param tls               speak TLS and verify the server with this, every connection (reconnects
+ *                          too); {@code null} for plaintext
  */
 public record ClientOptions(String host, int port, Integer userId, String registerName, String password,
                             boolean script, Duration heartbeatInterval, Duration reconnectMinDelay,
-                            Duration reconnectMaxDelay, Duration connectTimeout, Duration replyTimeout) {
+                            Duration reconnectMaxDelay, Duration connectTimeout, Duration replyTimeout,
+                            ClientTls tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The server's default port. */
@@ -53,7 +57,7 @@ public record ClientOptions(String host, int port, Integer userId, String regist
     public static ClientOptions defaults(String host, int port) {
         return new ClientOptions(host, port, null, null, null, false, DEFAULT_HEARTBEAT_INTERVAL,
                 DEFAULT_RECONNECT_MIN_DELAY, DEFAULT_RECONNECT_MAX_DELAY, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REPLY_TIMEOUT);
+                DEFAULT_REPLY_TIMEOUT, null);
     }
 
     String address() {

@@ -2,6 +2,7 @@ package io.loomchat.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.tls.ServerNotTrustedException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -33,6 +34,9 @@ final class Connector implements AutoCloseable {
 
         /** A connection attempt failed; the next comes after {@code retryIn}. */
         void unreachable(String address, IOException error, Duration retryIn);
+
+        /** The server cannot be trusted (TLS): no further attempt is made. */
+        void refused(String address, ServerNotTrustedException error);
     }
 
     /** Thrown by {@link #send} while there is no connection. */
@@ -50,6 +54,10 @@ final class Connector implements AutoCloseable {
     private ServerLink link;
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** Guarded by {@link #lock}: why the connector gave up for good, or {@code null}. */
+    private ServerNotTrustedException refusal;
+    /** Guarded by {@link #lock}: whether a first connection attempt has ended, either way. */
+    private boolean attempted;
     private Thread thread;
 
     Connector(ClientOptions options) {
@@ -92,6 +100,32 @@ final class Connector implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the first connection attempt has ended, connected or not; returns why the
+     * connector gave up for good, or {@code null} when it did not.
+     */
+    ServerNotTrustedException awaitFirstAttempt() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!attempted && !closed) {
+                changed.await();
+            }
+            return refusal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the connector gave up for good, or {@code null} while it has not. */
+    ServerNotTrustedException refusal() {
+        lock.lock();
+        try {
+            return refusal;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void run(Listener listener) {
         String address = options.address();
         boolean everConnected = false;
@@ -100,10 +134,16 @@ final class Connector implements AutoCloseable {
             ServerLink opened;
             try {
                 opened = ServerLink.open(options.host(), options.port(), options.connectTimeout(),
-                        options.readTimeout());
+                        options.readTimeout(), options.tls());
+            } catch (ServerNotTrustedException e) {
+                // Connecting again would meet the same certificate: tell once, and stop.
+                listener.refused(address, e);
+                giveUp(e);
+                return;
             } catch (IOException e) {
                 Duration delay = backoff(failures++);
                 listener.unreachable(address, e, delay);
+                attempted();
                 sleep(delay);
                 continue;
             }
@@ -111,7 +151,17 @@ final class Connector implements AutoCloseable {
             use(opened);
             listener.connected(address, everConnected);
             everConnected = true;
-            String reason = readUntilBroken(opened, listener);
+            String reason;
+            try {
+                reason = readUntilBroken(opened, listener);
+            } catch (ServerNotTrustedException e) {
+                use(null);
+                opened.fail(e);
+                // Before the listener abandons what waits for a reply: whoever wakes then sees why.
+                giveUp(e);
+                listener.refused(address, e);
+                return;
+            }
             use(null);
             // Closing a broken socket can fail too; fail() keeps that error with the reason.
             opened.fail(new IOException(reason));
@@ -126,8 +176,12 @@ final class Connector implements AutoCloseable {
         }
     }
 
-    /** Hands every frame to the listener; returns why the connection ended, in words. */
-    private String readUntilBroken(ServerLink opened, Listener listener) {
+    /**
+     * Hands every frame to the listener; returns why the connection ended, in words.
+     *
+     * @throws ServerNotTrustedException the server turned out to speak TLS to a plaintext client
+     */
+    private String readUntilBroken(ServerLink opened, Listener listener) throws ServerNotTrustedException {
         while (true) {
             try {
                 JsonNode frame = opened.read();
@@ -137,6 +191,8 @@ final class Connector implements AutoCloseable {
                 listener.received(frame);
             } catch (JsonProcessingException e) {
                 listener.garbled(options.address(), e);
+            } catch (ServerNotTrustedException e) {
+                throw e;
             } catch (SocketTimeoutException e) {
                 return "no answer from the server for " + options.readTimeout().toSeconds() + " s";
             } catch (IOException e) {
@@ -146,10 +202,33 @@ final class Connector implements AutoCloseable {
         }
     }
 
+    private void attempted() {
+        lock.lock();
+        try {
+            attempted = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void giveUp(ServerNotTrustedException why) {
+        lock.lock();
+        try {
+            refusal = why;
+            attempted = true;
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void use(ServerLink next) {
         lock.lock();
         try {
             link = next;
+            attempted = true;
             changed.signalAll();
         } finally {
             lock.unlock();

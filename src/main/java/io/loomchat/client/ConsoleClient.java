@@ -17,6 +17,8 @@ public final class ConsoleClient {
     public static final int EXIT_OK = 0;
     /** Script mode: the login or registration asked for on the command line failed. */
     public static final int EXIT_LOGIN_FAILED = 1;
+    /** TLS: the server's certificate was refused, or the server does not speak TLS. */
+    public static final int EXIT_NOT_TRUSTED = 3;
 
     private ConsoleClient() {
     }
@@ -41,6 +43,11 @@ public final class ConsoleClient {
                 receipts);
         try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer); receipts) {
             connector.start(new FrameHandler(pending, roster, renderer, console, runner, receipts));
+            // A refused certificate ends the client before anything is typed or sent (the
+            // handler has said why); an unreachable server does not, it may come back.
+            if (connector.awaitFirstAttempt() != null) {
+                return EXIT_NOT_TRUSTED;
+            }
             if (!console.interactive() || options.userId() != null || options.registerName() != null) {
                 // What comes first needs a connection: wait for it (retries are shown meanwhile).
                 connector.awaitConnected();
@@ -52,14 +59,15 @@ public final class ConsoleClient {
                 runner.run(first);
                 awaitReply(options, console, pending);
                 if (!console.interactive() && !runner.loggedIn()) {
-                    return EXIT_LOGIN_FAILED;
+                    return connector.refusal() != null ? EXIT_NOT_TRUSTED : EXIT_LOGIN_FAILED;
                 }
             } else if (console.interactive()) {
                 console.show(Line.info("Log in with login <id>, or create an account with register <name>. "
                         + "help lists every command."));
             }
             loop(options, console, runner, pending);
-            return EXIT_OK;
+            // Also when the refusal came later (a plaintext client meeting a TLS server).
+            return connector.refusal() != null ? EXIT_NOT_TRUSTED : EXIT_OK;
         } finally {
             // Confirms what was shown while the connection still stands (quit, end of input).
             receipts.end();

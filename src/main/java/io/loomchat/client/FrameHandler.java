@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.client.Console.Line;
 import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
+import io.loomchat.tls.ServerNotTrustedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -127,6 +128,16 @@ final class FrameHandler implements Connector.Listener {
     public void unreachable(String address, IOException error, Duration retryIn) {
         String why = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         console.show(Line.notice("Cannot reach " + address + " (" + why + "); trying again in " + seconds(retryIn) + "."));
+    }
+
+    @Override
+    public void refused(String address, ServerNotTrustedException error) {
+        // Said first: abandoning the requests below may let the client end.
+        console.show(Line.error("Refused to connect to " + address + ": " + error.getMessage() + "."));
+        receipts.stopped();
+        for (String action : pending.abandonAll()) {
+            console.show(Line.error("No answer to \"" + action + "\": the connection was refused."));
+        }
     }
 
     /** "0.5 s", "12 s". */

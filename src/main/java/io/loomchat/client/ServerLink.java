@@ -2,6 +2,7 @@ package io.loomchat.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.protocol.Json;
+import io.loomchat.tls.ClientTls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One TCP connection to the server, speaking modern ({@code \n}-terminated) frames. It knows
+ * One TCP connection to the server (inside TLS when asked), speaking modern ({@code \n}-terminated) frames. It knows
  * nothing about users or reconnecting: when it breaks, {@link Connector} opens a new one.
  *
  * <p>Reading happens on the connection thread only; writing on any thread (the user's commands
@@ -37,13 +38,20 @@ final class ServerLink implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static ServerLink open(String host, int port, Duration connectTimeout, Duration readTimeout) throws IOException {
+    /**
+     * Connects; with {@code tls} (null: plaintext) the handshake is done before this returns, so
+     * a refused server has been sent nothing.
+     *
+     * @throws io.loomchat.tls.ServerNotTrustedException with TLS: the server cannot be trusted
+     */
+    static ServerLink open(String host, int port, Duration connectTimeout, Duration readTimeout, ClientTls tls)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) readTimeout.toMillis());
-            return new ServerLink(socket);
+            return new ServerLink(tls == null ? socket : tls.handshake(socket, host, connectTimeout));
         } catch (IOException e) {
             try {
                 socket.close();
@@ -74,11 +82,15 @@ final class ServerLink implements AutoCloseable {
      * The next frame, or {@code null} at the end of the stream. Empty lines are skipped.
      *
      * @throws java.net.SocketTimeoutException when the server was silent longer than the read timeout
+     * @throws io.loomchat.tls.ServerNotTrustedException a plaintext link met a server speaking TLS
      * @throws com.fasterxml.jackson.core.JsonProcessingException when a line is not JSON
      */
     JsonNode read() throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
+            if (ClientTls.looksLikeTls(line)) {
+                throw ClientTls.speaksTls();
+            }
             if (!line.isBlank()) {
                 return Json.parse(line);
             }

@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,10 +68,13 @@ final class LoadConnection implements AutoCloseable {
         this.wire = connected;
     }
 
-    /** Connects from {@code source} (null: any local address) and starts reading. */
-    static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener)
-            throws IOException {
-        Socket socket = connect(server, source);
+    /**
+     * Connects from {@code source} (null: any local address), with {@code tls} (null: plaintext)
+     * verifying the server as {@code server}'s host string, and starts reading.
+     */
+    static LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing, Listener listener,
+                               ClientTls tls) throws IOException {
+        Socket socket = connect(server, source, tls);
         LoadConnection connection = new LoadConnection(framing, listener);
         SocketWire wire = new SocketWire(socket);
         connection.attach(wire);
@@ -79,9 +83,9 @@ final class LoadConnection implements AutoCloseable {
     }
 
     /** As {@link #open}, to a web port: upgrades to its WebSocket at {@code /ws} first. */
-    static LoadConnection openWebSocket(InetSocketAddress server, InetAddress source, Listener listener)
-            throws IOException {
-        Socket socket = connect(server, source);
+    static LoadConnection openWebSocket(InetSocketAddress server, InetAddress source, Listener listener,
+                                        ClientTls tls) throws IOException {
+        Socket socket = connect(server, source, tls);
         WebSocketWire wire;
         try {
             wire = WebSocketWire.upgrade(socket, server.getHostString() + ":" + server.getPort());
@@ -95,7 +99,7 @@ final class LoadConnection implements AutoCloseable {
         return connection;
     }
 
-    private static Socket connect(InetSocketAddress server, InetAddress source) throws IOException {
+    private static Socket connect(InetSocketAddress server, InetAddress source, ClientTls tls) throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {
@@ -103,6 +107,9 @@ final class LoadConnection implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.connect(server, (int) CONNECT_TIMEOUT.toMillis());
+            if (tls != null) {
+                socket = tls.handshake(socket, server.getHostString(), CONNECT_TIMEOUT);
+            }
             return socket;
         } catch (IOException e) {
             socket.close();

@@ -1,6 +1,7 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.cli.DurationConverter;
+import io.loomchat.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,16 @@ public final class LoadOptions {
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
+    @Option(names = "--tls", description = "Connect with TLS, verifying the server's certificate and host name.")
+    boolean tls;
+
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "With --tls: trust the CA certificates in this file instead of the JDK's default trust store.")
+    Path caFile;
+
+    /** Made by {@link #validate} from --tls and --ca-file; null for plaintext. */
+    private ClientTls clientTls;
+
     @Option(names = "--prefix", description = "Name prefix of the registered users (default: lt-<time>).")
     String prefix;
 
@@ -153,6 +164,11 @@ public final class LoadOptions {
         return closedLoop() ? window : Math.max(window, DEFAULT_RATE_MODE_WINDOW);
     }
 
+    /** How every connection of the run speaks TLS, or {@code null} for plaintext. */
+    ClientTls clientTls() {
+        return clientTls;
+    }
+
     /** Users in chat: --pairs wins over --users. */
     int chatUsers() {
         return pairs > 0 ? pairs * 2 : users;
@@ -204,6 +220,16 @@ public final class LoadOptions {
         }
         if (processes > 1 && scenario.equals("failover")) {
             return "failover runs in one process (the kill is one event)";
+        }
+        if (caFile != null && !tls) {
+            return "--ca-file is for TLS connections: give --tls too";
+        }
+        if (tls) {
+            try {
+                clientTls = ClientTls.trusting(caFile);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
         }
         return null;
     }

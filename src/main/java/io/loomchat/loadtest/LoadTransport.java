@@ -1,18 +1,19 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** How the simulated clients reach the servers (PROTOCOL.md, "Transports"). */
+/** How the simulated clients reach the servers (PROTOCOL.md, "Transports"); either inside TLS with --tls. */
 enum LoadTransport {
 
     /** The chat port; frames end in {@code \n} (or {@code \0} in classic framing). */
     TCP {
         @Override
         LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                            LoadConnection.Listener listener) throws IOException {
-            return LoadConnection.open(server, source, framing, listener);
+                            LoadConnection.Listener listener, ClientTls tls) throws IOException {
+            return LoadConnection.open(server, source, framing, listener, tls);
         }
     },
 
@@ -20,11 +21,11 @@ enum LoadTransport {
     WEBSOCKET {
         @Override
         LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                            LoadConnection.Listener listener) throws IOException {
-            return LoadConnection.openWebSocket(server, source, listener);
+                            LoadConnection.Listener listener, ClientTls tls) throws IOException {
+            return LoadConnection.openWebSocket(server, source, listener, tls);
         }
     };
 
     abstract LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                                 LoadConnection.Listener listener) throws IOException;
+                                 LoadConnection.Listener listener, ClientTls tls) throws IOException;
 }

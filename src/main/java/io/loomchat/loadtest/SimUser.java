@@ -91,7 +91,7 @@ final class SimUser implements LoadConnection.Listener {
 
     /** Opens a connection to {@code to} in {@code framing} and logs in; the connection stays this user's. */
     void login(InetSocketAddress to, Framing framing) throws IOException, InterruptedException {
-        LoadConnection opened = run.transport.open(to, run.plan.sourceOf(index), framing, this);
+        LoadConnection opened = run.transport.open(to, run.plan.sourceOf(index), framing, this, run.options.clientTls());
         String credential = token != null && framing == Framing.MODERN
                 ? "\"token\":\"" + token + "\"" : "\"password\":\"" + run.password + "\"";
         String receipts = run.receipts && framing == Framing.MODERN ? ",\"receipts\":true" : "";

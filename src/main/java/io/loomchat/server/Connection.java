@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +21,22 @@ import org.slf4j.LoggerFactory;
  * frame schedule and cancel a timer in the virtual-thread scheduler, which cost a wake-up of its
  * timer thread per message and a timer object per idle connection. Instead the reader stamps
  * when it starts waiting, and the {@link IdleSweeper} closes connections that waited too long.
+ *
+ * <p>With TLS the connection keeps two sockets: the TCP one, and the TLS layer over it that
+ * frames are read from and written to. Closing and half-closing go to the TCP socket: that never
+ * waits for the TLS layer's record lock, which a writer stuck on a client that stopped reading
+ * holds. No close_notify is sent for the same reason (it is a write that can block); JSSE
+ * clients take the end of the stream after the handshake as the close, and a cut frame is
+ * visible anyway, since every frame ends with its terminator.
  */
 final class Connection implements Runnable, Outbound, IdleWatched {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
+    /** The TCP socket: addresses, half-close and close. */
     private final Socket socket;
+    /** The TLS layer over {@link #socket}, or {@code null} on a plaintext port. */
+    private final SSLSocket tls;
     private final NetworkConfig config;
     private final ConnectionListener.Factory listeners;
     /** Told once, when the connection has ended: the server forgets it and frees its permit. */
@@ -45,7 +57,9 @@ final class Connection implements Runnable, Outbound, IdleWatched {
         this.listeners = listeners;
         this.ended = ended;
         this.peerAddress = socket.getRemoteSocketAddress();
-        this.queue = new OutboundQueue(new StreamFrameWriter(socket.getOutputStream()), this::closeSocket,
+        // Only the layer is made here, on the accept thread; its handshake runs on the reader's.
+        this.tls = config.tls() == null ? null : config.tls().wrap(socket);
+        this.queue = new OutboundQueue(new StreamFrameWriter((tls != null ? tls : socket).getOutputStream()), this::closeSocket,
                 config.maxQueuedFrames(), config.maxQueuedBytes());
     }
 
@@ -60,9 +74,16 @@ final class Connection implements Runnable, Outbound, IdleWatched {
             if (config.proxyProtocol()) {
                 readProxyHeader(input);
             }
+            if (tls != null) {
+                handshake();
+                input = new StampedInput(tls.getInputStream());
+            }
             listener = listeners.connected(this);
         } catch (ProxyProtocol.BadHeaderException e) {
             LOG.info("{} refused: {}", who(listener), e.getMessage());
+        } catch (SSLException e) {
+            // A plaintext client, a client that does not trust our certificate, a port scanner.
+            LOG.debug("{} failed the TLS handshake: {}", who(listener), e.getMessage());
         } catch (IOException e) {
             LOG.debug("{} disconnected before its first frame: {}", who(listener), e.toString());
         } catch (RuntimeException | Error e) {
@@ -183,6 +204,16 @@ final class Connection implements Runnable, Outbound, IdleWatched {
     @Override
     public String toString() {
         return peer();
+    }
+
+    /**
+     * The handshake reads the TCP socket directly, past the {@link StampedInput}, so the idle
+     * sweeper cannot see it wait: a socket timeout bounds it instead, for this once.
+     */
+    private void handshake() throws IOException {
+        socket.setSoTimeout((int) config.idleTimeout().toMillis());
+        tls.startHandshake();
+        socket.setSoTimeout(0);
     }
 
     /** Takes the client's address from the balancer's header; a health check's header names none. */

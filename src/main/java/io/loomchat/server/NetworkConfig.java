@@ -1,5 +1,6 @@
 package io.loomchat.server;
 
+import io.loomchat.tls.ServerTls;
 import java.time.Duration;
 
 /**
@@ -16,10 +17,13 @@ import java.time.Duration;
  * @param proxyProtocol        every connection starts with a PROXY protocol header (v1 or v2) from
  *                             a load balancer, naming the real client; connections without one
  *                             are refused
+ * @param tls                  every connection speaks TLS with this certificate (after the PROXY
+ *                             header, which a balancer passing TLS through sends in the clear);
+ *                             {@code null} for plaintext
  */
 public record NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes,
                             Duration idleTimeout, int maxQueuedFrames, int maxQueuedBytes,
-                            Duration flushTimeout, boolean proxyProtocol) {
+                            Duration flushTimeout, boolean proxyProtocol, ServerTls tls) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 6000;
@@ -44,10 +48,17 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
         require(flushTimeout != null && !flushTimeout.isNegative(), "the flush timeout must not be negative");
     }
 
-    /** Without the PROXY protocol: clients connect directly. */
+    /** Plaintext. */
+    public NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes, Duration idleTimeout,
+                         int maxQueuedFrames, int maxQueuedBytes, Duration flushTimeout, boolean proxyProtocol) {
+        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout,
+                proxyProtocol, null);
+    }
+
+    /** Plaintext, without the PROXY protocol: clients connect directly. */
     public NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes, Duration idleTimeout,
                          int maxQueuedFrames, int maxQueuedBytes, Duration flushTimeout) {
-        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout, false);
+        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout, false, null);
     }
 
     public static NetworkConfig defaults() {
@@ -57,12 +68,18 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
 
     public NetworkConfig withPort(int newPort) {
         return new NetworkConfig(host, newPort, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol);
+                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol, tls);
     }
 
     public NetworkConfig withProxyProtocol(boolean enabled) {
         return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout, enabled);
+                maxQueuedFrames, maxQueuedBytes, flushTimeout, enabled, tls);
+    }
+
+    /** {@code null} turns TLS off. */
+    public NetworkConfig withTls(ServerTls newTls) {
+        return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
+                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol, newTls);
     }
 
     private static void require(boolean condition, String message) {

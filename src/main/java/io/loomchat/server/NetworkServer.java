@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP side of the server: one named platform thread accepts, one virtual thread per
- * connection reads. It knows frames and sockets, never users or message types.
+ * The TCP side of the server, plaintext or TLS: one named platform thread accepts, one virtual
+ * thread per connection reads (and runs the TLS handshake). It knows frames and sockets, never users or message types.
  */
 public final class NetworkServer implements AutoCloseable {
 
@@ -53,7 +53,8 @@ public final class NetworkServer implements AutoCloseable {
         serverSocket.bind(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
         acceptThread = Thread.ofPlatform().name("loomchat-accept-" + port()).start(this::acceptLoop);
         idleSweeper = IdleSweeper.start(config.idleTimeout(), connections, "loomchat-idle-" + port());
-        LOG.info("listening on {}:{}", config.host(), port());
+        LOG.info("listening on {}:{}{}", config.host(), port(),
+                config.tls() == null ? "" : " with TLS (" + config.tls().subject() + ")");
     }
 
     /** The bound port: the configured one, or the one the OS picked for port 0. */
@@ -100,7 +101,10 @@ public final class NetworkServer implements AutoCloseable {
         Thread.ofVirtual().name("loomchat-refuse").start(() -> {
             try (socket) {
                 socket.setSoTimeout((int) REFUSAL_WRITE_TIMEOUT.toMillis());
-                socket.getOutputStream().write(listeners.serverFull(config.maxConnections()));
+                // A TLS client reads the refusal only inside TLS: the handshake comes first.
+                Socket stream = config.tls() == null ? socket : config.tls().wrap(socket);
+                stream.getOutputStream().write(listeners.serverFull(config.maxConnections()));
+                stream.getOutputStream().flush();
                 socket.shutdownOutput();
             } catch (IOException e) {
                 LOG.debug("refusing {}: {}", socket.getRemoteSocketAddress(), e.toString());

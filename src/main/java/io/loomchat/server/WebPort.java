@@ -1,9 +1,12 @@
 package io.loomchat.server;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.staticcontent.StaticContentService;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.loomchat.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web side of the server: the browser client's files at {@code /} and the protocol over
- * WebSocket at {@code /ws}, served by Helidon's WebServer. Helidon parses HTTP and RFC 6455 and
+ * WebSocket at {@code /ws}, served by Helidon's WebServer (over TLS when the chat port is: https
+ * and wss). Helidon parses HTTP and RFC 6455 and
  * gives each connection a virtual thread that reads in blocking style, as our TCP port does;
  * each WebSocket then becomes a {@link WebSocketConnection}, an {@link Outbound} like any other,
  * so nothing above the network knows which transport a session uses.
@@ -57,12 +61,21 @@ public final class WebPort implements AutoCloseable {
                     + e.getCause().getMessage(), e.getCause());
         }
         port.idleSweeper = IdleSweeper.start(config.idleTimeout(), port.connections, "loomchat-web-idle-" + port.port());
-        LOG.info("web client and WebSocket on {}:{} (/ and /ws)", config.host(), port.port());
+        LOG.info("web client and WebSocket on {}:{} (/ and /ws){}", config.host(), port.port(),
+                config.tls() == null ? "" : " with TLS");
         return port;
     }
 
     private WebServer build(WebConfig web, ConnectionListener.Factory listeners) {
-        return WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder();
+        if (config.tls() != null) {
+            // The same JSSE context as the chat port: one certificate, read once, for both.
+            builder.tls(Tls.builder()
+                    .sslContext(config.tls().context())
+                    .enabledProtocols(ServerTls.protocols())
+                    .build());
+        }
+        return builder
                 .host(config.host())
                 .port(web.port())
                 .backlog(ACCEPT_BACKLOG)

@@ -175,7 +175,7 @@ class DeliveryReceiptsTest {
     private Wire connect() throws IOException {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerLink link = ServerLink.open("127.0.0.1", listener.getLocalPort(), Duration.ofSeconds(5),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), null);
             opened.add(link);
             Socket server = listener.accept();
             opened.add(server);

@@ -40,7 +40,7 @@ class ReceiptBatchTest {
                     public void onDropped(LoadConnection from, Exception cause) {
                         // Only at the end of each test.
                     }
-                });
+                }, null);
         serverSide = listening.accept();
         frames = new BufferedReader(new InputStreamReader(serverSide.getInputStream(), StandardCharsets.UTF_8));
     }

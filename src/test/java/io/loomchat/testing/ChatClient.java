@@ -53,6 +53,12 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(WebSocketLink.open(WEB, URI.create("ws://" + host + ":" + webPort + "/ws"), origin));
     }
 
+    /** A client on {@code wss://host:port/ws}, trusting what {@code tls} trusts (host name checked). */
+    public static ChatClient connectSecureWebSocket(String host, int webPort, javax.net.ssl.SSLContext tls) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+        return new ChatClient(WebSocketLink.open(http, URI.create("wss://" + host + ":" + webPort + "/ws"), null));
+    }
+
     public static ChatClient connect(String host, int port) {
         try {
             Socket socket = new Socket(host, port);
@@ -60,6 +66,21 @@ public final class ChatClient implements AutoCloseable {
             return new ChatClient(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
+        }
+    }
+
+    /** A client on a TLS chat port, trusting what {@code tls} trusts, the host name checked. */
+    public static ChatClient connectTls(String host, int port, javax.net.ssl.SSLContext tls) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(host, port);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setTcpNoDelay(true);
+            socket.startHandshake();
+            return new ChatClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect with TLS to " + host + ":" + port, e);
         }
     }
 

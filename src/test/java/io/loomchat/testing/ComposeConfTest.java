@@ -18,7 +18,8 @@ class ComposeConfTest {
     /** The command in compose.conf's header; it needs no local nginx (the module is "builtin"). */
     private static final List<String> RENDER = List.of("bash", "nginx/render-conf", "--listen", "8000",
             "--upstream", "server1:6000", "--upstream", "server2:6000", "--stdio-logs", "--user", "nginx",
-            "--stream-module", "builtin", "--resolver", "127.0.0.11");
+            "--stream-module", "builtin", "--resolver", "127.0.0.11",
+            "--web-upstream", "server1:7000", "--web-upstream", "server2:7000", "--web-listen", "8080");
 
     @Test
     void composeConfIsLoomchatConfRenderedForTheComposeServices() throws Exception {

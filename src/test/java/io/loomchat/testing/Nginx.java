@@ -37,24 +37,37 @@ public final class Nginx implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    /** The http side's port, or 0 without one. */
+    private final int webPort;
     private final Process master;
     /** The stand-in container, or null when nginx runs here as {@link #master}. */
     private final GenericContainer<?> container;
 
-    private Nginx(Path directory, int port, Process master, GenericContainer<?> container) {
+    private Nginx(Path directory, int port, int webPort, Process master, GenericContainer<?> container) {
         this.directory = directory;
         this.port = port;
+        this.webPort = webPort;
         this.master = master;
         this.container = container;
     }
 
     /** Starts nginx balancing over chat servers listening on 127.0.0.1 at {@code upstreamPorts}. */
     public static Nginx start(List<Integer> upstreamPorts) {
-        if (FallbackServices.forced() || (!localNginxUsable() && Docker.available())) {
+        return start(upstreamPorts, List.of(), null);
+    }
+
+    /**
+     * As above, plus the http side over the servers' web ports {@code webUpstreamPorts} (none:
+     * left out), and TLS on both sides with {@code tls}'s certificate (null: plaintext). The
+     * container fallback serves the plain stream side only.
+     */
+    public static Nginx start(List<Integer> upstreamPorts, List<Integer> webUpstreamPorts, TestCertificates tls) {
+        boolean plainStream = webUpstreamPorts.isEmpty() && tls == null;
+        if (plainStream && (FallbackServices.forced() || (!localNginxUsable() && Docker.available()))) {
             int port = ServerProcess.freePort();
-            return new Nginx(null, port, null, ServiceContainers.nginx(port, upstreamPorts));
+            return new Nginx(null, port, 0, null, ServiceContainers.nginx(port, upstreamPorts));
         }
-        return startHere(upstreamPorts);
+        return startHere(upstreamPorts, webUpstreamPorts, tls);
     }
 
     /** Whether render-conf finds an nginx with the stream module on this machine. */
@@ -71,7 +84,7 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
-    private static Nginx startHere(List<Integer> upstreamPorts) {
+    private static Nginx startHere(List<Integer> upstreamPorts, List<Integer> webUpstreamPorts, TestCertificates tls) {
         Path directory;
         try {
             directory = Files.createTempDirectory("loomchat-nginx-");
@@ -79,7 +92,7 @@ public final class Nginx implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            return start(directory, upstreamPorts);
+            return start(directory, upstreamPorts, webUpstreamPorts, tls);
         } catch (RuntimeException | Error e) {
             // Also when the test is skipped for want of nginx: leave no directory behind.
             try {
@@ -91,13 +104,12 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
-    private static Nginx start(Path directory, List<Integer> upstreamPorts) {
+    private static Nginx start(Path directory, List<Integer> upstreamPorts, List<Integer> webUpstreamPorts,
+                               TestCertificates tls) {
         Path renderer = projectRoot().resolve("nginx/render-conf");
         try {
-            int port;
-            try (ServerSocket probe = new ServerSocket(0)) {
-                port = probe.getLocalPort();
-            }
+            int port = freePort();
+            int webPort = webUpstreamPorts.isEmpty() ? 0 : freePort();
             List<String> render = new ArrayList<>(List.of("bash", renderer.toString(), "--run-dir", directory.toString(),
                     "--listen", "127.0.0.1:" + port,
                     // Started by root, nginx would otherwise switch its workers to www-data,
@@ -106,14 +118,26 @@ public final class Nginx implements AutoCloseable {
             for (int upstream : upstreamPorts) {
                 render.addAll(List.of("--upstream", "127.0.0.1:" + upstream));
             }
+            if (webPort != 0) {
+                render.addAll(List.of("--web-listen", "127.0.0.1:" + webPort));
+            }
+            for (int upstream : webUpstreamPorts) {
+                render.addAll(List.of("--web-upstream", "127.0.0.1:" + upstream));
+            }
+            if (tls != null) {
+                render.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.key().toString()));
+            }
             Path config = directory.resolve("nginx.conf");
             run(render, config, directory);
             Path binary = Path.of(run(List.of("bash", renderer.toString(), "--which-nginx"), null, directory).strip());
             Process master = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-c", config.toString(),
                     "-e", directory.resolve("logs/error.log").toString(), "-g", "daemon off;")
                     .redirectErrorStream(true).redirectOutput(directory.resolve("logs/nginx.out").toFile()).start();
-            Nginx nginx = new Nginx(directory, port, master, null);
-            nginx.awaitAccepting();
+            Nginx nginx = new Nginx(directory, port, webPort, master, null);
+            nginx.awaitAccepting(port);
+            if (webPort != 0) {
+                nginx.awaitAccepting(webPort);
+            }
             return nginx;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -150,8 +174,14 @@ public final class Nginx implements AutoCloseable {
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
     /** nginx is ready when its port accepts; each probe is proxied to a chat server and closed. */
-    private void awaitAccepting() throws IOException {
+    private void awaitAccepting(int port) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
         while (true) {
             try (Socket probe = new Socket()) {
@@ -178,6 +208,14 @@ public final class Nginx implements AutoCloseable {
     /** The port clients connect to. */
     public int port() {
         return port;
+    }
+
+    /** The http side's port (the page and /ws); only for an nginx started with web upstreams. */
+    public int webPort() {
+        if (webPort == 0) {
+            throw new IllegalStateException("this nginx was started without the http side");
+        }
+        return webPort;
     }
 
     /** One line per finished session, in nginx/loomchat.conf's {@code loomchat} format. */

@@ -1,7 +1,11 @@
 package io.loomchat.testing;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster of real `loomchat server` processes on one MariaDB/MySQL database of their own and
@@ -10,11 +14,11 @@ import java.util.List;
  */
 public final class ProcessCluster implements AutoCloseable {
 
+    /** Web ports are the TCP port + 1000: ./cluster's rule, and the spec's. */
+    public static final int WEB_PORT_OFFSET = 1_000;
+
     private final TestDatabase database;
     private final String prefix;
-    /** As in ./cluster: server i's web port is its TCP port + 1000. */
-    public static final int WEB_PORT_OFFSET = 1000;
-
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     /** The options each server was started with, to restart it the same way. */
@@ -28,24 +32,31 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Servers named {@code nodes}, behind nginx when {@code behindNginx}; extra server options last. */
     public static ProcessCluster start(List<String> nodes, boolean behindNginx, String... extraOptions) {
-        return start(nodes, behindNginx, false, extraOptions);
+        return start(nodes, behindNginx, false, null, extraOptions);
     }
 
     /**
-     * As {@link #start}, each server also serving the browser client and WebSocket on its web port:
-     * its TCP port + {@value #WEB_PORT_OFFSET}, as in ./cluster (6001 -> 7001).
+     * Servers named {@code nodes}, each with a web port (its TCP port + 1000, as ./cluster does),
+     * behind nginx's stream and http sides, with nginx terminating TLS with {@code tls} (null:
+     * plaintext) on both. The servers themselves speak plaintext on the private side.
      */
-    public static ProcessCluster startWithWebPorts(List<String> nodes, boolean behindNginx, String... extraOptions) {
-        return start(nodes, behindNginx, true, extraOptions);
+    public static ProcessCluster startBehindNginxWithWeb(List<String> nodes, TestCertificates tls,
+                                                         String... extraOptions) {
+        return start(nodes, true, true, tls, extraOptions);
     }
 
-    private static ProcessCluster start(List<String> nodes, boolean behindNginx, boolean web, String... extraOptions) {
+    /** Servers named {@code nodes}, each with a web port (its TCP port + 1000), without nginx. */
+    public static ProcessCluster startWithWebPorts(List<String> nodes, String... extraOptions) {
+        return start(nodes, false, true, null, extraOptions);
+    }
+
+    private static ProcessCluster start(List<String> nodes, boolean behindNginx, boolean web, TestCertificates tls,
+                                        String... extraOptions) {
         TestRedis.requireReachable();
         ProcessCluster cluster = new ProcessCluster(TestDatabase.create(Backend.MYSQL), TestRedis.uniquePrefix());
         try {
             var config = cluster.database.config();
             for (String node : nodes) {
-                int port = web ? freePortWithWebPort() : ServerProcess.freePort();
                 List<String> args = new ArrayList<>(List.of(
                         "--db-url", config.url(), "--db-user", config.user(), "--db-password", config.password(),
                         "--redis", TestRedis.url(), "--node-id", node, "--channel-prefix", cluster.prefix,
@@ -54,10 +65,14 @@ public final class ProcessCluster implements AutoCloseable {
                 if (behindNginx) {
                     args.add("--proxy-protocol");
                 }
+                args.addAll(List.of(extraOptions));
+                int port = web ? freePortWithWebPort() : ServerProcess.freePort();
                 if (web) {
                     args.addAll(List.of("--web-port", String.valueOf(port + WEB_PORT_OFFSET)));
+                    if (behindNginx) {
+                        args.addAll(List.of("--web-trusted-proxies", "127.0.0.1"));
+                    }
                 }
-                args.addAll(List.of(extraOptions));
                 cluster.names.add("server " + node);
                 cluster.arguments.add(List.copyOf(args));
                 cluster.servers.add(ServerProcess.start("server " + node, port, args));
@@ -66,7 +81,9 @@ public final class ProcessCluster implements AutoCloseable {
                 }
             }
             if (behindNginx) {
-                cluster.nginx = Nginx.start(cluster.servers.stream().map(ServerProcess::port).toList());
+                List<Integer> ports = cluster.servers.stream().map(ServerProcess::port).toList();
+                List<Integer> webPorts = web ? ports.stream().map(port -> port + WEB_PORT_OFFSET).toList() : List.of();
+                cluster.nginx = Nginx.start(ports, webPorts, tls);
             }
         } catch (RuntimeException | Error e) {
             cluster.close();
@@ -80,12 +97,12 @@ public final class ProcessCluster implements AutoCloseable {
      * A browser sent to it a moment too early would show an error page instead of the client.
      */
     private static void awaitAccepting(int port) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            try (java.net.Socket probe = new java.net.Socket()) {
-                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
                 return;
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the web port " + port + " does not accept", notYet);
                 }
@@ -127,18 +144,23 @@ public final class ProcessCluster implements AutoCloseable {
         return again;
     }
 
+    public ServerProcess server(int index) {
+        return servers.get(index);
+    }
+
     /** The web port of server {@code index}; only for a cluster started with web ports. */
     public int webPort(int index) {
         return servers.get(index).port() + WEB_PORT_OFFSET;
     }
 
-    public ServerProcess server(int index) {
-        return servers.get(index);
-    }
-
     /** nginx's port; only for a cluster started behind nginx. */
     public int nginxPort() {
         return nginx.port();
+    }
+
+    /** nginx's http side (the page and /ws); only for a cluster started with web ports. */
+    public int nginxWebPort() {
+        return nginx.webPort();
     }
 
     public TestDatabase database() {

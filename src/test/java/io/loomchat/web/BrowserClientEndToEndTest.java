@@ -32,7 +32,7 @@ class BrowserClientEndToEndTest {
     void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() throws Exception {
         // The servers and the browsers take seconds each to start; they start side by side.
         CompletableFuture<ProcessCluster> starting = CompletableFuture.supplyAsync(
-                () -> ProcessCluster.startWithWebPorts(List.of("web-a", "web-b"), false));
+                () -> ProcessCluster.startWithWebPorts(List.of("web-a", "web-b")));
         try (AutoCloseable stopsTheCluster = closing(starting);
              Browser aliceBrowser = Browser.start("alice", 1280, 800);
              Browser bobBrowser = Browser.start("bob", 1280, 800)) {
