@@ -6,6 +6,8 @@ import { isReply } from './protocol.js';
 
 /** Replies come in milliseconds; a login that hashes a password takes well under a second. */
 const REPLY_TIMEOUT_MS = 20_000;
+/** How long a request made while the page is still connecting waits for the connection. */
+const CONNECT_WAIT_MS = 5_000;
 
 export class RequestError extends Error {
   /** @param reply the refusal (errno != 0), or null when there was no reply at all */
@@ -30,7 +32,11 @@ export class Requests {
    * Sends a request; resolves with its reply when errno is 0, rejects with a RequestError carrying
    * the reply otherwise, or without one when it could not be sent or no reply came.
    */
-  send(frame) {
+  async send(frame) {
+    if (!this.#connection.isOpen) {
+      // Someone who logs in the moment the page has loaded should not be told to try again.
+      await this.#connected(CONNECT_WAIT_MS);
+    }
     const seq = this.#nextSeq++;
     return new Promise((resolve, reject) => {
       if (!this.#connection.send({ ...frame, seq })) {
@@ -59,6 +65,19 @@ export class Requests {
       reject(new RequestError(frame.errmsg ?? `errno ${frame.errno}`, frame));
     }
     return true;
+  }
+
+  /** Resolves once the connection is open, or after {@code ms} (send then says it is not). */
+  #connected(ms) {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#connection.removeEventListener('open', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#connection.addEventListener('open', done);
+    });
   }
 
   #abandonAll() {
