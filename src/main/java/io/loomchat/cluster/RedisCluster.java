@@ -183,10 +183,13 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void start(Listener listener) {
+        // The pipeline first: cleaning up after this server's previous run (a kill -9 the others
+        // have not noticed yet) announces its users offline to their friends through it, and
+        // would wait for it forever.
+        pipeline.start();
         membership.start(listener);
         leaseKeeper.renewNow(); // the others see this server from now on
         subscriber.start();
-        pipeline.start();
         try {
             if (!subscriber.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
                 throw new ClusterUnavailableException("could not subscribe at Redis " + config.redisAddress()
