@@ -35,9 +35,10 @@ class WebPortOverTlsEndToEndTest {
             HttpClient https = HttpClient.newBuilder().sslContext(trusting).build();
             HttpResponse<String> page = https.send(HttpRequest.newBuilder(
                     URI.create("https://localhost:" + server.webPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
-            // An HTTP answer came over TLS 1.3 (the page itself is not on main yet: 404 until it is).
+            // The browser client's page came over TLS 1.3.
             assertEquals("TLSv1.3", page.sslSession().orElseThrow().getProtocol());
-            assertTrue(page.statusCode() == 200 || page.statusCode() == 404, "status " + page.statusCode());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<script type=\"module\""), "the page loads its modules");
 
             try (ChatClient browser = ChatClient.connectSecureWebSocket("localhost", server.webPort(), trusting);
                  ChatClient console = ChatClient.connectTls("localhost", server.port(), trusting)) {

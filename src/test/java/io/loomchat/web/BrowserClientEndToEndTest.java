@@ -1,6 +1,7 @@
 package io.loomchat.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class BrowserClientEndToEndTest {
     void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() throws Exception {
         // The servers and the browsers take seconds each to start; they start side by side.
         CompletableFuture<ProcessCluster> starting = CompletableFuture.supplyAsync(
-                () -> ProcessCluster.startWithWebPorts(List.of("web-a", "web-b")));
+                () -> ProcessCluster.startBehindNginxWithWeb(List.of("web-a", "web-b"), null));
         try (AutoCloseable stopsTheCluster = closing(starting);
              Browser aliceBrowser = Browser.start("alice", 1280, 800);
              Browser bobBrowser = Browser.start("bob", 1280, 800)) {
@@ -41,13 +42,18 @@ class BrowserClientEndToEndTest {
     }
 
     private void chat(ProcessCluster cluster, Browser aliceBrowser, Browser bobBrowser) {
-        try (ChatClient carol = ChatClient.connect("127.0.0.1", cluster.server(1).port())) {
-            ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster, 0));
-            ChatPage bob = new ChatPage(bobBrowser).open(pageOf(cluster, 1));
-            aliceBrowser.screenshot(SCREENSHOTS, "welcome");
-
-            int aliceId = alice.register("alice", PASSWORD);
-            int bobId = bob.register("bob", PASSWORD);
+        // Everyone goes through nginx, as users would: the page and /ws on its http side, the
+        // console user on its stream side. nginx balances by open connections, so bob's page,
+        // opened once alice's WebSocket is up, lands on the other server.
+        ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster));
+        aliceBrowser.screenshot(SCREENSHOTS, "welcome");
+        int aliceId = alice.register("alice", PASSWORD);
+        int aliceServer = serverOf(cluster, aliceId);
+        ChatPage bob = new ChatPage(bobBrowser).open(pageOf(cluster));
+        int bobId = bob.register("bob", PASSWORD);
+        int bobServer = serverOf(cluster, bobId);
+        assertNotEquals(aliceServer, bobServer, "nginx put both pages on one server");
+        try (ChatClient carol = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
             int carolId = carol.register("carol", PASSWORD);
             carol.login(carolId, PASSWORD);
             String bobKey = "user:" + bobId;
@@ -117,21 +123,19 @@ class BrowserClientEndToEndTest {
             bob.openConversation(aliceKey);
             bobBrowser.screenshot(SCREENSHOTS, "phone-conversation");
 
-            // alice's server dies with a message just shown and perhaps not confirmed yet: the
-            // server delivers it again at her next login, and the page must not show it twice.
+            // alice's server dies with a message just shown and perhaps not confirmed yet. Her
+            // page reconnects through nginx, which sends it to the other server once that one has
+            // cleaned up after the dead one (its users' sessions are free a few seconds later);
+            // the message comes again, and the page must not show it twice.
             alice.openConversation(groupKey);
             carol.call("{\"msgid\":10,\"groupid\":" + groupId + ",\"msg\":\"Just before the crash\"}");
             alice.awaitMessage("Just before the crash");
-            cluster.server(0).kill9();
+            cluster.server(aliceServer).kill9();
             assertTrue(alice.awaitBanner().contains("reconnect") || alice.awaitBanner().contains("Cannot reach"));
             bob.sendAndConfirm("Are you back?");
-            // The operator brings the server back once the cluster has noticed it gone. Sooner,
-            // its start hangs: RedisCluster.start reaps the killed run's users, and announcing them
-            // offline waits on the Redis pipeline, which only starts after the reaping.
-            awaitOutput(cluster, 1, "server web-a is gone: its");
-            cluster.restart(0);
             alice.awaitConnected();
             alice.awaitToast("Reconnected");
+            assertEquals(bobServer, serverOf(cluster, aliceId), "alice is back, on the surviving server");
 
             alice.openConversation(bobKey);
             alice.awaitMessage("Are you back?");
@@ -161,28 +165,47 @@ class BrowserClientEndToEndTest {
             alice.logIn(aliceId, PASSWORD);
             alice.awaitPresence(bobId, true);
 
-            // The only errors either page may have logged: connections refused while alice's server was down.
+            // The only errors either page may have logged: reconnects refused while alice's session
+            // was still held by the dead server.
             assertEquals(List.of(), bobBrowser.consoleErrors());
             assertEquals(List.of(), aliceBrowser.consoleErrors().stream()
-                    .filter(error -> !error.contains("WebSocket connection to 'ws://127.0.0.1:" + cluster.webPort(0)))
+                    .filter(error -> !error.contains("WebSocket connection to 'ws://127.0.0.1:" + cluster.nginxWebPort()))
                     .toList());
         }
     }
 
-    /** Waits until server {@code index} printed a line containing {@code fragment}. */
-    private static void awaitOutput(ProcessCluster cluster, int index, String fragment) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (cluster.server(index).output().stream().noneMatch(line -> line.contains(fragment))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("server " + index + " did not print \"" + fragment + "\" within 60 s");
+    /**
+     * The live server that logged {@code userId} in last, from the servers' logs (a login is an
+     * INFO line, and each line starts with its time, so the latest sorts last).
+     */
+    private static int serverOf(ProcessCluster cluster, int userId) {
+        String login = "login of user " + userId + " from ";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            int found = -1;
+            String latest = "";
+            for (int i = 0; i < 2; i++) {
+                if (!cluster.server(i).isAlive()) {
+                    continue;
+                }
+                for (String line : cluster.server(i).output()) {
+                    if (line.contains(login) && !line.contains("refused") && line.compareTo(latest) > 0) {
+                        found = i;
+                        latest = line;
+                    }
+                }
+            }
+            if (found >= 0) {
+                return found;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the server's output", e);
+                throw new IllegalStateException("interrupted while reading the servers' logs", e);
             }
         }
+        throw new AssertionError("no server logged the login of user " + userId);
     }
 
     /** The cluster, or what stopped it from starting (a missing prerequisite skips the test). */
@@ -218,7 +241,7 @@ class BrowserClientEndToEndTest {
         }
     }
 
-    private static String pageOf(ProcessCluster cluster, int server) {
-        return "http://127.0.0.1:" + cluster.webPort(server) + "/";
+    private static String pageOf(ProcessCluster cluster) {
+        return "http://127.0.0.1:" + cluster.nginxWebPort() + "/";
     }
 }
