@@ -200,12 +200,6 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("loomchat server: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return ExitCodes.CANNOT_LISTEN;
         }
-        System.err.println("loomchat server listening on " + host + ":" + server.port()
-                + (network.tls() == null ? "" : " with TLS")
-                + " (database " + describe(store.url())
-                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
-                + ")" + (web == null ? "" : "; browser client on http://" + host + ":" + server.webPort() + "/")
-                + "; stop with Ctrl-C");
 
         OpsServer ops = null;
         if (registry != null) {
@@ -218,6 +212,13 @@ final class ServerCommand implements Callable<Integer> {
                 return ExitCodes.CANNOT_LISTEN;
             }
         }
+        // Said once everything listens: scripts and tests wait for this line before they connect.
+        System.err.println("loomchat server listening on " + host + ":" + server.port()
+                + (network.tls() == null ? "" : " with TLS")
+                + " (database " + describe(store.url())
+                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
+                + ")" + (web == null ? "" : "; browser client on " + (network.tls() == null ? "http" : "https") + "://" + host + ":" + server.webPort() + "/")
+                + "; stop with Ctrl-C");
         OpsServer opsServer = ops;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

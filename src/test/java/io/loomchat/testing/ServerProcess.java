@@ -40,7 +40,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code loomchat server --host 127.0.0.1 --port <port> <args>} and returns once it
-     * printed "listening on"; fails the test if that does not happen within 60 s.
+     * printed that it listens (on every port it was given); fails the test if that does not happen within 60 s.
      */
     public static ServerProcess start(String name, int port, List<String> args) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -101,7 +101,8 @@ public final class ServerProcess implements AutoCloseable {
                 while ((line = out.readLine()) != null) {
                     System.out.println("[" + name + "] " + line);
                     output.add(line);
-                    if (line.contains("listening on")) {
+                    // The command's own line, printed once every port (chat, web, metrics) listens.
+                    if (line.contains("loomchat server listening on")) {
                         listening.complete(true);
                     }
                 }
