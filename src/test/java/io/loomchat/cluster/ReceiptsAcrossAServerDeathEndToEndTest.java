@@ -92,19 +92,29 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
         }
     }
 
-    /** Logs a user in through nginx, again and again until nginx puts it on {@code node}. */
+    /**
+     * Logs a user in through nginx, again and again until nginx puts it on {@code node}. nginx
+     * balances by open connections (least_conn), so a connection that landed on the other server
+     * stays open, logged out, until the user is placed: closing it at once would leave that server
+     * the emptier one and nginx would pick it every time.
+     */
     private ChatClient loginOn(String node, int user, boolean receipts) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
-            JsonNode ack = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\""
-                    + (receipts ? ",\"receipts\":true" : "") + "}");
-            assertEquals(0, ack.path("errno").asInt(), ack::toString);
-            if (node.equals(nodeOf(user))) {
-                clients.add(client);
-                return client;
+        List<ChatClient> elsewhere = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
+                JsonNode ack = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\""
+                        + (receipts ? ",\"receipts\":true" : "") + "}");
+                assertEquals(0, ack.path("errno").asInt(), ack::toString);
+                if (node.equals(nodeOf(user))) {
+                    clients.add(client);
+                    return client;
+                }
+                assertEquals(0, client.call("{\"msgid\":3}").path("errno").asInt());
+                elsewhere.add(client);
             }
-            assertEquals(0, client.call("{\"msgid\":3}").path("errno").asInt());
-            client.close();
+        } finally {
+            elsewhere.forEach(ChatClient::close);
         }
         throw new AssertionError("nginx never put user " + user + " on server " + node);
     }
