@@ -292,7 +292,7 @@ start_server() {
 }
 await_server() {
     for _ in $(seq 1 900); do
-        grep -q "listening on" "$work/node$1.log" && return 0
+        grep -q "loomchat server listening on" "$work/node$1.log" && return 0
         kill -0 "${server_pids[$1 - 1]}" 2>/dev/null || { tail -20 "$work/node$1.log" >&2; fail "server n$1 died"; }
         sleep 0.1
     done

@@ -28,7 +28,7 @@ for i in 1 2; do
     pids+=($!)
 done
 for i in 1 2; do
-    for _ in $(seq 1 60); do grep -q "listening on" "$work/server$i.log" && break; sleep 1; done
+    for _ in $(seq 1 60); do grep -q "loomchat server listening on" "$work/server$i.log" && break; sleep 1; done
 done
 echo "== $label $(uptime | sed 's/.*load/load/')"
 "$java" -jar "$root/target/loomchat.jar" loadtest chat --target 127.0.0.1:6201,127.0.0.1:6202 --cross-server \

@@ -21,7 +21,7 @@ start_server() {
     (cd "$WORK" && exec "$JAVA" -jar "$JAR" server --port "$PORT" $SERVER_OPTS >>"$WORK/server.log" 2>&1) &
     echo $! >"$WORK/server.pid"
     for _ in $(seq 1 100); do
-        grep -q "listening on" "$WORK/server.log" 2>/dev/null && return 0
+        grep -q "loomchat server listening on" "$WORK/server.log" 2>/dev/null && return 0
         sleep 0.1
     done
     echo "server did not start; see $WORK/server.log" >&2

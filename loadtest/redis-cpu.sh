@@ -70,8 +70,8 @@ for i in 0 1; do
     pids+=($!)
 done
 for i in 0 1; do
-    for _ in $(seq 1 60); do grep -q "listening on" "$OUT/server$i.out" && break; sleep 1; done
-    grep -q "listening on" "$OUT/server$i.out" || { echo "server $i did not start, see $OUT/server$i.out"; exit 1; }
+    for _ in $(seq 1 60); do grep -q "loomchat server listening on" "$OUT/server$i.out" && break; sleep 1; done
+    grep -q "loomchat server listening on" "$OUT/server$i.out" || { echo "server $i did not start, see $OUT/server$i.out"; exit 1; }
 done
 TARGETS=127.0.0.1:$FIRST_PORT,127.0.0.1:$((FIRST_PORT + 1))
 

@@ -13,9 +13,9 @@ start_launcher_server() {
     LAUNCHER=$!
     trap 'kill $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null || true; rm -rf "$LAUNCHER_WORK"' EXIT
     for _ in $(seq 1 300); do
-        grep -q "listening on" "$log" 2>/dev/null && break
+        grep -q "loomchat server listening on" "$log" 2>/dev/null && break
         sleep 0.1
     done
-    grep -q "listening on" "$log" || { echo "the server did not start; see $log" >&2; exit 1; }
+    grep -q "loomchat server listening on" "$log" || { echo "the server did not start; see $log" >&2; exit 1; }
     SERVER=$(pgrep -f "loomchat.jar server --port $port" | head -1)
 }
