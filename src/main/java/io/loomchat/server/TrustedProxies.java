@@ -15,8 +15,6 @@ import java.util.Set;
  */
 final class TrustedProxies {
 
-    static final TrustedProxies NONE = new TrustedProxies(Set.of());
-
     private final Set<InetAddress> proxies;
 
     private TrustedProxies(Set<InetAddress> proxies) {
