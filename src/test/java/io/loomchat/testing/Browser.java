@@ -2,6 +2,7 @@ package io.loomchat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
@@ -24,6 +26,11 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * {@code chromium-driver}, found on PATH or in /usr/bin. Each browser has a profile of its own
  * (so two of them are two people, with separate session storage), deleted on close. Without the
  * packages the test fails under {@code CI=true} and is skipped elsewhere, naming them.
+ *
+ * <p>A browser can be told to trust a private CA the way a user would: Chromium on Linux takes
+ * local trust anchors from the NSS database in {@code $HOME/.pki/nssdb}, so the browser gets a
+ * home of its own whose database holds that CA (made with NSS's {@code certutil}). Certificate
+ * checks stay on; nothing is ignored.
  */
 public final class Browser implements AutoCloseable {
 
@@ -44,6 +51,14 @@ public final class Browser implements AutoCloseable {
 
     /** A browser with a window of {@code width} x {@code height} CSS pixels. */
     public static Browser start(String name, int width, int height) {
+        return start(name, width, height, null);
+    }
+
+    /**
+     * A browser that also trusts the CA in {@code trustedCa} (PEM) for https and wss, as a user
+     * who imported it would; null: only what the system trusts.
+     */
+    public static Browser start(String name, int width, int height, Path trustedCa) {
         Path chromium = Executables.find("chromium", Path.of("/usr/bin/chromium"))
                 .orElseThrow(() -> Prerequisite.missing("no chromium: the browser tests need Debian's chromium and "
                         + "chromium-driver (apt-get install chromium chromium-driver)"));
@@ -56,13 +71,22 @@ public final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Path home = profile.resolve("home");
+        if (trustedCa != null) {
+            try {
+                trust(home, trustedCa);
+            } catch (RuntimeException e) {
+                deleteTree(profile);
+                throw e;
+            }
+        }
         ChromeOptions options = new ChromeOptions();
         // Given the binary and the driver, Selenium looks for nothing on the internet.
         options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--window-size=" + width + "," + height,
                 // As root in a container Chromium has no sandbox to use; /dev/shm there is tiny.
                 "--no-sandbox", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions",
+                "--user-data-dir=" + profile.resolve("chromium"), "--no-first-run", "--disable-extensions",
                 "--lang=en-US", "--force-device-scale-factor=1");
         // What the page logs to its console, so that a test can tell a script error from a quiet page.
         LoggingPreferences logs = new LoggingPreferences();
@@ -71,6 +95,8 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
+                // Chromium inherits the driver's environment: this HOME is where it finds its NSS database.
+                .withEnvironment(Map.of("HOME", home.toString()))
                 .build();
         try {
             ChromeDriver driver = new ChromeDriver(service, options);
@@ -80,6 +106,42 @@ public final class Browser implements AutoCloseable {
             service.stop();
             deleteTree(profile);
             throw e;
+        }
+    }
+
+    /** An NSS database in {@code home/.pki/nssdb} holding {@code ca} as a CA trusted for TLS servers. */
+    private static void trust(Path home, Path ca) {
+        Path certutil = Executables.find("certutil", Path.of("/usr/bin/certutil"))
+                .orElseThrow(() -> Prerequisite.missing("no certutil: the browser tests over https need NSS's tools "
+                        + "(apt-get install libnss3-tools)"));
+        Path database = home.resolve(".pki").resolve("nssdb");
+        try {
+            Files.createDirectories(database);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String store = "sql:" + database;
+        run(List.of(certutil.toString(), "-d", store, "-N", "--empty-password"));
+        // "C,,": a CA trusted to issue server certificates, and for nothing else (mail, code).
+        run(List.of(certutil.toString(), "-d", store, "-A", "-n", "LoomChat test CA", "-t", "C,,", "-i", ca.toString()));
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command + " did not finish in 30 s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(command + " exited with " + process.exitValue() + ": " + output.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
         }
     }
 

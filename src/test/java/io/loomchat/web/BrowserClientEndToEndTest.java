@@ -9,16 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.testing.Browser;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.ProcessCluster;
+import io.loomchat.testing.TestCertificates;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The browser client in a real headless Chromium, as two people use it, with a third on the
- * console protocol over TCP: two real server processes (alice on one, bob on the other), the page
- * served by each server's web port. Registering, adding a friend, chatting both ways and in a
+ * console protocol over TCP: two real server processes (alice on one, bob on the other) behind
+ * nginx, which terminates TLS on both sides with a private CA's certificate. The browsers trust
+ * that CA as a user who imported it would, so the page comes over https and chats over wss with
+ * every certificate check on; the console user speaks TLS to nginx's stream side. Registering, adding a friend, chatting both ways and in a
  * group, a message that looks like HTML, a phone-width screen, the death of alice's server
  * ({@code kill -9}) and a reload: after each, everything shows, and shows once.
  */
@@ -29,21 +34,25 @@ class BrowserClientEndToEndTest {
     /** Would set a global if the page ever inserted the message as HTML. */
     private static final String XSS = "<img src=x onerror=\"window.xssRan=1\"><b>not bold</b>";
 
+    @TempDir
+    Path certificates;
+
     @Test
     void twoBrowsersAndAConsoleUserChatAcrossTwoServersAndThePageOutlivesItsServer() throws Exception {
+        TestCertificates tls = TestCertificates.forLocalhost(certificates);
         // The servers and the browsers take seconds each to start; they start side by side.
         CompletableFuture<ProcessCluster> starting = CompletableFuture.supplyAsync(
-                () -> ProcessCluster.startBehindNginxWithWeb(List.of("web-a", "web-b"), null));
+                () -> ProcessCluster.startBehindNginxWithWeb(List.of("web-a", "web-b"), tls));
         try (AutoCloseable stopsTheCluster = closing(starting);
-             Browser aliceBrowser = Browser.start("alice", 1280, 800);
-             Browser bobBrowser = Browser.start("bob", 1280, 800)) {
-            chat(started(starting), aliceBrowser, bobBrowser);
+             Browser aliceBrowser = Browser.start("alice", 1280, 800, tls.ca());
+             Browser bobBrowser = Browser.start("bob", 1280, 800, tls.ca())) {
+            chat(started(starting), tls, aliceBrowser, bobBrowser);
         }
     }
 
-    private void chat(ProcessCluster cluster, Browser aliceBrowser, Browser bobBrowser) {
-        // Everyone goes through nginx, as users would: the page and /ws on its http side, the
-        // console user on its stream side. nginx balances by open connections, so bob's page,
+    private void chat(ProcessCluster cluster, TestCertificates tls, Browser aliceBrowser, Browser bobBrowser) {
+        // Everyone goes through nginx, as users would: the page and /ws on its https side, the
+        // console user on its TLS stream side. nginx balances by open connections, so bob's page,
         // opened once alice's WebSocket is up, lands on the other server.
         ChatPage alice = new ChatPage(aliceBrowser).open(pageOf(cluster));
         aliceBrowser.screenshot(SCREENSHOTS, "welcome");
@@ -53,7 +62,10 @@ class BrowserClientEndToEndTest {
         int bobId = bob.register("bob", PASSWORD);
         int bobServer = serverOf(cluster, bobId);
         assertNotEquals(aliceServer, bobServer, "nginx put both pages on one server");
-        try (ChatClient carol = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
+        // The page came over https, so its WebSocket can only be wss (the browser blocks ws from it).
+        assertEquals("https:", alice.script("return location.protocol"));
+        assertEquals(Boolean.TRUE, alice.script("return window.isSecureContext"));
+        try (ChatClient carol = ChatClient.connectTls("127.0.0.1", cluster.nginxPort(), tls.clientContext())) {
             int carolId = carol.register("carol", PASSWORD);
             carol.login(carolId, PASSWORD);
             String bobKey = "user:" + bobId;
@@ -169,7 +181,7 @@ class BrowserClientEndToEndTest {
             // was still held by the dead server.
             assertEquals(List.of(), bobBrowser.consoleErrors());
             assertEquals(List.of(), aliceBrowser.consoleErrors().stream()
-                    .filter(error -> !error.contains("WebSocket connection to 'ws://127.0.0.1:" + cluster.nginxWebPort()))
+                    .filter(error -> !error.contains("WebSocket connection to 'wss://127.0.0.1:" + cluster.nginxWebPort()))
                     .toList());
         }
     }
@@ -242,6 +254,6 @@ class BrowserClientEndToEndTest {
     }
 
     private static String pageOf(ProcessCluster cluster) {
-        return "http://127.0.0.1:" + cluster.nginxWebPort() + "/";
+        return "https://127.0.0.1:" + cluster.nginxWebPort() + "/";
     }
 }
