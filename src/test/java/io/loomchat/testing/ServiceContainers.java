@@ -20,6 +20,8 @@ import org.testcontainers.utility.MountableFile;
 public final class ServiceContainers {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Where compose.tls.yaml mounts the certificate and key into the nginx container. */
+    public static final String TLS_DIRECTORY = "/etc/loomchat/tls";
 
     private ServiceContainers() {
     }
@@ -52,20 +54,45 @@ public final class ServiceContainers {
      * on 127.0.0.1:{@code port} in front of chat servers on 127.0.0.1 at {@code upstreamPorts}.
      */
     public static GenericContainer<?> nginx(int port, List<Integer> upstreamPorts) {
+        return nginx(port, upstreamPorts, 0, List.of(), null);
+    }
+
+    /**
+     * As above, plus the http side (the page and /ws) on 127.0.0.1:{@code webPort} in front of
+     * the servers' web ports {@code webUpstreamPorts} (0 and none: left out), and TLS on both
+     * sides with {@code tls}'s certificate and key (null: plaintext), put where compose.tls.yaml
+     * mounts them ({@value #TLS_DIRECTORY}).
+     */
+    public static GenericContainer<?> nginx(int port, List<Integer> upstreamPorts, int webPort,
+            List<Integer> webUpstreamPorts, TestCertificates tls) {
         List<String> render = new ArrayList<>(List.of("bash", "/etc/loomchat/render-conf", "--listen", "127.0.0.1:" + port,
                 "--stdio-logs", "--user", "nginx"));
         for (int upstream : upstreamPorts) {
             render.addAll(List.of("--upstream", "127.0.0.1:" + upstream));
         }
+        if (webPort != 0) {
+            render.addAll(List.of("--web-listen", "127.0.0.1:" + webPort));
+        }
+        for (int upstream : webUpstreamPorts) {
+            render.addAll(List.of("--web-upstream", "127.0.0.1:" + upstream));
+        }
+        if (tls != null) {
+            render.addAll(List.of("--tls-cert", TLS_DIRECTORY + "/server.pem", "--tls-key", TLS_DIRECTORY + "/server.key"));
+        }
         String script = String.join(" ", render) + " > /tmp/nginx.conf && exec nginx -c /tmp/nginx.conf -g 'daemon off;'";
-        GenericContainer<?> nginx = start("nginx", new GenericContainer<>(Docker.nginxImage())
+        GenericContainer<?> nginx = new GenericContainer<>(Docker.nginxImage())
                 .withNetworkMode("host")
                 .withCopyFileToContainer(MountableFile.forHostPath(Path.of("nginx/render-conf")), "/etc/loomchat/render-conf")
                 .withCopyFileToContainer(MountableFile.forHostPath(Path.of("nginx/loomchat.conf")), "/etc/loomchat/loomchat.conf")
                 .withCreateContainerCmdModifier(create -> create.withEntrypoint("bash", "-c", script))
                 .waitingFor(Wait.forSuccessfulCommand("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port + "'")
-                        .withStartupTimeout(START_TIMEOUT)));
-        return nginx;
+                        .withStartupTimeout(START_TIMEOUT));
+        if (tls != null) {
+            // Readable by root only, as on the host: nginx's master (root) reads them, its workers never do.
+            nginx.withCopyFileToContainer(MountableFile.forHostPath(tls.certificate(), 0600), TLS_DIRECTORY + "/server.pem")
+                    .withCopyFileToContainer(MountableFile.forHostPath(tls.key(), 0600), TLS_DIRECTORY + "/server.key");
+        }
+        return start("nginx", nginx);
     }
 
     private static GenericContainer<?> start(String name, GenericContainer<?> container) {
