@@ -141,7 +141,7 @@ class ConsoleClientTest {
     void heartbeatKeepsAnIdleSessionAliveWhileASilentOneIsClosedByTheIdleTimeout() {
         NetworkConfig defaults = RunningServer.defaultNetwork();
         NetworkConfig impatient = new NetworkConfig(defaults.host(), 0, defaults.maxConnections(),
-                defaults.maxFrameBytes(), Duration.ofSeconds(1), defaults.maxQueuedFrames(),
+                defaults.maxFrameBytes(), Duration.ofSeconds(2), defaults.maxQueuedFrames(),
                 defaults.maxQueuedBytes(), defaults.flushTimeout());
         try (RunningServer server = RunningServer.start(Backend.H2, impatient);
              ClientProcess beating = ClientProcess.start("beating", server.port(), "pw",
@@ -150,8 +150,9 @@ class ConsoleClientTest {
                      "--heartbeat", "1m", "--register", "erin")) {
             registered(beating, "dora");
             registered(silent, "erin");
-            // The silent client is closed after a second of silence, twice, so the beating one
-            // has by then been idle (as far as chat goes) for well over the idle timeout.
+            // The silent client is closed after two seconds of silence, twice, so the beating one
+            // has by then been idle (as far as chat goes) for well over the idle timeout. Its
+            // heartbeat is an eighth of the timeout: a loaded box may stall it for a second.
             String lost = "Lost the connection to 127.0.0.1:" + server.port() + " (the server closed the connection)";
             silent.await(lost);
             silent.await("logged in again as erin");
