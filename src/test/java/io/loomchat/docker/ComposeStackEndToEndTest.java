@@ -16,6 +16,10 @@ import io.loomchat.testing.TestRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,7 +155,7 @@ class ComposeStackEndToEndTest {
     }
 
     @Test
-    void withTheTlsOverlayPlaintextGetsNoChatAndAnUnknownCaIsRefused() throws Exception {
+    void withTheTlsOverlayPlaintextGetsNoChatHttpIsRedirectedAndAnUnknownCaIsRefused() throws Exception {
         // A register frame in plaintext on the TLS chat port: nginx takes it for a broken
         // handshake and closes, and no chat reply ever comes back.
         try (Socket plaintext = new Socket("127.0.0.1", tlsNginxPort)) {
@@ -167,6 +171,12 @@ class ComposeStackEndToEndTest {
             String text = answer.toString(StandardCharsets.ISO_8859_1);
             assertFalse(text.contains("errno"), "a chat reply over plaintext: " + text);
         }
+        // A browser given http:// for the TLS web side is sent to the same address over https.
+        HttpResponse<String> typedHttp = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + tlsNginxWebPort + "/?room=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(301, typedHttp.statusCode(), typedHttp::body);
+        assertEquals("https://localhost:" + tlsNginxWebPort + "/?room=1", typedHttp.headers().firstValue("Location").orElse(""));
         // The JDK's own CAs do not include the private one: the handshake fails, nothing is sent.
         SSLContext systemTrust = SSLContext.getDefault();
         UncheckedIOException refused = assertThrows(UncheckedIOException.class,
