@@ -110,23 +110,13 @@ public final class Nginx implements AutoCloseable {
         try {
             int port = freePort();
             int webPort = webUpstreamPorts.isEmpty() ? 0 : freePort();
+            NginxAddresses addresses = new NginxAddresses(port, upstreamPorts, webPort, webUpstreamPorts,
+                    tls == null ? null : tls.certificate().toString(), tls == null ? null : tls.key().toString());
             List<String> render = new ArrayList<>(List.of("bash", renderer.toString(), "--run-dir", directory.toString(),
-                    "--listen", "127.0.0.1:" + port,
                     // Started by root, nginx would otherwise switch its workers to www-data,
                     // which may not exist; without `user` they run as nobody (or as us).
                     "--no-user"));
-            for (int upstream : upstreamPorts) {
-                render.addAll(List.of("--upstream", "127.0.0.1:" + upstream));
-            }
-            if (webPort != 0) {
-                render.addAll(List.of("--web-listen", "127.0.0.1:" + webPort));
-            }
-            for (int upstream : webUpstreamPorts) {
-                render.addAll(List.of("--web-upstream", "127.0.0.1:" + upstream));
-            }
-            if (tls != null) {
-                render.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.key().toString()));
-            }
+            render.addAll(addresses.renderOptions());
             Path config = directory.resolve("nginx.conf");
             run(render, config, directory);
             Path binary = Path.of(run(List.of("bash", renderer.toString(), "--which-nginx"), null, directory).strip());

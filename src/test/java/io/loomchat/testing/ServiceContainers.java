@@ -65,20 +65,10 @@ public final class ServiceContainers {
      */
     public static GenericContainer<?> nginx(int port, List<Integer> upstreamPorts, int webPort,
             List<Integer> webUpstreamPorts, TestCertificates tls) {
-        List<String> render = new ArrayList<>(List.of("bash", "/etc/loomchat/render-conf", "--listen", "127.0.0.1:" + port,
-                "--stdio-logs", "--user", "nginx"));
-        for (int upstream : upstreamPorts) {
-            render.addAll(List.of("--upstream", "127.0.0.1:" + upstream));
-        }
-        if (webPort != 0) {
-            render.addAll(List.of("--web-listen", "127.0.0.1:" + webPort));
-        }
-        for (int upstream : webUpstreamPorts) {
-            render.addAll(List.of("--web-upstream", "127.0.0.1:" + upstream));
-        }
-        if (tls != null) {
-            render.addAll(List.of("--tls-cert", TLS_DIRECTORY + "/server.pem", "--tls-key", TLS_DIRECTORY + "/server.key"));
-        }
+        NginxAddresses addresses = new NginxAddresses(port, upstreamPorts, webPort, webUpstreamPorts,
+                tls == null ? null : TLS_DIRECTORY + "/server.pem", tls == null ? null : TLS_DIRECTORY + "/server.key");
+        List<String> render = new ArrayList<>(List.of("bash", "/etc/loomchat/render-conf", "--stdio-logs", "--user", "nginx"));
+        render.addAll(addresses.renderOptions());
         String script = String.join(" ", render) + " > /tmp/nginx.conf && exec nginx -c /tmp/nginx.conf -g 'daemon off;'";
         GenericContainer<?> nginx = new GenericContainer<>(Docker.nginxImage())
                 .withNetworkMode("host")
