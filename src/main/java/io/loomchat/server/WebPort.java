@@ -103,7 +103,7 @@ public final class WebPort implements AutoCloseable {
                         // before the close; beyond this Helidon closes with 1009 on its own.
                         .maxFrameLength(Math.max(config.maxFrameBytes() * 4, 64 * 1024))
                         .build())
-                .routing(routing -> routing.register("/", StaticContentService.builder(PAGE_LOCATION)
+                .routing(routing -> routing.addFilter(new PageHeaders()).register("/", StaticContentService.builder(PAGE_LOCATION)
                         .welcomeFileName("index.html")
                         .build()))
                 .addRouting(WsRouting.builder().endpoint("/ws", () -> new WebSocketConnection(config, this, listeners)))
