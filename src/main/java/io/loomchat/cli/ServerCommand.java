@@ -12,6 +12,7 @@ import io.loomchat.server.WebConfig;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
 import io.loomchat.store.StoreException;
+import io.loomchat.tls.CertificateReloader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -158,6 +159,9 @@ final class ServerCommand implements Callable<Integer> {
             network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
                     defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol)
                     .withTls(tls.load());
+            if (tls.reloadInterval.isNegative()) {
+                throw new IllegalArgumentException("--tls-reload-interval must not be negative (0s: never)");
+            }
             store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             service = new ServiceConfig(passwordIterations,
@@ -220,8 +224,13 @@ final class ServerCommand implements Callable<Integer> {
                 + ")" + (web == null ? "" : "; browser client on " + (network.tls() == null ? "http" : "https") + "://" + host + ":" + server.webPort() + "/")
                 + "; stop with Ctrl-C");
         OpsServer opsServer = ops;
+        CertificateReloader reloader = network.tls() == null || tls.reloadInterval.isZero() ? null
+                : CertificateReloader.start(network.tls(), tls.reloadInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (reloader != null) {
+                reloader.close();
+            }
             server.close();
             if (opsServer != null) {
                 opsServer.close();

@@ -2,6 +2,7 @@ package io.loomchat.cli;
 
 import io.loomchat.tls.ServerTls;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** {@code --tls-cert} and {@code --tls-key} of {@code loomchat server}: both or neither. */
@@ -16,6 +17,12 @@ final class ServerTlsOptions {
             description = "The certificate's private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY), RSA or EC "
                     + "(env LOOMCHAT_TLS_KEY).")
     Path key;
+
+    @Option(names = "--tls-reload-interval", defaultValue = "${env:LOOMCHAT_TLS_RELOAD_INTERVAL:-1m}",
+            converter = DurationConverter.class,
+            description = "How often to read --tls-cert and --tls-key again: a renewed certificate is then served to new "
+                    + "connections without a restart (env LOOMCHAT_TLS_RELOAD_INTERVAL; default: 1m; 0s: never).")
+    Duration reloadInterval;
 
     /**
      * The server's TLS, or {@code null} for plaintext.

@@ -1,5 +1,6 @@
 package io.loomchat.tls;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,5 +67,34 @@ class ServerTlsTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
+    }
+
+    @Test
+    void reloadTakesANewPairOnceAndKeepsTheOldOneThroughAPairThatDoesNotMatch(@TempDir Path dir) throws Exception {
+        TestCertificates before = TestCertificates.forLocalhost(dir.resolve("before"));
+        TestCertificates after = TestCertificates.make(dir.resolve("after"), "DNS:renewed.localhost");
+        Path certificate = dir.resolve("server.pem");
+        Path key = dir.resolve("server.key");
+        java.nio.file.Files.copy(before.certificate(), certificate);
+        java.nio.file.Files.copy(before.key(), key);
+        ServerTls tls = ServerTls.fromPem(certificate, key);
+        String firstSubject = tls.subject();
+        assertEquals(ServerTls.Reload.UNCHANGED, tls.reload());
+
+        java.nio.file.Files.copy(after.certificate(), certificate, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(ServerTls.Reload.REFUSED, tls.reload());
+        assertTrue(tls.lastProblem().contains("does not belong to the certificate"), tls.lastProblem());
+        assertEquals(ServerTls.Reload.UNCHANGED, tls.reload(), "the same refused pair is not reported again");
+        assertEquals(firstSubject, tls.subject(), "the certificate in use stays");
+
+        java.nio.file.Files.delete(key);
+        assertEquals(ServerTls.Reload.REFUSED, tls.reload());
+        assertTrue(tls.lastProblem().startsWith("cannot read "), tls.lastProblem());
+
+        java.nio.file.Files.copy(after.key(), key);
+        assertEquals(ServerTls.Reload.RELOADED, tls.reload());
+        assertNull(tls.lastProblem());
+        assertEquals("CN=renewed.localhost", tls.subject());
+        assertEquals(ServerTls.Reload.UNCHANGED, tls.reload());
     }
 }
