@@ -12,6 +12,7 @@ import io.loomchat.service.ChatService;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.Database;
 import io.loomchat.store.StoreConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
@@ -114,6 +115,13 @@ public final class LoomChatServer implements AutoCloseable {
             metrics.gauge("loomchat.redis.up", members, c -> c.healthy() ? 1 : 0);
             // Asked at each scrape (a pooled connection's validation, ~1 ms), not on any request path.
             metrics.gauge("loomchat.database.up", database, db -> db.isReachable() ? 1 : 0);
+            if (network.tls() != null) {
+                // An alert can fire weeks before the certificate lapses: expiry - time() < 14 days.
+                Gauge.builder("loomchat.tls.certificate.expiry", network.tls(), tls -> tls.notAfter().getEpochSecond())
+                        .baseUnit("seconds")
+                        .description("When the TLS certificate in use expires, in seconds since the epoch")
+                        .register(metrics);
+            }
             return new LoomChatServer(network, database, peers, chat, server, webPort);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
