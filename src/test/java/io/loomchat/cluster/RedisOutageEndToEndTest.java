@@ -65,6 +65,14 @@ class RedisOutageEndToEndTest {
         for (; n < 50; n++) {
             assertEquals("online", send(aliceClient, bob, "m" + n, acknowledged, storedOffline));
         }
+        // Killed with no message in flight. A client without receipts has no guarantee for one
+        // that Redis accepted but had not yet passed to bob's server when it died (pub/sub keeps
+        // no copy; README, "Known limits"); receipts clients do, and
+        // ReceiptsThroughARedisRestartEndToEndTest kills Redis in the middle of their chat.
+        while (received.size() < n) {
+            JsonNode frame = bobClient.next(6);
+            received.add(frame.path("msg").asText());
+        }
 
         redis.kill();
         for (int i = 0; i < 50; n++, i++) {
