@@ -52,7 +52,7 @@ public final class ServerTls {
     private final SwappableKeyManager keys;
     private final Lock reloading = new ReentrantLock();
     private volatile X509Certificate certificate;
-    /** The two files' bytes when last loaded, and when last refused: a file is read again only once it changes. */
+    /** The two files' bytes when last loaded, and when last refused: a pair is parsed only when it is new. */
     private byte[] loadedFiles; // guarded by reloading
     private byte[] refusedFiles; // guarded by reloading
     private volatile String lastProblem;

@@ -12,6 +12,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * of the certificate loaded last. Replacing that one is how a renewed certificate takes effect
  * without a restart, for the chat port and the web port (which was given the same SSLContext)
  * alike: handshakes already done keep their certificate, the next ones get the new one.
+ * A handshake asks for the chain and the key in two calls; one that straddles a swap gets the
+ * old chain with the new key and fails, and its client connects again. Every key manager here
+ * holds one entry under the same alias, so the alias it chose still names something.
  */
 final class SwappableKeyManager extends X509ExtendedKeyManager {
 
