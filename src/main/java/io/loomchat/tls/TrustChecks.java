@@ -36,27 +36,29 @@ final class TrustChecks extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        try {
-            pkix.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw new ChainRefused(e);
-        }
-        try {
-            pkix.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw new WrongHost(e);
-        }
+        checkChainThenHost(chain, authType, () -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkChainThenHost(chain, authType, () -> pkix.checkServerTrusted(chain, authType, engine));
+    }
+
+    /** The PKIX check of the connection, host name included; run once the chain alone is known good. */
+    @FunctionalInterface
+    private interface HostCheck {
+        void run() throws CertificateException;
+    }
+
+    /** The chain first, on its own, so that a refusal says which of the two failed. */
+    private void checkChainThenHost(X509Certificate[] chain, String authType, HostCheck host) throws CertificateException {
         try {
             pkix.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
             throw new ChainRefused(e);
         }
         try {
-            pkix.checkServerTrusted(chain, authType, engine);
+            host.run();
         } catch (CertificateException e) {
             throw new WrongHost(e);
         }

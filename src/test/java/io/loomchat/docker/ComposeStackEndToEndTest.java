@@ -22,10 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.GenericContainer;
 import redis.clients.jedis.Jedis;
 
@@ -57,7 +56,6 @@ class ComposeStackEndToEndTest {
 
     private final List<AutoCloseable> stack = new ArrayList<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
-    private Path certificates;
     private TestCertificates tls;
     private int redisPort;
     private int nginxPort;
@@ -67,8 +65,7 @@ class ComposeStackEndToEndTest {
     private int names;
 
     @BeforeAll
-    void startTheStack() throws Exception {
-        certificates = Files.createTempDirectory("loomchat-compose-tls-");
+    void startTheStack(@TempDir Path certificates) throws Exception {
         tls = TestCertificates.forLocalhost(certificates);
         int databasePort = ServerProcess.freePort();
         redisPort = ServerProcess.freePort();
@@ -119,13 +116,6 @@ class ComposeStackEndToEndTest {
     void stopTheStack() throws Exception {
         for (AutoCloseable resource : stack.reversed()) {
             resource.close();
-        }
-        if (certificates != null) {
-            try (var files = Files.walk(certificates)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
         }
     }
 

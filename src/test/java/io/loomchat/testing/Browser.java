@@ -2,7 +2,6 @@ package io.loomchat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
@@ -36,6 +34,7 @@ public final class Browser implements AutoCloseable {
 
     /** Where screenshots go: next to the surefire reports, so that CI keeps them with the results. */
     public static final Path SCREENSHOTS = Path.of("target", "surefire-reports", "screenshots");
+    private static final Duration CERTUTIL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final ChromeDriverService service;
@@ -121,28 +120,11 @@ public final class Browser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String store = "sql:" + database;
-        run(List.of(certutil.toString(), "-d", store, "-N", "--empty-password"));
+        ShortCommand.run(List.of(certutil.toString(), "-d", store, "-N", "--empty-password"), CERTUTIL_TIMEOUT)
+                .requireSuccess();
         // "C,,": a CA trusted to issue server certificates, and for nothing else (mail, code).
-        run(List.of(certutil.toString(), "-d", store, "-A", "-n", "LoomChat test CA", "-t", "C,,", "-i", ca.toString()));
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish in 30 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(command + " exited with " + process.exitValue() + ": " + output.strip());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
+        ShortCommand.run(List.of(certutil.toString(), "-d", store, "-A", "-n", "LoomChat test CA", "-t", "C,,",
+                "-i", ca.toString()), CERTUTIL_TIMEOUT).requireSuccess();
     }
 
     public ChromeDriver driver() {

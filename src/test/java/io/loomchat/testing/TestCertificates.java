@@ -3,16 +3,15 @@ package io.loomchat.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -32,30 +31,16 @@ public record TestCertificates(Path directory) {
     public static TestCertificates make(Path directory, String... subjectAltNames) {
         List<String> command = new ArrayList<>(List.of("bash", "scripts/make-certs", directory.toString()));
         command.addAll(List.of(subjectAltNames));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish in 60 s");
-            }
-            if (process.exitValue() == 3) {
-                throw Prerequisite.missing(output.strip());
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(command + " exited with " + process.exitValue() + ": " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making certificates", e);
+        ShortCommand made = ShortCommand.run(command, Duration.ofSeconds(60));
+        if (made.exit() == 3) {
+            throw Prerequisite.missing(made.output().strip());
         }
-        TestCertificates made = new TestCertificates(directory);
-        if (!Files.isRegularFile(made.certificate()) || !Files.isRegularFile(made.key())) {
+        made.requireSuccess();
+        TestCertificates certificates = new TestCertificates(directory);
+        if (!Files.isRegularFile(certificates.certificate()) || !Files.isRegularFile(certificates.key())) {
             throw new IllegalStateException("scripts/make-certs left no server.pem/server.key in " + directory);
         }
-        return made;
+        return certificates;
     }
 
     /** What clients are given with --ca-file. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.testing.TestCertificates;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,23 +77,23 @@ class ServerTlsTest {
         TestCertificates after = TestCertificates.make(dir.resolve("after"), "DNS:renewed.localhost");
         Path certificate = dir.resolve("server.pem");
         Path key = dir.resolve("server.key");
-        java.nio.file.Files.copy(before.certificate(), certificate);
-        java.nio.file.Files.copy(before.key(), key);
+        Files.copy(before.certificate(), certificate);
+        Files.copy(before.key(), key);
         ServerTls tls = ServerTls.fromPem(certificate, key);
         String firstSubject = tls.subject();
         assertEquals(ServerTls.Reload.UNCHANGED, tls.reload());
 
-        java.nio.file.Files.copy(after.certificate(), certificate, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(after.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
         assertEquals(ServerTls.Reload.REFUSED, tls.reload());
         assertTrue(tls.lastProblem().contains("does not belong to the certificate"), tls.lastProblem());
         assertEquals(ServerTls.Reload.UNCHANGED, tls.reload(), "the same refused pair is not reported again");
         assertEquals(firstSubject, tls.subject(), "the certificate in use stays");
 
-        java.nio.file.Files.delete(key);
+        Files.delete(key);
         assertEquals(ServerTls.Reload.REFUSED, tls.reload());
         assertTrue(tls.lastProblem().startsWith("cannot read "), tls.lastProblem());
 
-        java.nio.file.Files.copy(after.key(), key);
+        Files.copy(after.key(), key);
         assertEquals(ServerTls.Reload.RELOADED, tls.reload());
         assertNull(tls.lastProblem());
         assertEquals("CN=renewed.localhost", tls.subject());
