@@ -65,3 +65,19 @@ CREATE TABLE IF NOT EXISTS SessionToken (
     PRIMARY KEY (token_hash),
     KEY idx_token_user (userid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Protocol 2.3: the devices of a user, for which messages are kept until each confirms them. name is
+-- the id the client chose (1-64 of A-Z a-z 0-9 . _ -, case-sensitive, hence binary); '' is the session
+-- without one (2.2 and older clients, the legacy dialect), which counts as one more device of its
+-- user. A device's mailbox, where its messages wait (OfflineMessage.userid and the Redis inbox), is
+-- -id; the device without an id uses the user's own id, so an old client's offline messages are
+-- where they always were. A device not seen for the expiry (30 days) is forgotten with its messages.
+CREATE TABLE IF NOT EXISTS Device (
+    id         INT           NOT NULL AUTO_INCREMENT,
+    userid     INT           NOT NULL,
+    name       VARBINARY(64) NOT NULL,
+    last_login BIGINT        NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY uk_device_user_name (userid, name),
+    KEY idx_device_last_login (last_login)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -1,5 +1,6 @@
 package io.loomchat.cli;
 
+import io.loomchat.service.DevicePolicy;
 import io.loomchat.service.Limits;
 import io.loomchat.service.LoginPolicy;
 import java.time.Duration;
@@ -55,6 +56,22 @@ final class AccountOptions {
             description = "Longest wait imposed after failed logins; the wait starts at 1s and doubles with each "
                     + "failure (env LOOMCHAT_LOGIN_MAX_BACKOFF, default ${DEFAULT-VALUE}).")
     Duration maxBackoff;
+
+    @Option(names = "--max-devices",
+            defaultValue = "${env:LOOMCHAT_MAX_DEVICES:-" + DevicePolicy.DEFAULT_MAX_DEVICES + "}",
+            description = "Device sessions one user may have live at once in the cluster (protocol 2.3; "
+                    + "env LOOMCHAT_MAX_DEVICES, default ${DEFAULT-VALUE}).")
+    int maxDevices;
+
+    @Option(names = "--device-expiry", converter = DurationConverter.class,
+            defaultValue = "${env:LOOMCHAT_DEVICE_EXPIRY:-30d}",
+            description = "A device that has not logged in for this long is forgotten, with the messages kept for it "
+                    + "(env LOOMCHAT_DEVICE_EXPIRY, default ${DEFAULT-VALUE}).")
+    Duration deviceExpiry;
+
+    DevicePolicy devicePolicy() {
+        return new DevicePolicy(maxDevices, deviceExpiry);
+    }
 
     Limits limits() {
         return new Limits(maxNameChars, maxFriends, maxGroupsPerUser, maxGroupMembers);

@@ -166,7 +166,7 @@ final class ServerCommand implements Callable<Integer> {
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             service = new ServiceConfig(passwordIterations,
                     hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
-                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy());
+                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy(), accounts.devicePolicy());
             if (webPort != null) {
                 web = new WebConfig(webPort, nonBlank(webOrigins), nonBlank(webTrustedProxies));
             }

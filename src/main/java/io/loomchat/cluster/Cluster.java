@@ -23,28 +23,55 @@ public interface Cluster extends AutoCloseable {
     /** Starts receiving from the other servers. Called once, before any connection is accepted. */
     void start(Listener listener);
 
+    /** What a claim found. */
+    enum Claim {
+        /** Another live session of the user does not allow this one (errno 2). */
+        REFUSED,
+        /** The user's only session in the cluster: the user has come online. */
+        FIRST,
+        /** The user has other sessions (other devices, here or elsewhere). */
+        ANOTHER
+    }
+
     /**
-     * Makes this server the holder of a user's one session, atomically across the cluster.
+     * Makes this server the holder of one session of a user, atomically across the cluster: a
+     * session without a device id only while the user has no other, a device session while the
+     * user has no session without one, the device none already, and fewer than
+     * {@code maxDevices} others (protocol 2.3).
      *
      * @param receipts whether the session is a receipts session (protocol 2.2): copies of the
      *                 messages delivered to it are then kept in the {@link #inbox()}
-     * @return false when another live server holds the user
      * @throws ClusterUnavailableException when that cannot be decided now (Redis down)
      */
-    boolean claim(int userId, boolean receipts);
+    Claim claim(Mailbox mailbox, boolean receipts, int maxDevices);
 
     /** Where copies of messages delivered to this server's receipts sessions wait for their RECEIPT. */
     Inbox inbox();
 
-    /** Gives a user up (logout, disconnect). Best effort: a failure is repaired on reconnect. */
-    void release(int userId);
+    /**
+     * Gives up a session (logout, disconnect). Best effort: a failure is repaired on reconnect.
+     * Returns whether the user has no session left anywhere in the cluster (true when that is
+     * not known: the caller also counts the sessions on this server).
+     */
+    boolean release(Mailbox mailbox);
 
     /**
-     * Hands a delivery to the servers that hold the given users, at most one hand-off per
-     * server. Returns the users it could not hand to any server (held nowhere, held by a server
-     * that is gone, or Redis unreachable): the caller stores chat messages for them offline.
+     * Hands a delivery to the servers that hold sessions of the given users, other than this
+     * server and the session of {@code exceptMailbox} (the sender's own, for carbons; 0 for
+     * none), at most one hand-off per server. Returns, per user, the mailboxes of the sessions
+     * it reached; the caller stores chat messages for the user's known mailboxes left out.
      */
-    List<Integer> forward(Delivery delivery, List<Integer> userIds);
+    Reached forward(Delivery delivery, List<Integer> userIds, int exceptMailbox);
+
+    /** What {@link #forward} reached: the mailboxes handed to a live server, per user. */
+    interface Reached {
+        Reached NOTHING = userId -> List.of();
+
+        List<Integer> mailboxesOf(int userId);
+    }
+
+    /** Tells every server that a user's devices changed (one was added), so that they read them again. */
+    void devicesChanged(int userId);
 
     /** Tells every server that a group's members changed, so that they drop what they cached. */
     void groupChanged(int groupId);
@@ -69,41 +96,42 @@ public interface Cluster extends AutoCloseable {
     /** What the cluster asks of this server. */
     interface Listener {
 
-        /** A delivery for users that another server believes are here. */
-        void delivered(Delivery delivery, List<Integer> userIds);
+        /** A delivery for sessions (by mailbox) that another server believes are here. */
+        void delivered(Delivery delivery, List<Mailbox> mailboxes);
 
-        /** The users with a session on this server now. */
-        Collection<Integer> localUsers();
+        /** The sessions on this server now. */
+        Collection<Mailbox> localSessions();
 
         /**
-         * A user of this server has been taken over by another server while Redis was away
+         * A session of this server has been taken over by another server while Redis was away
          * (it came back empty and the other server won the login): end the local session.
          */
-        void evicted(int userId);
+        void evicted(int mailbox);
 
         /**
-         * Users held by a server that died (or by this server's previous run): they are offline
-         * now. Record it and tell their friends; their claims are dropped right after.
+         * Users whose last session was held by a server that died (or by this server's previous
+         * run): they are offline now. Record it and tell their friends; their claims are dropped
+         * right after.
          */
         void usersLost(List<Integer> userIds);
 
         /**
          * The unconfirmed messages of sessions that ended without putting them back (their server
-         * died): store them for the users' next login. Called before their claims are dropped, so
+         * died), by mailbox: store them for the sessions' next login. Called before their claims are dropped, so
          * no new session of theirs can have started; an exception leaves the copies where they are
          * and the clean-up is tried again.
          */
         void putBack(Map<Integer, List<Inbox.Copy>> copies);
 
-        /** The users of {@link #localUsers} whose sessions are receipts sessions. */
-        Collection<Integer> localReceiptsUsers();
+        /** The mailboxes of the sessions of {@link #localSessions} that are receipts sessions. */
+        Collection<Integer> localReceiptsMailboxes();
 
         /**
          * Redis is back after an outage: a message published meanwhile may have had its copy kept
          * but never reached this server. These are the copies kept for a receipts session here;
          * hand it those it has not had.
          */
-        void missed(int userId, List<Inbox.Copy> copies);
+        void missed(int mailbox, List<Inbox.Copy> copies);
 
         /**
          * Redis is back after an outage. Messages stored offline meanwhile for users who are online
@@ -120,6 +148,9 @@ public interface Cluster extends AutoCloseable {
 
         /** A group's members changed on some server. */
         void groupChanged(int groupId);
+
+        /** A user's devices changed on some server. */
+        void devicesChanged(int userId);
 
         /** Invalidations may have been missed (the subscription restarted): drop every cache. */
         void forgetCaches();

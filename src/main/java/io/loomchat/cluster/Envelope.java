@@ -13,9 +13,10 @@ import java.util.List;
  * N {msgid} 0 {id},...\n{frame}              a notice
  * S 0 0 {id},...\n                           offline messages were stored
  * G {groupId}                                a group changed (on the everyone channel)
+ * D {userId}                                 a user's devices changed (on the everyone channel)
  * </pre>
  *
- * The recipients' ids are appended by the forwarding script in Redis, which alone knows which
+ * The recipients' mailboxes (see {@link Mailbox}) are appended by the forwarding script in Redis, which alone knows which
  * of them a server holds; so a server is sent its own recipients only, once.
  */
 final class Envelope {
@@ -37,8 +38,8 @@ final class Envelope {
         return ("G " + groupId).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A delivery and the users it is for, as read off the channel. */
-    record Received(Delivery delivery, List<Integer> userIds) {
+    /** A delivery and the mailboxes it is for, as read off the channel. */
+    record Received(Delivery delivery, List<Mailbox> mailboxes) {
     }
 
     /** Reads a message of this server's channel; throws IllegalArgumentException when malformed. */
@@ -59,12 +60,25 @@ final class Envelope {
         };
         int msgid = Integer.parseInt(header[1]);
         long mid = Long.parseLong(header[2]);
-        List<Integer> ids = new ArrayList<>();
-        for (String id : header[3].split(",")) {
-            ids.add(Integer.parseInt(id));
+        List<Mailbox> ids = new ArrayList<>();
+        for (String token : header[3].split(",")) {
+            ids.add(Mailbox.ofToken(token));
         }
         byte[] frame = Arrays.copyOfRange(message, newline + 1, message.length);
         return new Received(new Delivery(kind, msgid, mid, frame), ids);
+    }
+
+    static byte[] devicesChanged(int userId) {
+        return ("D " + userId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The user id of an everyone-channel message, or -1 when it is not a change of devices. */
+    static int devicesOf(byte[] message) {
+        String text = new String(message, StandardCharsets.US_ASCII);
+        if (!text.startsWith("D ")) {
+            return -1;
+        }
+        return Integer.parseInt(text.substring(2));
     }
 
     /** The group id of an everyone-channel message, or -1 when it is not a group change. */

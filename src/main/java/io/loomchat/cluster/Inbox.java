@@ -29,14 +29,14 @@ public interface Inbox {
      * @return the users for whom no copy was kept because their session here is ending: the
      *         caller stores the message for them instead of delivering it
      */
-    List<Integer> keep(long mid, byte[] frame, List<Integer> userIds);
+    List<Integer> keep(long mid, byte[] frame, List<Integer> mailboxes);
 
     /**
      * The user confirmed these messages: their copies are no longer needed. False when that
      * could not be recorded (Redis away): the caller tries again later, and meanwhile must not
      * deliver or put back those copies.
      */
-    boolean confirmed(int userId, List<Long> mids);
+    boolean confirmed(int mailbox, List<Long> mids);
 
 
     /**
@@ -44,42 +44,42 @@ public interface Inbox {
      * kept (with any an earlier session left) are returned. They stay where they are until
      * {@link #forget} is called, once the caller has put them back in the offline store.
      */
-    List<Copy> take(int userId);
+    List<Copy> take(int mailbox);
 
     /**
      * Copies that a session of this user left behind without putting them back (its server
      * could not reach Redis when it ended). Called at login, after the claim.
      */
-    List<Copy> leftovers(int userId);
+    List<Copy> leftovers(int mailbox);
 
     /** The copies returned by {@link #take} or {@link #leftovers} are in the offline store now. */
-    void forget(int userId);
+    void forget(int mailbox);
 
     /** Keeps nothing: the session's memory is the only copy. */
     Inbox NONE = new Inbox() {
         @Override
-        public List<Integer> keep(long mid, byte[] frame, List<Integer> userIds) {
+        public List<Integer> keep(long mid, byte[] frame, List<Integer> mailboxes) {
             return List.of();
         }
 
         @Override
-        public boolean confirmed(int userId, List<Long> mids) {
+        public boolean confirmed(int mailbox, List<Long> mids) {
             return true;
         }
 
 
         @Override
-        public List<Copy> take(int userId) {
+        public List<Copy> take(int mailbox) {
             return List.of();
         }
 
         @Override
-        public List<Copy> leftovers(int userId) {
+        public List<Copy> leftovers(int mailbox) {
             return List.of();
         }
 
         @Override
-        public void forget(int userId) {
+        public void forget(int mailbox) {
         }
     };
 }

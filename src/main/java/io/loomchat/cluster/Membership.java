@@ -5,6 +5,7 @@ import static io.loomchat.cluster.RedisKeys.bytes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -69,7 +71,7 @@ final class Membership {
     /** Gives up every claim, the user set, the place in {@code nodes} and the lease. */
     void leave() {
         commands.run(jedis -> {
-            List<Integer> left = ids(jedis.smembers(keys.usersOf(keys.me())));
+            List<Mailbox> left = sessions(jedis.smembers(keys.usersOf(keys.me())));
             drop(jedis, keys.me(), left);
             jedis.del(keys.usersOf(keys.me()));
             jedis.srem(keys.nodes(), keys.me());
@@ -109,25 +111,60 @@ final class Membership {
             return;
         }
         try {
-            List<Integer> users = commands.run(jedis -> ids(jedis.smembers(keys.usersOf(node))));
-            putBackUnconfirmed(node, users);
-            if (!users.isEmpty()) {
-                listener.usersLost(users);
+            List<Mailbox> sessions = commands.run(jedis -> sessions(jedis.smembers(keys.usersOf(node))));
+            putBackUnconfirmed(node, sessions.stream().map(Mailbox::id).toList());
+            List<Integer> lost = withoutSessionsElsewhere(node, sessions);
+            if (!lost.isEmpty()) {
+                listener.usersLost(lost);
             }
             commands.run(jedis -> {
-                drop(jedis, node, users);
+                drop(jedis, node, sessions);
                 jedis.del(keys.usersOf(node));
                 if (!node.equals(keys.me())) {
                     jedis.srem(keys.nodes(), node);
                 }
                 return null;
             });
-            if (!users.isEmpty() || !node.equals(keys.me())) {
-                LOG.info("server {} is gone: its {} users are offline and may log in elsewhere", node, users.size());
+            if (!sessions.isEmpty() || !node.equals(keys.me())) {
+                LOG.info("server {} is gone: its {} sessions are closed, {} users are offline and may log in elsewhere",
+                        node, sessions.size(), lost.size());
             }
         } finally {
             commands.run(jedis -> jedis.del(lock));
         }
+    }
+
+    /**
+     * The users of a dead server's sessions that have no session on any other server (protocol
+     * 2.3: a user is online while any of their devices is). Pipelined, a round trip per chunk.
+     */
+    private List<Integer> withoutSessionsElsewhere(String node, List<Mailbox> sessions) {
+        List<Integer> users = sessions.stream().map(Mailbox::userId).distinct().toList();
+        List<Integer> lost = new ArrayList<>(users.size());
+        for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
+            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
+            lost.addAll(commands.run(jedis -> {
+                Pipeline pipeline = jedis.pipelined();
+                List<Response<String>> holders = new ArrayList<>(chunk.size());
+                List<Response<List<String>>> devices = new ArrayList<>(chunk.size());
+                for (int id : chunk) {
+                    holders.add(pipeline.get(keys.user(id)));
+                    devices.add(pipeline.hvals(keys.devices(id)));
+                }
+                pipeline.sync();
+                List<Integer> alone = new ArrayList<>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    String holder = holders.get(i).get();
+                    boolean elsewhere = holder != null && !holder.equals(node)
+                            || devices.get(i).get().stream().anyMatch(server -> !server.equals(node));
+                    if (!elsewhere) {
+                        alone.add(chunk.get(i));
+                    }
+                }
+                return alone;
+            }));
+        }
+        return lost;
     }
 
     /**
@@ -136,9 +173,9 @@ final class Membership {
      * acknowledged message survives the death of the server holding its recipient). A failure
      * leaves the copies in Redis and the claims in place; the next heartbeat tries again.
      */
-    private void putBackUnconfirmed(String node, List<Integer> users) {
-        for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
-            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
+    private void putBackUnconfirmed(String node, List<Integer> mailboxes) {
+        for (int from = 0; from < mailboxes.size(); from += RedisCluster.CHUNK) {
+            List<Integer> chunk = mailboxes.subList(from, Math.min(mailboxes.size(), from + RedisCluster.CHUNK));
             List<List<Inbox.Copy>> copies = inbox.takeAll(node, chunk);
             Map<Integer, List<Inbox.Copy>> unconfirmed = new HashMap<>();
             for (int i = 0; i < chunk.size(); i++) {
@@ -149,7 +186,7 @@ final class Membership {
             if (!unconfirmed.isEmpty()) {
                 listener.putBack(unconfirmed);
                 inbox.forgetAll(List.copyOf(unconfirmed.keySet()));
-                LOG.info("server {} is gone: {} unconfirmed messages of {} users stored for their next login", node,
+                LOG.info("server {} is gone: {} unconfirmed messages of {} sessions stored for their next login", node,
                         unconfirmed.values().stream().mapToInt(List::size).sum(), unconfirmed.size());
             }
         }
@@ -170,29 +207,39 @@ final class Membership {
         claimLock.writeLock().lock();
         try {
             commands.run(jedis -> {
-                List<Integer> recorded = ids(jedis.smembers(keys.usersOf(keys.me())));
-                List<Integer> local = new ArrayList<>(listener.localUsers());
+                Set<String> recorded = new HashSet<>(jedis.smembers(keys.usersOf(keys.me())));
+                List<Mailbox> local = new ArrayList<>(listener.localSessions());
                 for (int from = 0; from < local.size(); from += RedisCluster.CHUNK) {
-                    List<Integer> chunk = local.subList(from, Math.min(local.size(), from + RedisCluster.CHUNK));
-                    List<?> results = (List<?>) RedisScripts.RECLAIM.run(jedis, userKeysAnd(chunk, keys.usersOf(keys.me())),
-                            idArgs(keys.me(), chunk));
+                    List<Mailbox> chunk = local.subList(from, Math.min(local.size(), from + RedisCluster.CHUNK));
+                    List<byte[]> claimKeys = new ArrayList<>(chunk.size() * 2 + 1);
+                    List<byte[]> args = new ArrayList<>(chunk.size() * 2 + 1);
+                    args.add(bytes(keys.me()));
+                    for (Mailbox session : chunk) {
+                        claimKeys.add(bytes(keys.user(session.userId())));
+                        claimKeys.add(bytes(keys.devices(session.userId())));
+                        args.add(bytes(session.token()));
+                        args.add(bytes(session.isDevice() ? Integer.toString(session.id()) : ""));
+                    }
+                    claimKeys.add(bytes(keys.usersOf(keys.me())));
+                    List<?> results = (List<?>) RedisScripts.RECLAIM.run(jedis, claimKeys, args);
                     for (int i = 0; i < chunk.size(); i++) {
                         long result = (Long) results.get(i);
+                        Mailbox session = chunk.get(i);
+                        recorded.remove(session.token());
                         if (result == 1) {
-                            regained.add(chunk.get(i));
+                            regained.add(session.userId());
                         } else if (result == 2) {
-                            evicted.add(chunk.get(i));
+                            evicted.add(session.id());
                         }
                     }
                 }
-                recorded.removeAll(local);
-                drop(jedis, keys.me(), recorded);
+                drop(jedis, keys.me(), sessions(recorded));
                 // Redis may have come back empty: copies for our receipts sessions are kept again.
                 // Pipelined: this holds the claim lock, and a server may have 19,000 such sessions.
-                receiptsHere.addAll(listener.localReceiptsUsers());
+                receiptsHere.addAll(listener.localReceiptsMailboxes());
                 receiptsHere.removeAll(Set.copyOf(evicted));
                 Pipeline pipeline = jedis.pipelined();
-                receiptsHere.forEach(id -> pipeline.set(keys.receipts(id), keys.me()));
+                receiptsHere.forEach(mailbox -> pipeline.set(keys.receipts(mailbox), keys.me()));
                 pipeline.sync();
                 return null;
             });
@@ -203,10 +250,11 @@ final class Membership {
         // A message published while Redis was away may have had its copy kept but never reached us.
         inbox.keptFor(receiptsHere).forEach(listener::missed);
         listener.storedMeanwhile();
-        if (!regained.isEmpty()) {
-            listener.usersRegained(regained);
+        List<Integer> users = regained.stream().distinct().toList();
+        if (!users.isEmpty()) {
+            listener.usersRegained(users);
         }
-        LOG.info("rebuilt this server's state in Redis: {} users claimed again, {} taken over elsewhere",
+        LOG.info("rebuilt this server's state in Redis: {} sessions claimed again, {} taken over elsewhere",
                 regained.size(), evicted.size());
     }
 
@@ -217,34 +265,27 @@ final class Membership {
         }
     }
 
-    private void drop(Jedis jedis, String node, List<Integer> users) {
-        for (int from = 0; from < users.size(); from += RedisCluster.CHUNK) {
-            List<Integer> chunk = users.subList(from, Math.min(users.size(), from + RedisCluster.CHUNK));
-            List<byte[]> dropKeys = new ArrayList<>(chunk.size() * 2 + 1);
-            chunk.forEach(id -> dropKeys.add(bytes(keys.user(id))));
-            chunk.forEach(id -> dropKeys.add(bytes(keys.receipts(id))));
+    private void drop(Jedis jedis, String node, List<Mailbox> sessions) {
+        for (int from = 0; from < sessions.size(); from += RedisCluster.CHUNK) {
+            List<Mailbox> chunk = sessions.subList(from, Math.min(sessions.size(), from + RedisCluster.CHUNK));
+            List<byte[]> dropKeys = new ArrayList<>(chunk.size() * 3 + 1);
+            List<byte[]> args = new ArrayList<>(chunk.size() * 2 + 1);
+            args.add(bytes(node));
+            for (Mailbox session : chunk) {
+                dropKeys.add(bytes(keys.user(session.userId())));
+                dropKeys.add(bytes(keys.devices(session.userId())));
+                dropKeys.add(bytes(keys.receipts(session.id())));
+                args.add(bytes(session.token()));
+                args.add(bytes(session.isDevice() ? Integer.toString(session.id()) : ""));
+            }
             dropKeys.add(bytes(keys.usersOf(node)));
-            RedisScripts.DROP.run(jedis, dropKeys, idArgs(node, chunk));
+            RedisScripts.DROP.run(jedis, dropKeys, args);
         }
     }
 
-    private List<byte[]> userKeysAnd(List<Integer> ids, String last) {
-        List<byte[]> result = new ArrayList<>(ids.size() + 1);
-        ids.forEach(id -> result.add(bytes(keys.user(id))));
-        result.add(bytes(last));
-        return result;
-    }
-
-    private static List<byte[]> idArgs(String first, List<Integer> ids) {
-        List<byte[]> result = new ArrayList<>(ids.size() + 1);
-        result.add(bytes(first));
-        ids.forEach(id -> result.add(bytes(Integer.toString(id))));
-        return result;
-    }
-
-    private static List<Integer> ids(Set<String> members) {
-        List<Integer> ids = new ArrayList<>(members.size());
-        members.forEach(member -> ids.add(Integer.parseInt(member)));
-        return ids;
+    private static List<Mailbox> sessions(Set<String> tokens) {
+        List<Mailbox> sessions = new ArrayList<>(tokens.size());
+        tokens.forEach(token -> sessions.add(Mailbox.ofToken(token)));
+        return sessions;
     }
 }

@@ -5,9 +5,11 @@ import static io.loomchat.cluster.RedisKeys.bytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -206,24 +208,27 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
-    public boolean claim(int userId, boolean receipts) {
+    public Claim claim(Mailbox mailbox, boolean receipts, int maxDevices) {
         if (!outage.shouldTry()) {
             throw new ClusterUnavailableException("Redis is unreachable", null);
         }
+        int userId = mailbox.userId();
         claimLock.readLock().lock();
         try {
             Object holder = redis(jedis -> RedisScripts.CLAIM.run(jedis,
-                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(userId)),
-                            bytes(keys.inbox(userId)), bytes(keys.leftover(userId))),
-                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)), bytes(receipts ? "1" : "0"))));
-            if (holder instanceof Long result) {
-                if (result == 2) {
-                    inbox.leftoversWait(userId);
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(mailbox.id())),
+                            bytes(keys.inbox(mailbox.id())), bytes(keys.leftover(mailbox.id())), bytes(keys.devices(userId))),
+                    List.of(bytes(keys.me()), bytes(mailbox.token()), bytes(receipts ? "1" : "0"),
+                            bytes(mailbox.isDevice() ? Integer.toString(mailbox.id()) : ""),
+                            bytes(Integer.toString(maxDevices)))));
+            if (holder instanceof List<?> claimed) {
+                if (Long.valueOf(1).equals(claimed.get(0))) {
+                    inbox.leftoversWait(mailbox.id());
                 }
-                return true;
+                return Long.valueOf(1).equals(claimed.get(1)) ? Claim.FIRST : Claim.ANOTHER;
             }
             LOG.debug("user {} is held by {}", userId, holder instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : holder);
-            return false;
+            return Claim.REFUSED;
         } catch (JedisException e) {
             throw new ClusterUnavailableException("Redis is unreachable: " + e.getMessage(), e);
         } finally {
@@ -232,67 +237,98 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
-    public void release(int userId) {
+    public boolean release(Mailbox mailbox) {
+        int userId = mailbox.userId();
         claimLock.readLock().lock();
         try {
-            redis(jedis -> RedisScripts.RELEASE.run(jedis,
-                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(userId))),
-                    List.of(bytes(keys.me()), bytes(Integer.toString(userId)))));
+            Object last = redis(jedis -> RedisScripts.RELEASE.run(jedis,
+                    List.of(bytes(keys.user(userId)), bytes(keys.usersOf(keys.me())), bytes(keys.receipts(mailbox.id())),
+                            bytes(keys.devices(userId))),
+                    List.of(bytes(keys.me()), bytes(mailbox.token()),
+                            bytes(mailbox.isDevice() ? Integer.toString(mailbox.id()) : ""))));
+            return Long.valueOf(1).equals(last);
         } catch (JedisException e) {
-                // The claim stays in Redis naming us; the rebuild after the outage drops it.
+            // The claim stays in Redis naming us; the rebuild after the outage drops it.
             housekeeper.rebuildSoon();
+            return true;
         } finally {
             claimLock.readLock().unlock();
         }
     }
 
     @Override
-    public List<Integer> forward(Delivery delivery, List<Integer> userIds) {
+    public Reached forward(Delivery delivery, List<Integer> userIds, int exceptMailbox) {
         if (userIds.isEmpty() || !outage.shouldTry()) {
-            return userIds;
+            return Reached.NOTHING;
         }
         if (userIds.size() <= CHUNK) {
-            return forwardChunk(delivery, userIds);
+            return forwardChunk(delivery, userIds, exceptMailbox);
         }
-        List<Integer> unreached = new ArrayList<>();
+        Map<Integer, List<Integer>> reached = new HashMap<>();
         for (int from = 0; from < userIds.size(); from += CHUNK) {
-            unreached.addAll(forwardChunk(delivery, userIds.subList(from, Math.min(userIds.size(), from + CHUNK))));
+            List<Integer> chunk = userIds.subList(from, Math.min(userIds.size(), from + CHUNK));
+            Reached part = forwardChunk(delivery, chunk, exceptMailbox);
+            chunk.forEach(id -> reached.put(id, part.mailboxesOf(id)));
         }
-        return unreached;
+        return id -> reached.getOrDefault(id, List.of());
     }
 
-    /** One {@link RedisScripts#FORWARD} for at most {@link #CHUNK} users; returns those not reached. */
-    private List<Integer> forwardChunk(Delivery delivery, List<Integer> ids) {
+    /** One {@link RedisScripts#FORWARD} for at most {@link #CHUNK} users. */
+    private Reached forwardChunk(Delivery delivery, List<Integer> ids, int exceptMailbox) {
         int n = ids.size();
-        List<byte[]> userKeys = new ArrayList<>(n * 3);
-        List<byte[]> args = new ArrayList<>(n + 4);
+        List<byte[]> userKeys = new ArrayList<>(n * 2);
+        List<byte[]> args = new ArrayList<>(n + 7);
         args.add(bytes(keys.channelPrefix()));
         args.add(Envelope.header(delivery));
         args.add(delivery.frame());
         args.add(delivery.kind() == Delivery.Kind.CHAT ? bytes(Long.toString(delivery.mid())) : new byte[0]);
+        args.add(bytes(keys.me()));
+        args.add(exceptMailbox == 0 ? new byte[0] : bytes(Integer.toString(exceptMailbox)));
+        args.add(bytes(keys.prefix()));
         for (int id : ids) {
             userKeys.add(bytes(keys.user(id)));
             args.add(bytes(Integer.toString(id)));
         }
         for (int id : ids) {
-            userKeys.add(bytes(keys.receipts(id)));
+            userKeys.add(bytes(keys.devices(id)));
         }
-        for (int id : ids) {
-            userKeys.add(bytes(keys.inbox(id)));
-        }
-        List<?> reached;
+        List<?> replies;
         try {
-            reached = (List<?>) pipeline.run(RedisScripts.FORWARD, userKeys, args);
+            replies = (List<?>) pipeline.run(RedisScripts.FORWARD, userKeys, args);
         } catch (JedisException e) {
-            return ids; // not known to be delivered: the caller stores the message
+            return Reached.NOTHING; // not known to be delivered: the caller stores the message
         }
-        List<Integer> unreached = new ArrayList<>(0);
+        if (n == 1) {
+            List<Integer> only = mailboxes((List<?>) replies.get(0));
+            int id = ids.get(0);
+            return user -> user == id ? only : List.of();
+        }
+        Map<Integer, List<Integer>> reached = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            if (!Long.valueOf(1).equals(reached.get(i))) {
-                unreached.add(ids.get(i));
+            List<?> reply = (List<?>) replies.get(i);
+            if (!reply.isEmpty()) {
+                reached.put(ids.get(i), mailboxes(reply));
             }
         }
-        return unreached;
+        return id -> reached.getOrDefault(id, List.of());
+    }
+
+    private static List<Integer> mailboxes(List<?> reply) {
+        if (reply.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> mailboxes = new ArrayList<>(reply.size());
+        reply.forEach(mailbox -> mailboxes.add(((Long) mailbox).intValue()));
+        return mailboxes;
+    }
+
+    @Override
+    public void devicesChanged(int userId) {
+        try {
+            redis(jedis -> jedis.publish(keys.everyone(), Envelope.devicesChanged(userId)));
+        } catch (JedisException e) {
+            LOG.debug("user {} has a new device but the other servers could not be told: {}", userId, e.getMessage());
+        }
     }
 
     @Override
@@ -404,7 +440,7 @@ public final class RedisCluster implements Cluster {
         @Override
         public void inbox(byte[] message) {
             Envelope.Received received = Envelope.decode(message);
-            membership.listener().delivered(received.delivery(), received.userIds());
+            membership.listener().delivered(received.delivery(), received.mailboxes());
         }
 
         @Override
@@ -412,6 +448,10 @@ public final class RedisCluster implements Cluster {
             int groupId = Envelope.groupOf(message);
             if (groupId >= 0) {
                 membership.listener().groupChanged(groupId);
+            }
+            int userId = Envelope.devicesOf(message);
+            if (userId >= 0) {
+                membership.listener().devicesChanged(userId);
             }
         }
     }

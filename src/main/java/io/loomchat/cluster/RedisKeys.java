@@ -8,13 +8,14 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * {prefix}node:{name}      this server's lease: its incarnation, expiring after the lease TTL
  * {prefix}nodes            the servers that may still hold users (a set of names)
- * {prefix}users:{name}     the users a server holds (a set of ids)
- * {prefix}user:{id}        the server holding a user's one session
+ * {prefix}users:{name}     the sessions a server holds (a set of mailbox tokens, see Mailbox)
+ * {prefix}user:{id}        the server holding a user's session without a device id (its only one)
+ * {prefix}devices:{id}     a user's device sessions (protocol 2.3): mailbox -> the server holding it
  * {prefix}reaping:{name}   who is cleaning up after a dead server
  * {prefix}node-number      a counter handing out message-id node numbers
- * {prefix}receipts:{id}   the server whose receipts session of a user has copies kept (protocol 2.2)
- * {prefix}inbox:{id}      the copies kept for that session until confirmed: mid -> frame
- * {prefix}leftover:{id}   copies of an ended session, until they are put back in the offline store
+ * {prefix}receipts:{m}    the server whose receipts session of mailbox m has copies kept (protocol 2.2)
+ * {prefix}inbox:{m}       the copies kept for that session until confirmed: mid -> frame
+ * {prefix}leftover:{m}    copies of an ended session, until they are put back in the offline store
  * {prefix}to:{name}        the channel a server listens on for its users
  * {prefix}all              the channel every server listens on (cache invalidations)
  * </pre>
@@ -45,6 +46,15 @@ final class RedisKeys {
         return prefix + "user:" + userId;
     }
 
+    String devices(int userId) {
+        return prefix + "devices:" + userId;
+    }
+
+    /** The prefix itself: scripts that find a mailbox's keys as they go build them from it. */
+    String prefix() {
+        return prefix;
+    }
+
     String reaping(String node) {
         return prefix + "reaping:" + node;
     }
@@ -53,16 +63,16 @@ final class RedisKeys {
         return prefix + "node-number";
     }
 
-    String receipts(int userId) {
-        return prefix + "receipts:" + userId;
+    String receipts(int mailbox) {
+        return prefix + "receipts:" + mailbox;
     }
 
-    String inbox(int userId) {
-        return prefix + "inbox:" + userId;
+    String inbox(int mailbox) {
+        return prefix + "inbox:" + mailbox;
     }
 
-    String leftover(int userId) {
-        return prefix + "leftover:" + userId;
+    String leftover(int mailbox) {
+        return prefix + "leftover:" + mailbox;
     }
 
     /** What comes before a server's name in its channel. */

@@ -25,71 +25,113 @@ final class RedisScripts {
             """;
 
     /**
-     * KEYS: user:{id}, users:{me}, receipts:{id}, inbox:{id}, leftover:{id}. ARGV: me, id,
-     * receipts ("1" or "0"). Returns 1 when the user is ours now (2 when copies of an earlier
-     * session wait in its leftovers, see below), or the name of the server holding it. A key naming this server is stale (a release that failed while Redis was
-     * away, or this server's previous run): the caller has no local session, so it is taken
-     * over. A key naming a dead server stays until that server is reaped, so that the reaper's
-     * "offline" in the database can never overwrite a newer login, and so that the reaper has
-     * put the dead session's unconfirmed copies back first. Copies still in the inbox belong to
-     * an earlier session that could not put them back: they move to the leftovers, which the
-     * login puts back, so the new session's copies start from an empty inbox.
+     * KEYS: user:{id}, users:{me}, receipts:{m}, inbox:{m}, leftover:{m}, devices:{id}. ARGV: me,
+     * the session's token, receipts ("1" or "0"), its mailbox ("" for a session without a device
+     * id), the device limit. Returns {leftovers, alone}: leftovers 1 when copies of an earlier
+     * session wait (see below), alone 1 when the user has no other session; or, refused, the name
+     * of the server holding the session in the way ("full" when the device limit is reached).
+     *
+     * <p>The rules of protocol 2.3: a session without a device id is the user's only one; device
+     * sessions are up to the limit, one per device. An entry naming this server is stale (a
+     * release that failed while Redis was away, or this server's previous run): the caller's own
+     * table of sessions allowed this claim, so it is taken over. An entry naming a dead server
+     * stays until that server is reaped, so that the reaper's "offline" in the database can
+     * never overwrite a newer login, and so that the reaper has put the dead session's
+     * unconfirmed copies back first. Copies still in the inbox belong to an earlier session that
+     * could not put them back: they move to the leftovers, which the login puts back, so the new
+     * session's copies start from an empty inbox.
      */
     static final Script CLAIM = new Script(MOVE_TO_LEFTOVERS + """
+            local me, mailbox = ARGV[1], ARGV[4]
             local holder = redis.call('GET', KEYS[1])
-            if holder and holder ~= ARGV[1] then return holder end
-            redis.call('SET', KEYS[1], ARGV[1])
+            if holder and holder ~= me then return holder end
+            local devices = redis.call('HGETALL', KEYS[6])
+            local others = 0
+            for i = 1, #devices, 2 do
+              if devices[i] == mailbox or mailbox == '' then
+                if devices[i + 1] ~= me then return devices[i + 1] end
+                if mailbox == '' then redis.call('HDEL', KEYS[6], devices[i]) end
+              else
+                others = others + 1
+              end
+            end
+            if mailbox == '' then
+              redis.call('SET', KEYS[1], me)
+            else
+              if others >= tonumber(ARGV[5]) then return 'full' end
+              if holder then redis.call('DEL', KEYS[1]) end
+              redis.call('HSET', KEYS[6], mailbox, me)
+            end
             redis.call('SADD', KEYS[2], ARGV[2])
             moveToLeftovers(KEYS[4], KEYS[5])
-            if ARGV[3] == '1' then redis.call('SET', KEYS[3], ARGV[1]) else redis.call('DEL', KEYS[3]) end
-            if redis.call('EXISTS', KEYS[5]) == 1 then return 2 end
-            return 1
-            """);
-
-    /** KEYS: user:{id}, users:{me}, receipts:{id}. ARGV: me, id. Drops the claim if it is still ours. */
-    static final Script RELEASE = new Script("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-            if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
-            redis.call('SREM', KEYS[2], ARGV[2])
-            return 1
+            if ARGV[3] == '1' then redis.call('SET', KEYS[3], me) else redis.call('DEL', KEYS[3]) end
+            return {redis.call('EXISTS', KEYS[5]), others == 0 and 1 or 0}
             """);
 
     /**
-     * KEYS: per recipient user:{id}, then per recipient receipts:{id}, then per recipient
-     * inbox:{id}. ARGV: channel prefix, header, frame, mid ("" when nothing is to be kept: not
-     * chat), then the recipients' ids. Groups the recipients by the server holding them and
-     * publishes one message per server, with that server's recipients appended to the header.
-     * A recipient whose receipts session is on the server that holds it gets a copy in its inbox
-     * (protocol 2.2), in the same step: no extra round trip, and no instant at which the message
-     * has been acknowledged but exists only in the memory of one server. Returns, per recipient,
-     * 1 when a server received it and 0 when no live subscriber did (held nowhere, or by a
-     * server that died: its subscription ended with its connection).
+     * KEYS: user:{id}, users:{me}, receipts:{m}, devices:{id}. ARGV: me, the session's token, its
+     * mailbox ("" without a device id). Drops the claim if it is still ours; returns 1 when the
+     * user has no session left in the cluster, 0 otherwise.
+     */
+    static final Script RELEASE = new Script("""
+            if ARGV[3] == '' then
+              if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+            elseif redis.call('HGET', KEYS[4], ARGV[3]) == ARGV[1] then
+              redis.call('HDEL', KEYS[4], ARGV[3])
+            end
+            if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+            redis.call('SREM', KEYS[2], ARGV[2])
+            if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[4]) == 0 then return 1 end
+            return 0
+            """);
+
+    /**
+     * KEYS: per recipient user:{id}, then per recipient devices:{id}. ARGV: channel prefix,
+     * header, frame, mid ("" when nothing is to be kept: not chat), me, the mailbox to leave out
+     * (the sender's own session, for carbons), the key prefix, then the recipients' ids. Finds
+     * every session of each recipient, groups them by the server holding them (this server's own
+     * are left to the caller) and publishes one message per server, with its sessions' tokens
+     * ({@link Mailbox}) appended to the header. A session that is a receipts session of the server holding it gets
+     * a copy in its inbox (protocol 2.2), in the same step: no extra round trip, and no instant at
+     * which the message has been acknowledged but exists only in the memory of one server (those
+     * keys are built here from the prefix: the script runs on one Redis, never a Redis Cluster).
+     * Returns, per recipient, the mailboxes a live subscriber received it for; a server that died
+     * is not among them (its subscription ended with its connection).
      */
     static final Script FORWARD = new Script("""
-            local n = #KEYS / 3
+            local n = #KEYS / 2
+            local me, except, prefix = ARGV[5], ARGV[6], ARGV[7]
             local holders = redis.call('MGET', unpack(KEYS, 1, n))
-            local keepers = nil
-            if ARGV[4] ~= '' then keepers = redis.call('MGET', unpack(KEYS, n + 1, 2 * n)) end
-            local byNode, order = {}, {}
-            for i = 1, n do
-              local node = holders[i]
-              if node then
-                if not byNode[node] then byNode[node] = {}; order[#order + 1] = node end
-                local list = byNode[node]
-                list[#list + 1] = ARGV[i + 4]
-                if keepers and keepers[i] == node then redis.call('HSET', KEYS[2 * n + i], ARGV[4], ARGV[3]) end
+            local byNode, order, owner, mailboxOf = {}, {}, {}, {}
+            local function add(node, mailbox, token, i)
+              if node == me or mailbox == except then return end
+              if not byNode[node] then byNode[node] = {}; order[#order + 1] = node end
+              local list = byNode[node]
+              list[#list + 1] = token
+              owner[token] = i
+              mailboxOf[token] = mailbox
+              if ARGV[4] ~= '' and redis.call('GET', prefix .. 'receipts:' .. mailbox) == node then
+                redis.call('HSET', prefix .. 'inbox:' .. mailbox, ARGV[4], ARGV[3])
               end
             end
-            local reached = {}
-            for _, node in ipairs(order) do
-              local ids = byNode[node]
-              local message = ARGV[2] .. table.concat(ids, ',') .. '\\n' .. ARGV[3]
-              if redis.call('PUBLISH', ARGV[1] .. node, message) > 0 then
-                for _, id in ipairs(ids) do reached[id] = true end
-              end
+            for i = 1, n do
+              local id = ARGV[i + 7]
+              if holders[i] then add(holders[i], id, id, i) end
+              local devices = redis.call('HGETALL', KEYS[n + i])
+              for j = 1, #devices, 2 do add(devices[j + 1], devices[j], id .. '/' .. devices[j], i) end
             end
             local result = {}
-            for i = 1, n do result[i] = reached[ARGV[i + 4]] and 1 or 0 end
+            for i = 1, n do result[i] = {} end
+            for _, node in ipairs(order) do
+              local tokens = byNode[node]
+              local message = ARGV[2] .. table.concat(tokens, ',') .. '\\n' .. ARGV[3]
+              if redis.call('PUBLISH', ARGV[1] .. node, message) > 0 then
+                for _, token in ipairs(tokens) do
+                  local reached = result[owner[token]]
+                  reached[#reached + 1] = tonumber(mailboxOf[token])
+                end
+              end
+            end
             return result
             """);
 
@@ -148,19 +190,25 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: user:{id} per user, then users:{me} last. ARGV: me, then the ids. Claims again the
-     * users this server holds, after Redis lost track of them. Returns per user: 0 it was ours,
-     * 1 it was unclaimed and is ours again, 2 another server holds it now.
+     * KEYS: per session user:{id} and devices:{id}, then users:{me} last. ARGV: me, then per
+     * session its token and mailbox ("" without a device id). Claims again the sessions this
+     * server holds, after Redis lost track of them. Returns per session: 0 it was ours, 1 it was
+     * unclaimed and is ours again, 2 another server holds it now.
      */
     static final Script RECLAIM = new Script("""
             local mine = KEYS[#KEYS]
             local result = {}
-            for i = 1, #KEYS - 1 do
-              local holder = redis.call('GET', KEYS[i])
+            for i = 1, (#KEYS - 1) / 2 do
+              local token, mailbox = ARGV[2 * i], ARGV[2 * i + 1]
+              local holder
+              if mailbox == '' then holder = redis.call('GET', KEYS[2 * i - 1])
+              else holder = redis.call('HGET', KEYS[2 * i], mailbox) end
               if not holder then
-                redis.call('SET', KEYS[i], ARGV[1]); redis.call('SADD', mine, ARGV[i + 1]); result[i] = 1
+                if mailbox == '' then redis.call('SET', KEYS[2 * i - 1], ARGV[1])
+                else redis.call('HSET', KEYS[2 * i], mailbox, ARGV[1]) end
+                redis.call('SADD', mine, token); result[i] = 1
               elseif holder == ARGV[1] then
-                redis.call('SADD', mine, ARGV[i + 1]); result[i] = 0
+                redis.call('SADD', mine, token); result[i] = 0
               else
                 result[i] = 2
               end
@@ -169,16 +217,23 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: user:{id} per user, then receipts:{id} per user, then users:{node} last. ARGV: node,
-     * then the ids. Drops the claims that still name {@code node} and forgets the users from its set.
+     * KEYS: per session user:{id}, devices:{id}, receipts:{m}, then users:{node} last. ARGV: node,
+     * then per session its token and mailbox ("" without a device id). Drops the claims that
+     * still name {@code node} and forgets the sessions from its set.
      */
     static final Script DROP = new Script("""
-            local n = (#KEYS - 1) / 2
             local set = KEYS[#KEYS]
+            local n = (#KEYS - 1) / 3
             for i = 1, n do
-              if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
-              if redis.call('GET', KEYS[n + i]) == ARGV[1] then redis.call('DEL', KEYS[n + i]) end
-              redis.call('SREM', set, ARGV[i + 1])
+              local token, mailbox = ARGV[2 * i], ARGV[2 * i + 1]
+              local user, devices, receipts = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+              if mailbox == '' then
+                if redis.call('GET', user) == ARGV[1] then redis.call('DEL', user) end
+              elseif redis.call('HGET', devices, mailbox) == ARGV[1] then
+                redis.call('HDEL', devices, mailbox)
+              end
+              if redis.call('GET', receipts) == ARGV[1] then redis.call('DEL', receipts) end
+              redis.call('SREM', set, token)
             end
             return n
             """);

@@ -27,8 +27,8 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
-    public boolean claim(int userId, boolean receipts) {
-        return true;
+    public Claim claim(Mailbox mailbox, boolean receipts, int maxDevices) {
+        return Claim.FIRST; // the server's own table of sessions knows the rest
     }
 
     /** The session's memory is the only copy: a single server promises nothing across its own death. */
@@ -38,12 +38,17 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
-    public void release(int userId) {
+    public boolean release(Mailbox mailbox) {
+        return true;
     }
 
     @Override
-    public List<Integer> forward(Delivery delivery, List<Integer> userIds) {
-        return userIds;
+    public Reached forward(Delivery delivery, List<Integer> userIds, int exceptMailbox) {
+        return Reached.NOTHING;
+    }
+
+    @Override
+    public void devicesChanged(int userId) {
     }
 
     @Override

@@ -36,7 +36,8 @@ final class BacklogPump implements Runnable {
 
     private final UserSession session;
     private final OfflineMessageDao store;
-    private final int userId;
+    /** The session's mailbox: whose stored messages these are. */
+    private final int mailbox;
     private final int pageSize;
     /** The mid of the last row sent: pages continue after it. */
     private long lastMid;
@@ -44,26 +45,26 @@ final class BacklogPump implements Runnable {
     /** Opens once the login ack has been written (or given up): the pages follow it, never beside it in the queue. */
     private final CountDownLatch ackWritten;
 
-    BacklogPump(UserSession session, OfflineMessageDao store, int userId, int pageSize, long lastMid,
+    BacklogPump(UserSession session, OfflineMessageDao store, int mailbox, int pageSize, long lastMid,
                 CountDownLatch ackWritten) {
         this.ackWritten = ackWritten;
         this.session = session;
         this.store = store;
-        this.userId = userId;
+        this.mailbox = mailbox;
         this.pageSize = Math.max(1, pageSize);
         this.lastMid = lastMid;
     }
 
     void start() {
-        Thread.ofVirtual().name("loomchat-backlog-" + userId).start(this);
+        Thread.ofVirtual().name("loomchat-backlog-" + mailbox).start(this);
     }
 
     @Override
     public void run() {
         try {
             if (!ackWritten.await(PAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.info("user {}: the login ack took over {} s to write; the backlog waits for the next login",
-                        userId, PAGE_TIMEOUT_SECONDS);
+                LOG.info("mailbox {}: the login ack took over {} s to write; the backlog waits for the next login",
+                        mailbox, PAGE_TIMEOUT_SECONDS);
                 stop();
                 return;
             }
@@ -73,8 +74,8 @@ final class BacklogPump implements Runnable {
                     return;
                 }
                 if (!page.await(PAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.info("user {}: a backlog page took over {} s to write; the rest waits for the next login",
-                            userId, PAGE_TIMEOUT_SECONDS);
+                    LOG.info("mailbox {}: a backlog page took over {} s to write; the rest waits for the next login",
+                            mailbox, PAGE_TIMEOUT_SECONDS);
                     stop();
                     return;
                 }
@@ -82,8 +83,8 @@ final class BacklogPump implements Runnable {
         } catch (InterruptedException e) {
             stop();
         } catch (RuntimeException e) {
-            LOG.warn("user {}: sending the offline backlog failed; the rest waits for the next login: {}",
-                    userId, e.getMessage());
+            LOG.warn("mailbox {}: sending the offline backlog failed; the rest waits for the next login: {}",
+                    mailbox, e.getMessage());
             stop();
         }
     }
@@ -93,12 +94,12 @@ final class BacklogPump implements Runnable {
      * written (or given back); null when the backlog is done or the session is no longer the user's.
      */
     private CountDownLatch queueNextPage() {
-        if (session.userId() != userId) {
+        if (session.mailbox() != mailbox) {
             return null;
         }
-        List<OfflineMessage> messages = store.pendingFor(userId, lastMid, pageSize);
+        List<OfflineMessage> messages = store.pendingFor(mailbox, lastMid, pageSize);
         if (messages.isEmpty()) {
-            List<OfflineMessage> behind = store.pendingFor(userId);
+            List<OfflineMessage> behind = store.pendingFor(mailbox);
             session.stopPumping();
             send(behind, new CountDownLatch(behind.size()));
             return null;
@@ -129,7 +130,7 @@ final class BacklogPump implements Runnable {
             }
             OutboundFrame frame = new OutboundFrame(Frames.backlogFrame(message.json()),
                     new Counted(session.handOver(store, List.of(message)), written));
-            if (!session.sendAs(userId, frame)) {
+            if (!session.sendAs(mailbox, frame)) {
                 session.notHandedOver(message);
                 return null; // the connection is closing: the rest stays stored
             }
@@ -139,7 +140,7 @@ final class BacklogPump implements Runnable {
 
     private void stop() {
         session.exclusive(() -> {
-            if (session.userId() == userId) {
+            if (session.mailbox() == mailbox) {
                 session.stopPumping();
             }
             return null;

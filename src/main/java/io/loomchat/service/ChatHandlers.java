@@ -21,19 +21,19 @@ final class ChatHandlers {
         int toId = request.requiredInt("toid", "to");
         String text = request.requiredText("msg", services.config().maxMessageChars());
         long mid = services.messageIds().next();
+        int senderId = session.userId();
         MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
-                Frames.oneChat(mid, session.userId(), session.userName(), toId, text, System.currentTimeMillis()));
+                Frames.oneChat(mid, senderId, session.userName(), toId, text, System.currentTimeMillis()));
         // Live first: a recipient that some server holds exists, so the online path asks no database.
-        boolean live = services.router().sendLive(chat, toId);
-        if (!live) {
-            if (!services.db().users().exists(toId)) {
-                throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
-            }
-            services.router().store(chat, List.of(toId));
+        MessageRouter.Reach reach = services.router().deliver(chat, toId, 0);
+        if (!reach.live() && !services.db().users().exists(toId)) {
+            throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
         }
+        services.router().store(chat, reach.unreached());
+        carbons(services, session, chat);
         ObjectNode ack = Frames.ack(request);
         ack.put("mid", mid);
-        ack.put("stored", live ? "online" : "offline");
+        ack.put("stored", reach.live() ? "online" : "offline");
         session.send(ack);
     }
 
@@ -53,11 +53,22 @@ final class ChatHandlers {
                 Frames.groupChat(mid, senderId, session.userName(), groupId, text, System.currentTimeMillis()));
         MessageRouter.Fanout fanout = services.router().sendToAll(chat,
                 members.stream().filter(id -> id != senderId).toList());
+        carbons(services, session, chat);
         ObjectNode ack = Frames.ack(request);
         ack.put("mid", mid);
         ack.put("online", fanout.online());
         ack.put("offline", fanout.offline());
         session.send(ack);
+    }
+
+    /**
+     * Protocol 2.3: what a user sends from one device reaches their other devices too, live or
+     * kept for them, as the same frame the recipient gets. For a user with no other device (every
+     * 2.2 client) this finds nothing to do without leaving this server.
+     */
+    private static void carbons(Services services, UserSession session, MessageRouter.Chat chat) {
+        MessageRouter.Reach reach = services.router().deliver(chat, session.userId(), session.mailbox());
+        services.router().store(chat, reach.unreached());
     }
 
     /**
@@ -73,14 +84,14 @@ final class ChatHandlers {
         if (confirmed.isEmpty()) {
             return; // unknown or already confirmed, or not a receipts session: nothing to do
         }
-        int userId = session.userId();
+        int mailbox = session.mailbox();
         if (!confirmed.rowIds().isEmpty()) {
-            services.db().offlineMessages().delete(userId, confirmed.rowIds());
+            services.db().offlineMessages().delete(mailbox, confirmed.rowIds());
             services.metrics().offlineDelivered(confirmed.rowIds().size());
         }
         List<Long> toErase = new ArrayList<>(confirmed.mids());
         toErase.addAll(session.takeNotErased()); // those an earlier receipt could not drop
-        boolean erased = services.cluster().inbox().confirmed(userId, toErase);
+        boolean erased = services.cluster().inbox().confirmed(mailbox, toErase);
         session.forgetConfirmed(erased ? confirmed.mids() : toErase, erased);
     }
 }

@@ -36,12 +36,14 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     public ChatService(ServiceConfig config, Database database, Cluster cluster, MeterRegistry registry) {
         OnlineUsers online = new OnlineUsers();
         ChatMetrics metrics = new ChatMetrics(registry);
+        KnownDevices devices = new KnownDevices(database.devices(), cluster);
         this.services = new Services(config, database, online,
-                new MessageRouter(online, database.offlineMessages(), cluster, metrics),
+                new MessageRouter(online, database.offlineMessages(), cluster, devices, metrics),
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
-                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), metrics);
+                new LoginThrottle(config.login(), cluster.loginFailures()),
+                new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), devices, metrics);
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
         cluster.start(new ClusterEvents(services));

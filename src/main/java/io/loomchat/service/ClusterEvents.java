@@ -3,6 +3,7 @@ package io.loomchat.service;
 import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.Delivery;
 import io.loomchat.cluster.Inbox;
+import io.loomchat.cluster.Mailbox;
 import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
 import io.loomchat.store.StoreException;
@@ -28,27 +29,23 @@ final class ClusterEvents implements Cluster.Listener {
     }
 
     @Override
-    public void delivered(Delivery delivery, List<Integer> userIds) {
+    public void delivered(Delivery delivery, List<Mailbox> mailboxes) {
         MessageType type = MessageType.fromCode(delivery.msgid());
         switch (delivery.kind()) {
-            case CHAT -> services.router().receive(new MessageRouter.Chat(delivery.mid(), type, delivery.frame()), userIds);
-            case NOTICE -> services.router().receiveNotice(type, delivery.frame(), userIds);
-            case STORED -> services.router().pushStored(userIds);
+            case CHAT -> services.router().receive(new MessageRouter.Chat(delivery.mid(), type, delivery.frame()), mailboxes);
+            case NOTICE -> services.router().receiveNotice(type, delivery.frame(), mailboxes);
+            case STORED -> services.router().pushStored(mailboxes);
         }
     }
 
     @Override
-    public Collection<Integer> localUsers() {
-        return services.online().userIds();
+    public Collection<Mailbox> localSessions() {
+        return services.online().seats().stream().map(seat -> new Mailbox(seat.userId(), seat.mailbox())).toList();
     }
 
     @Override
-    public void evicted(int userId) {
-        UserSession session = services.online().get(userId);
-        if (session != null) {
-            LOG.warn("user {} logged in on another server while Redis was away; closing their session here", userId);
-            AccountHandlers.evict(services, session, userId);
-        }
+    public void evicted(int mailbox) {
+        SessionLife.evict(services, mailbox);
     }
 
     @Override
@@ -63,17 +60,18 @@ final class ClusterEvents implements Cluster.Listener {
     }
 
     @Override
-    public Collection<Integer> localReceiptsUsers() {
-        return services.online().receiptsUserIds();
+    public Collection<Integer> localReceiptsMailboxes() {
+        return services.online().seats().stream().filter(seat -> seat.session().receipts()).map(Seat::mailbox).toList();
     }
 
     @Override
-    public void missed(int userId, List<Inbox.Copy> copies) {
-        UserSession session = services.online().get(userId);
-        if (session != null) {
-            int handed = session.handOverMissed(userId, copies);
+    public void missed(int mailbox, List<Inbox.Copy> copies) {
+        Seat seat = services.online().byMailbox(mailbox);
+        if (seat != null) {
+            int handed = seat.session().handOverMissed(mailbox, copies);
             if (handed > 0) {
-                LOG.info("user {}: {} messages published while Redis was away handed over from their kept copies", userId, handed);
+                LOG.info("user {}: {} messages published while Redis was away handed over from their kept copies",
+                        seat.userId(), handed);
             }
         }
     }
@@ -82,8 +80,10 @@ final class ClusterEvents implements Cluster.Listener {
     public void storedMeanwhile() {
         int pushed = 0;
         try {
-            List<Integer> waiting = services.db().offlineMessages().usersWithMessages(services.online().userIds());
-            services.router().pushStored(waiting);
+            List<Seat> seats = services.online().seats();
+            List<Integer> waiting = services.db().offlineMessages().usersWithMessages(seats.stream().map(Seat::mailbox).toList());
+            services.router().pushStored(seats.stream().filter(seat -> waiting.contains(seat.mailbox()))
+                    .map(seat -> new Mailbox(seat.userId(), seat.mailbox())).toList());
             pushed = waiting.size();
         } catch (StoreException e) {
             LOG.warn("messages stored while Redis was away could not be pushed; they come with the next login: {}",
@@ -109,8 +109,14 @@ final class ClusterEvents implements Cluster.Listener {
     }
 
     @Override
+    public void devicesChanged(int userId) {
+        services.knownDevices().forget(userId);
+    }
+
+    @Override
     public void forgetCaches() {
         services.groupMembers().forgetAll();
+        services.knownDevices().forgetAll();
     }
 
     private void announce(List<Integer> userIds, boolean online) {

@@ -1,15 +1,8 @@
 package io.loomchat.service;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Dialect;
 import io.loomchat.protocol.Errno;
-import io.loomchat.server.OutboundFrame;
-import io.loomchat.store.Contact;
-import io.loomchat.store.Group;
-import io.loomchat.store.OfflineMessage;
 import io.loomchat.store.User;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +27,7 @@ final class Login {
                 ? request.requiredText("token", ResumeTokens.MAX_CHARS)
                 : request.requiredText("password", AccountHandlers.MAX_PASSWORD_CHARS);
         request.optionalFlag("receipts"); // a malformed one is refused before any work is done
+        device(request);
         if (session.loggedIn()) {
             throw new ServiceException(Errno.CONFLICT,
                     "this connection is already logged in as user " + session.userId() + ", log out first");
@@ -64,31 +58,31 @@ final class Login {
         }
         services.throttle().succeeded(id);
         boolean modern = session.dialect() == Dialect.MODERN;
-        // Receipts are a modern-dialect feature: a legacy client is never asked to confirm.
-        boolean receipts = modern && request.optionalFlag("receipts");
-        claim(services, session, id, receipts);
-
+        // Devices and receipts are modern-dialect features: a legacy client is never asked to confirm.
+        String device = modern ? device(request) : null;
+        // A device session is always a receipts session (protocol 2.3), asked or not.
+        boolean receipts = modern && (device != null || request.optionalFlag("receipts"));
         String newToken = null;
-        try {
-            PutBack.leftovers(services, id);
-            if (modern && !byToken) {
-                newToken = ResumeTokens.newToken();
-                tokenHash = ResumeTokens.hash(newToken);
-                tokenExpires = System.currentTimeMillis() + services.config().login().tokenLifetime().toMillis();
-                services.db().tokens().store(tokenHash, id, tokenExpires);
-            }
-            List<Contact> friends = sendAck(services, session, request, user, receipts, tokenHash,
-                    byToken ? secret : newToken, tokenExpires);
-            services.metrics().login(ChatMetrics.LoginResult.OK);
-            LOG.info("login of user {} from {} ({})", id, address, byToken ? "token" : "password");
-            services.router().announce(id, user.name(), true, friends.stream().map(Contact::id).toList());
-        } catch (RuntimeException e) {
-            session.detach();
-            AccountHandlers.markOffline(services, id);
-            services.cluster().release(id);
-            services.online().release(id, session);
-            throw e;
+        if (modern && !byToken) {
+            newToken = ResumeTokens.newToken();
+            tokenExpires = System.currentTimeMillis() + services.config().login().tokenLifetime().toMillis();
         }
+        SessionLife.begin(services, session, request,
+                new SessionLife.Start(user, device, receipts, tokenHash, newToken, byToken ? secret : null, tokenExpires, byToken));
+        LOG.info("login of user {} from {} ({}{})", id, address, byToken ? "token" : "password",
+                device == null ? "" : ", device " + device);
+    }
+
+    /** The device id of a 2.3 login, null when it names none; errno 4 when it is not one. */
+    static String device(Request request) {
+        if (!request.has("device")) {
+            return null;
+        }
+        String device = request.requiredText("device", DevicePolicy.MAX_DEVICE_ID_CHARS);
+        if (!DevicePolicy.DEVICE_ID.matcher(device).matches()) {
+            throw new ServiceException(Errno.BAD_REQUEST, "device must be 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        return device;
     }
 
     /** Verified even for an unknown id, so that timing does not tell which ids exist. */
@@ -102,74 +96,5 @@ final class Login {
             return 0;
         }
         return services.db().tokens().expiryOf(tokenHash, id);
-    }
-
-    /**
-     * This server's table refuses a second session here; the cluster's claim refuses one on
-     * another server. Both must agree before the user is attached.
-     */
-    private static void claim(Services services, UserSession session, int id, boolean receipts) {
-        if (!services.online().claim(id, session)) {
-            services.metrics().login(ChatMetrics.LoginResult.ALREADY_ONLINE);
-            throw new ServiceException(Errno.ALREADY_ONLINE);
-        }
-        boolean claimed;
-        try {
-            claimed = services.cluster().claim(id, receipts);
-        } catch (RuntimeException e) {
-            services.online().release(id, session);
-            throw e;
-        }
-        if (!claimed) {
-            services.online().release(id, session);
-            services.metrics().login(ChatMetrics.LoginResult.ALREADY_ONLINE);
-            throw new ServiceException(Errno.ALREADY_ONLINE);
-        }
-    }
-
-    /**
-     * Deliveries to this user wait on the session lock while the ack is built (a few database
-     * reads), so none can overtake it. Holding the lock across that I/O is the point: it is
-     * backpressure on the senders. Holding their messages in a list instead let a burst pile up
-     * during a slow login and overflow the queue when released.
-     */
-    private static List<Contact> sendAck(Services services, UserSession session, Request request, User user,
-                                         boolean receipts, String tokenHash, String token, long tokenExpires) {
-        int id = user.id();
-        boolean modern = session.dialect() == Dialect.MODERN;
-        int pageSize = services.config().login().loginBacklog();
-        return session.exclusive(() -> {
-            session.attach(id, user.name(), receipts);
-            session.token(tokenHash);
-            services.db().users().setOnline(id, true);
-            List<Contact> contacts = services.db().friends().friendsOf(id);
-            List<Group> groups = services.db().groups().groupsOf(id);
-            // Legacy clients get the whole backlog in the ack, as the classic server sent it.
-            List<OfflineMessage> offline = modern
-                    ? services.db().offlineMessages().pendingFor(id, 0, pageSize)
-                    : services.db().offlineMessages().pendingFor(id);
-            long lastMid = offline.isEmpty() ? 0 : offline.get(offline.size() - 1).mid();
-            int pending = modern && offline.size() == pageSize
-                    ? services.db().offlineMessages().countFor(id, lastMid) : 0;
-            OutboundFrame.Callback whenWritten = session.handOver(services.db().offlineMessages(), offline);
-            ObjectNode ack = Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline);
-            if (modern) {
-                ack.put("pending", pending);
-                if (receipts) {
-                    ack.put("receipts", true);
-                }
-                if (token != null) {
-                    ack.put("token", token);
-                    ack.put("token_expires", tokenExpires);
-                }
-            }
-            CountDownLatch ackWritten = new CountDownLatch(1);
-            session.send(ack, new BacklogPump.Counted(whenWritten, ackWritten));
-            if (pending > 0) {
-                session.startPumping();
-                new BacklogPump(session, services.db().offlineMessages(), id, pageSize, lastMid, ackWritten).start();
-            }
-            return contacts;
-        });
     }
 }

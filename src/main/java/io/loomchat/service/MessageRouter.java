@@ -3,6 +3,7 @@ package io.loomchat.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.Delivery;
+import io.loomchat.cluster.Mailbox;
 import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
 import io.loomchat.server.OutboundFrame;
@@ -10,14 +11,17 @@ import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets messages to users: into a live session on this server, through the cluster to the
- * server that holds the user, into the offline store otherwise. A message handed to a session that then fails to write it comes back through
+ * Gets messages to users: into their live sessions on this server, through the cluster to the
+ * servers that hold their other sessions, and into the offline store for each known device of
+ * theirs (protocol 2.3) that got it neither way. A message handed to a session that then fails to write it comes back through
  * {@link StoreIfUndelivered} and is stored, so an acknowledged message is never dropped.
  */
 final class MessageRouter {
@@ -41,86 +45,146 @@ final class MessageRouter {
     record Fanout(int online, int offline) {
     }
 
+    /**
+     * Where one user's copies of a message went.
+     *
+     * @param live       whether a session of the user got it live (here or on another server)
+     * @param unreached  the user's known mailboxes that got nothing: the caller stores it for them
+     */
+    record Reach(boolean live, List<Mailbox> unreached) {
+    }
+
     private final OnlineUsers online;
     private final OfflineMessageDao offline;
     private final Cluster cluster;
+    private final KnownDevices devices;
     private final ChatMetrics metrics;
     /** Runs just before a message is stored offline; tests use it to make the login race happen. */
     static volatile Runnable storeHook = () -> { };
 
-    MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster, ChatMetrics metrics) {
+    MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster, KnownDevices devices,
+                  ChatMetrics metrics) {
         this.online = online;
         this.offline = offline;
         this.cluster = cluster;
+        this.devices = devices;
         this.metrics = metrics;
     }
 
     /**
-     * Hands a message to the recipient's live session, here or on another server. False when
-     * there is none: the caller decides whether to {@link #store} it (the recipient may not exist).
+     * Hands a message to every session of a user, here and on other servers, but the one of
+     * {@code exceptMailbox} (the sender's own, when this is a carbon; 0 for none). Nothing is
+     * stored: the caller decides whether to {@link #store} it for {@link Reach#unreached} (the
+     * user may not exist).
      */
-    boolean sendLive(Chat chat, int recipientId) {
-        if (!keepForReceiptsSessionsHere(chat, List.of(recipientId)).isEmpty()) {
-            return false; // the session is ending, or the copy could not be kept: the caller stores it
+    Reach deliver(Chat chat, int userId, int exceptMailbox) {
+        List<Integer> here = deliverHere(chat, userId, exceptMailbox);
+        int[] known = devices.mailboxesOf(userId);
+        if (allReached(known, exceptMailbox, here)) {
+            return new Reach(true, List.of()); // the common case: no round trip to Redis
         }
-        return deliverLive(chat, recipientId) || cluster.forward(delivery(chat), List.of(recipientId)).isEmpty();
+        List<Integer> there = cluster.forward(delivery(chat), List.of(userId), exceptMailbox).mailboxesOf(userId);
+        return new Reach(!here.isEmpty() || !there.isEmpty(), unreached(userId, known, exceptMailbox, here, there));
     }
 
     /**
-     * Sends to every recipient: to the session on this server, or through the cluster to the
-     * server holding it; those reached neither way are stored in one transaction.
+     * Sends to every session of every recipient, here or through the cluster (one hand-off for
+     * all), and stores it, in one transaction, for the known mailboxes reached neither way.
+     * A recipient counts as online when a session of theirs got it live.
      */
     Fanout sendToAll(Chat chat, Collection<Integer> recipientIds) {
-        List<Integer> unreached = deliverAnywhere(chat, recipientIds);
+        List<Integer> elsewhere = null; // allocated only when someone is not wholly here
+        Map<Integer, List<Integer>> reachedHere = null;
+        int reachedUsers = 0;
+        for (int recipientId : recipientIds) {
+            List<Integer> here = deliverHere(chat, recipientId, 0);
+            if (allReached(devices.mailboxesOf(recipientId), 0, here)) {
+                reachedUsers++;
+                continue;
+            }
+            if (elsewhere == null) {
+                elsewhere = new ArrayList<>();
+                reachedHere = new HashMap<>();
+            }
+            elsewhere.add(recipientId);
+            reachedHere.put(recipientId, here);
+        }
+        if (elsewhere == null) {
+            return new Fanout(reachedUsers, 0);
+        }
+        Cluster.Reached there = cluster.forward(delivery(chat), elsewhere, 0);
+        List<Mailbox> unreached = new ArrayList<>();
+        int offlineUsers = 0;
+        for (int recipientId : elsewhere) {
+            List<Integer> here = reachedHere.get(recipientId);
+            List<Integer> remote = there.mailboxesOf(recipientId);
+            if (here.isEmpty() && remote.isEmpty()) {
+                offlineUsers++;
+            } else {
+                reachedUsers++;
+            }
+            unreached.addAll(unreached(recipientId, devices.mailboxesOf(recipientId), 0, here, remote));
+        }
         store(chat, unreached);
-        return new Fanout(recipientIds.size() - unreached.size(), unreached.size());
+        return new Fanout(reachedUsers, offlineUsers);
     }
 
     /**
-     * Delivers to the sessions here, forwards the rest in one hand-off; returns those reached
-     * neither way. Receipts sessions here get their copies kept first, in one step for all.
+     * Delivers to the user's sessions on this server (receipts sessions get their copies kept
+     * first, in one step for all); returns the mailboxes reached.
      */
-    private List<Integer> deliverAnywhere(Chat chat, Collection<Integer> recipientIds) {
-        List<Integer> notKept = keepForReceiptsSessionsHere(chat, recipientIds);
-        List<Integer> elsewhere = null; // allocated only when someone is not here
-        for (int recipientId : recipientIds) {
-            if (!notKept.isEmpty() && notKept.contains(recipientId)) {
-                continue; // stored below, with those reached nowhere
-            }
-            if (!deliverLive(chat, recipientId)) {
-                if (elsewhere == null) {
-                    elsewhere = new ArrayList<>();
-                }
-                elsewhere.add(recipientId);
+    private List<Integer> deliverHere(Chat chat, int userId, int exceptMailbox) {
+        Seat[] seats = online.seatsOf(userId);
+        if (seats.length == 0 || seats.length == 1 && seats[0].mailbox() == exceptMailbox) {
+            return List.of();
+        }
+        List<Integer> notKept = keepForReceiptsSessions(chat, seats, exceptMailbox);
+        List<Integer> reached = new ArrayList<>(seats.length);
+        for (Seat seat : seats) {
+            if (seat.mailbox() != exceptMailbox && !notKept.contains(seat.mailbox()) && deliverLive(chat, seat)) {
+                reached.add(seat.mailbox());
             }
         }
-        List<Integer> unreached = elsewhere == null ? List.of() : cluster.forward(delivery(chat), elsewhere);
-        if (notKept.isEmpty()) {
-            return unreached;
-        }
-        List<Integer> all = new ArrayList<>(unreached);
-        all.addAll(notKept);
-        return all;
+        return reached;
     }
 
     /**
      * Protocol 2.2: before a message reaches a receipts session here, the cluster keeps a copy
-     * that outlives this server. Returns the users for whom it could not (their session is
+     * that outlives this server. Returns the mailboxes for which it could not (the session is
      * ending, or Redis is away): the message is stored for them instead, and pushed from the
      * store to a session that is still there.
      */
-    private List<Integer> keepForReceiptsSessionsHere(Chat chat, Collection<Integer> recipientIds) {
-        List<Integer> receiptsHere = null;
-        for (int recipientId : recipientIds) {
-            UserSession session = online.get(recipientId);
-            if (session != null && session.receipts()) {
-                if (receiptsHere == null) {
-                    receiptsHere = new ArrayList<>();
+    private List<Integer> keepForReceiptsSessions(Chat chat, Seat[] seats, int exceptMailbox) {
+        List<Integer> receipts = null;
+        for (Seat seat : seats) {
+            if (seat.mailbox() != exceptMailbox && seat.session().receipts()) {
+                if (receipts == null) {
+                    receipts = new ArrayList<>(seats.length);
                 }
-                receiptsHere.add(recipientId);
+                receipts.add(seat.mailbox());
             }
         }
-        return receiptsHere == null ? List.of() : cluster.inbox().keep(chat.mid(), chat.frame(), receiptsHere);
+        return receipts == null ? List.of() : cluster.inbox().keep(chat.mid(), chat.frame(), receipts);
+    }
+
+    private static boolean allReached(int[] known, int exceptMailbox, List<Integer> reached) {
+        for (int mailbox : known) {
+            if (mailbox != exceptMailbox && !reached.contains(mailbox)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Mailbox> unreached(int userId, int[] known, int exceptMailbox, List<Integer> here,
+                                           List<Integer> there) {
+        List<Mailbox> unreached = new ArrayList<>(0);
+        for (int mailbox : known) {
+            if (mailbox != exceptMailbox && !here.contains(mailbox) && !there.contains(mailbox)) {
+                unreached.add(new Mailbox(userId, mailbox));
+            }
+        }
+        return unreached;
     }
 
     private static Delivery delivery(Chat chat) {
@@ -128,60 +192,60 @@ final class MessageRouter {
     }
 
     /**
-     * A chat message another server handed over for users it believed to be here: delivered to
-     * their sessions, or stored for those that have just left. Never forwarded again, so a
-     * message cannot bounce between servers.
+     * A chat message another server handed over for sessions it believed to be here: delivered
+     * to them, or stored for those that have just left. Never forwarded again, so a message
+     * cannot bounce between servers.
      */
-    void receive(Chat chat, List<Integer> recipientIds) {
-        List<Integer> gone = new ArrayList<>();
-        for (int recipientId : recipientIds) {
-            if (!deliverLive(chat, recipientId)) {
-                gone.add(recipientId);
+    void receive(Chat chat, List<Mailbox> mailboxes) {
+        List<Mailbox> gone = new ArrayList<>(0);
+        for (Mailbox mailbox : mailboxes) {
+            Seat seat = online.byMailbox(mailbox.id());
+            if (seat == null || !deliverLive(chat, seat)) {
+                gone.add(mailbox);
             }
         }
         store(chat, gone);
     }
 
-    /** Stores a message for recipients that no server holds, then pushes it to any that just logged in. */
-    void store(Chat chat, List<Integer> recipientIds) {
-        if (recipientIds.isEmpty()) {
+    /** Stores a message for sessions that no server holds, then pushes it to any that just logged in. */
+    void store(Chat chat, List<Mailbox> mailboxes) {
+        if (mailboxes.isEmpty()) {
             return;
         }
         String json = chat.json();
-        List<OfflineMessageDao.Pending> stored = new ArrayList<>(recipientIds.size());
-        for (int recipientId : recipientIds) {
-            stored.add(new OfflineMessageDao.Pending(recipientId, chat.mid(), json));
+        List<OfflineMessageDao.Pending> stored = new ArrayList<>(mailboxes.size());
+        for (Mailbox mailbox : mailboxes) {
+            stored.add(new OfflineMessageDao.Pending(mailbox.id(), chat.mid(), json));
         }
         storeHook.run();
         offline.storeAll(stored);
         metrics.offlineStored(stored.size());
-        pushIfOnlineNow(recipientIds);
+        pushIfOnlineNow(mailboxes);
     }
 
     /**
-     * A recipient may have logged in between our look-up and the insert, here or on another
+     * A session may have logged in between our look-up and the insert, here or on another
      * server, in which case its login ack was built without the row: hand the row over now
      * rather than at the next login.
      */
-    private void pushIfOnlineNow(List<Integer> recipientIds) {
-        List<Integer> elsewhere = new ArrayList<>();
-        for (int recipientId : recipientIds) {
-            UserSession session = online.get(recipientId);
-            if (session != null) {
-                session.pushStored(recipientId, offline);
-            } else {
-                elsewhere.add(recipientId);
+    private void pushIfOnlineNow(List<Mailbox> mailboxes) {
+        List<Integer> elsewhere = new ArrayList<>(0);
+        for (Mailbox mailbox : mailboxes) {
+            Seat seat = online.byMailbox(mailbox.id());
+            if (seat != null) {
+                seat.session().pushStored(offline);
+            } else if (!elsewhere.contains(mailbox.userId())) {
+                elsewhere.add(mailbox.userId());
             }
         }
-        cluster.forward(Delivery.stored(), elsewhere);
+        cluster.forward(Delivery.stored(), elsewhere, 0);
     }
 
     /** Pushes stored messages to the sessions here of users another server stored messages for. */
-    void pushStored(List<Integer> recipientIds) {
-        for (int recipientId : recipientIds) {
-            UserSession session = online.get(recipientId);
-            if (session != null) {
-                session.pushStored(recipientId, offline);
+    void pushStored(List<Mailbox> mailboxes) {
+        for (Mailbox mailbox : mailboxes) {
+            for (Seat seat : online.seatsOf(mailbox.userId())) {
+                seat.session().pushStored(offline);
             }
         }
     }
@@ -192,45 +256,48 @@ final class MessageRouter {
     }
 
     /**
-     * Sends a live notice (presence, 2.2 roster pushes) to the online ones among {@code userIds},
-     * on any server; those offline simply miss it. The frame is built at most once, and only if
-     * someone is to get it. Dialects that do not carry the type drop it (see {@link UserSession#deliver}).
+     * Sends a live notice (presence, 2.2 roster pushes) to every session of the online ones among
+     * {@code userIds}, on any server; those offline simply miss it. The frame is built at most
+     * once, and only if someone is to get it. Dialects that do not carry the type drop it (see
+     * {@link UserSession#deliver}).
      */
     void notify(MessageType type, Supplier<ObjectNode> notice, Collection<Integer> userIds) {
         byte[] frame = null;
         List<Integer> elsewhere = new ArrayList<>();
         for (int userId : userIds) {
-            UserSession session = online.get(userId);
-            if (session == null) {
+            Seat[] seats = online.seatsOf(userId);
+            List<Integer> reached = new ArrayList<>(seats.length);
+            for (Seat seat : seats) {
+                if (frame == null) {
+                    frame = Json.frame(notice.get());
+                }
+                if (seat.session().deliver(userId, type, OutboundFrame.of(frame))) {
+                    metrics.delivered(type);
+                }
+                reached.add(seat.mailbox());
+            }
+            if (seats.length == 0 || !allReached(devices.mailboxesOf(userId), 0, reached)) {
                 elsewhere.add(userId);
-                continue;
-            }
-            if (frame == null) {
-                frame = Json.frame(notice.get());
-            }
-            if (session.deliver(userId, type, OutboundFrame.of(frame))) {
-                metrics.delivered(type);
             }
         }
         if (!elsewhere.isEmpty()) {
-            cluster.forward(Delivery.notice(type.code(), frame == null ? Json.frame(notice.get()) : frame), elsewhere);
+            cluster.forward(Delivery.notice(type.code(), frame == null ? Json.frame(notice.get()) : frame), elsewhere, 0);
         }
     }
 
-    /** Delivers a notice another server handed over; users that have left simply miss it. */
-    void receiveNotice(MessageType type, byte[] frame, List<Integer> recipientIds) {
-        for (int recipientId : recipientIds) {
-            UserSession session = online.get(recipientId);
-            if (session != null && session.deliver(recipientId, type, OutboundFrame.of(frame))) {
+    /** Delivers a notice another server handed over; sessions that have left simply miss it. */
+    void receiveNotice(MessageType type, byte[] frame, List<Mailbox> mailboxes) {
+        for (Mailbox mailbox : mailboxes) {
+            Seat seat = online.byMailbox(mailbox.id());
+            if (seat != null && seat.session().deliver(mailbox.userId(), type, OutboundFrame.of(frame))) {
                 metrics.delivered(type);
             }
         }
     }
 
-    private boolean deliverLive(Chat chat, int recipientId) {
-        UserSession session = online.get(recipientId);
-        if (session != null && session.deliverChat(recipientId, chat.mid(), chat.type(),
-                new OutboundFrame(chat.frame(), new StoreIfUndelivered(recipientId, chat)))) {
+    private boolean deliverLive(Chat chat, Seat seat) {
+        if (seat.session().deliverChat(seat.userId(), chat.mid(), chat.type(),
+                new OutboundFrame(chat.frame(), new StoreIfUndelivered(new Mailbox(seat.userId(), seat.mailbox()), chat)))) {
             metrics.delivered(chat.type());
             return true;
         }
@@ -239,11 +306,11 @@ final class MessageRouter {
 
     /** Stores a chat message whose live delivery failed after it was accepted. */
     private final class StoreIfUndelivered implements OutboundFrame.Callback {
-        private final int recipientId;
+        private final Mailbox recipient;
         private final Chat chat;
 
-        StoreIfUndelivered(int recipientId, Chat chat) {
-            this.recipientId = recipientId;
+        StoreIfUndelivered(Mailbox recipient, Chat chat) {
+            this.recipient = recipient;
             this.chat = chat;
         }
 
@@ -255,11 +322,11 @@ final class MessageRouter {
         @Override
         public void undelivered() {
             try {
-                offline.store(recipientId, chat.mid(), chat.json());
+                offline.store(recipient.id(), chat.mid(), chat.json());
                 metrics.offlineStored(1);
             } catch (StoreException e) {
-                LOG.error("message {} for user {} could not be delivered nor stored, it is lost: {}",
-                        chat.mid(), recipientId, e.getMessage());
+                LOG.error("message {} for user {} (mailbox {}) could not be delivered nor stored, it is lost: {}",
+                        chat.mid(), recipient.userId(), recipient.id(), e.getMessage());
             }
         }
     }

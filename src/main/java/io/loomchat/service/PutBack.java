@@ -1,6 +1,7 @@
 package io.loomchat.service;
 
 import io.loomchat.cluster.Inbox;
+import io.loomchat.cluster.Mailbox;
 import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
 import java.util.ArrayList;
@@ -31,14 +32,16 @@ final class PutBack {
      * cluster's copies (which also hold any message that reached the copies but not the
      * session, such as one in flight when the session ended), go to the offline store.
      */
-    static void sessionEnded(Services services, int userId, UserSession.Ended ended) {
+    static void sessionEnded(Services services, Mailbox mailbox, UserSession.Ended ended) {
+        int userId = mailbox.userId();
+        int box = mailbox.id();
         if (!ended.receipts()) {
             return;
         }
         Inbox inbox = services.cluster().inbox();
         List<Inbox.Copy> copies;
         try {
-            copies = inbox.take(userId);
+            copies = inbox.take(box);
         } catch (RuntimeException e) { // Redis away: the copies stay there, the next login puts them back
             LOG.info("user {}: the kept copies could not be taken ({}); the session's own are stored", userId, e.getMessage());
             copies = null;
@@ -52,20 +55,20 @@ final class PutBack {
         try {
             // Stored copies of messages the client confirmed live (a forward whose reply Redis
             // lost is stored by its sender too): the next login must not bring them again.
-            services.db().offlineMessages().deleteMids(userId, ended.storedConfirmed());
+            services.db().offlineMessages().deleteMids(box, ended.storedConfirmed());
         } catch (StoreException e) {
             LOG.warn("user {}: stored copies of confirmed messages could not be deleted; they may come once more: {}",
                     userId, e.getMessage());
         }
         try {
-            store(services, userId, byMid);
+            store(services, box, byMid);
         } catch (StoreException e) {
             LOG.error("user {}: {} unconfirmed messages could not be stored{}: {}", userId, byMid.size(),
                     copies == null ? " and are lost" : "; their copies stay in Redis for the next login", e.getMessage());
             return;
         }
         if (copies != null && !copies.isEmpty()) {
-            forget(inbox, userId);
+            forget(inbox, box);
         }
     }
 
@@ -74,10 +77,11 @@ final class PutBack {
      * there): only this session's own unconfirmed messages are stored; the copies kept now
      * belong to the new session.
      */
-    static void evicted(Services services, int userId, UserSession.Ended ended) {
+    static void evicted(Services services, Mailbox mailbox, UserSession.Ended ended) {
+        int userId = mailbox.userId();
         TreeMap<Long, String> byMid = live(ended);
         try {
-            store(services, userId, byMid);
+            store(services, mailbox.id(), byMid);
         } catch (StoreException e) {
             LOG.error("user {}: {} unconfirmed messages of an evicted session could not be stored and are lost: {}",
                     userId, byMid.size(), e.getMessage());
@@ -85,22 +89,23 @@ final class PutBack {
     }
 
     /** At login, after the claim: copies an earlier session left behind. Throws when they cannot be stored. */
-    static void leftovers(Services services, int userId) {
+    static void leftovers(Services services, Mailbox mailbox) {
+        int userId = mailbox.userId();
         Inbox inbox = services.cluster().inbox();
-        List<Inbox.Copy> copies = inbox.leftovers(userId);
+        List<Inbox.Copy> copies = inbox.leftovers(mailbox.id());
         if (copies.isEmpty()) {
             return;
         }
-        store(services, userId, byMid(copies));
-        inbox.forget(userId);
+        store(services, mailbox.id(), byMid(copies));
+        inbox.forget(mailbox.id());
         LOG.info("user {}: {} unconfirmed messages of an earlier session stored for this login", userId, copies.size());
     }
 
-    /** The copies of sessions whose server died. Throws when they cannot be stored (the clean-up is tried again). */
+    /** The copies of sessions whose server died, by mailbox. Throws when they cannot be stored (the clean-up is tried again). */
     static void ofDeadServer(Services services, Map<Integer, List<Inbox.Copy>> copies) {
         List<OfflineMessageDao.Pending> rows = new ArrayList<>();
-        copies.forEach((userId, kept) ->
-                byMid(kept).forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(userId, mid, json))));
+        copies.forEach((mailbox, kept) ->
+                byMid(kept).forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(mailbox, mid, json))));
         storeAll(services, rows);
     }
 
@@ -121,9 +126,9 @@ final class PutBack {
         return byMid;
     }
 
-    private static void store(Services services, int userId, TreeMap<Long, String> byMid) {
+    private static void store(Services services, int mailbox, TreeMap<Long, String> byMid) {
         List<OfflineMessageDao.Pending> rows = new ArrayList<>(byMid.size());
-        byMid.forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(userId, mid, json)));
+        byMid.forEach((mid, json) -> rows.add(new OfflineMessageDao.Pending(mailbox, mid, json)));
         storeAll(services, rows);
     }
 
@@ -134,12 +139,12 @@ final class PutBack {
         }
     }
 
-    private static void forget(Inbox inbox, int userId) {
+    private static void forget(Inbox inbox, int mailbox) {
         try {
-            inbox.forget(userId);
+            inbox.forget(mailbox);
         } catch (RuntimeException e) {
-            LOG.info("user {}: stored copies could not be forgotten in Redis ({}); the next login finds them stored already",
-                    userId, e.getMessage());
+            LOG.info("mailbox {}: stored copies could not be forgotten in Redis ({}); the next login finds them stored already",
+                    mailbox, e.getMessage());
         }
     }
 }

@@ -11,9 +11,10 @@ package io.loomchat.service;
  *                           twice that); beyond it requests get errno 8. 0 turns the limit off
  * @param limits             what one user may own
  * @param login              resume tokens, the login backlog, failed-login back-off
+ * @param devices            device sessions per user and how long an absent device is kept (2.3)
  */
 public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars,
-                            int requestsPerSecond, Limits limits, LoginPolicy login) {
+                            int requestsPerSecond, Limits limits, LoginPolicy login, DevicePolicy devices) {
 
     /**
      * About 24 ms of one core on the 2-core box of loadtest/results: slow enough to make offline
@@ -38,8 +39,8 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
         }
-        if (limits == null || login == null) {
-            throw new NullPointerException("limits and login settings are required");
+        if (limits == null || login == null || devices == null) {
+            throw new NullPointerException("limits, login and device settings are required");
         }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
@@ -48,23 +49,29 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
 
     public static ServiceConfig defaults() {
         return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
-                DEFAULT_REQUESTS_PER_SECOND, Limits.defaults(), LoginPolicy.defaults());
+                DEFAULT_REQUESTS_PER_SECOND, Limits.defaults(), LoginPolicy.defaults(),
+                DevicePolicy.defaults());
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login, devices);
     }
 
     public ServiceConfig withRequestsPerSecond(int perSecond) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login, devices);
     }
 
     public ServiceConfig withLimits(Limits newLimits) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login, devices);
     }
 
     public ServiceConfig withLogin(LoginPolicy newLogin) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin, devices);
+    }
+
+    public ServiceConfig withDevices(DevicePolicy newDevices) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login,
+                newDevices);
     }
 
     /** A new limiter for one connection, or {@code null} when requests are not limited. */

@@ -14,12 +14,11 @@ import io.loomchat.store.OfflineMessageDao;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The business state of one connection: its dialect and the user logged in on it.
@@ -33,11 +32,11 @@ import java.util.function.Supplier;
  */
 final class UserSession implements ConnectionListener {
 
+    private static final Logger LOG = LoggerFactory.getLogger(UserSession.class);
+
     private final Outbound outbound;
     private final ChatService service;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when handed-over rows are settled (deleted, or given back undelivered). */
-    private final Condition settled = lock.newCondition();
     /** Null when unlimited. Used by the reader thread only. */
     private final RateLimiter rateLimiter;
     /** Fixed by the first frame; read by delivering threads afterwards. */
@@ -46,10 +45,14 @@ final class UserSession implements ConnectionListener {
     private volatile int userId;
     private volatile String userName;
     /**
-     * Offline rows handed to this session (in its login ack or pushed since) and not yet
-     * deleted, so that a push never sends one twice. Guarded by lock; null while empty.
+     * Where this session's messages wait while it cannot take them (see {@link Seat}); 0 when
+     * nobody is logged in. Written under {@link #lock}.
      */
-    private Set<Long> handedOver;
+    private volatile int mailbox;
+    /** The device id of this session (protocol 2.3), null without one. Written under lock. */
+    private volatile String device;
+    /** Offline rows handed to this session without receipts and not deleted yet. */
+    private final RowsInFlight rowsInFlight = new RowsInFlight();
     /** The hash of the resume token this session logged in with or was given; null if none. Guarded by lock. */
     private String tokenHash;
     /**
@@ -57,7 +60,7 @@ final class UserSession implements ConnectionListener {
      * deliveries then go to the store instead, behind the backlog, and the pump sends them in
      * order; pushes are left to the pump. Guarded by lock.
      */
-    private boolean pumping;
+    private volatile boolean pumping;
     /**
      * The chat messages handed to this receipts session (protocol 2.2) and not confirmed yet; null
      * when this is not a receipts session. Guarded by lock.
@@ -76,8 +79,8 @@ final class UserSession implements ConnectionListener {
      *                         session: a stored copy of one of them must be deleted, not delivered
      *                         at the next login
      */
-    record Ended(String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed, List<Long> confirmed,
-                 List<Long> storedConfirmed) {
+    record Ended(int mailbox, String device, String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed,
+                 List<Long> confirmed, List<Long> storedConfirmed) {
     }
 
     UserSession(Outbound outbound, ChatService service, RateLimiter rateLimiter) {
@@ -130,6 +133,15 @@ final class UserSession implements ConnectionListener {
 
     String userName() {
         return userName;
+    }
+
+    int mailbox() {
+        return mailbox;
+    }
+
+    /** The device id of this session, null when it has none. */
+    String device() {
+        return device;
     }
 
     /** Sends a reply or notice, if this session's dialect carries its type. */
@@ -207,9 +219,11 @@ final class UserSession implements ConnectionListener {
     }
 
     /** Makes this the session of a user. Only inside {@link #exclusive}. */
-    void attach(int id, String name, boolean withReceipts) {
+    void attach(int id, String name, boolean withReceipts, String deviceId, int mailboxId) {
         assert lock.isHeldByCurrentThread();
         userName = name;
+        device = deviceId;
+        mailbox = mailboxId;
         userId = id;
         receipts = withReceipts;
         unconfirmed = withReceipts ? new Unconfirmed() : null;
@@ -224,18 +238,27 @@ final class UserSession implements ConnectionListener {
     Ended detach() {
         lock.lock();
         try {
-            userId = 0;
-            userName = null;
+            int endedMailbox = mailbox;
+            String endedDevice = device;
+            clearIdentity();
             pumping = false;
             String hash = tokenHash;
             tokenHash = null;
             boolean hadReceipts = receipts;
             List<Long> confirmedNotErased = unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
             List<Long> storedConfirmed = unconfirmed != null && storedMeanwhile ? unconfirmed.recentlyConfirmed() : List.of();
-            return new Ended(hash, hadReceipts, endReceipts(), confirmedNotErased, storedConfirmed);
+            return new Ended(endedMailbox, endedDevice, hash, hadReceipts, endReceipts(), confirmedNotErased, storedConfirmed);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Only under lock: this session is nobody's. */
+    private void clearIdentity() {
+        userId = 0;
+        userName = null;
+        mailbox = 0;
+        device = null;
     }
 
     /** Only under lock: the unconfirmed messages, and this session is no longer a receipts session. */
@@ -293,10 +316,10 @@ final class UserSession implements ConnectionListener {
      * (published while Redis was away, see {@link io.loomchat.cluster.Cluster.Listener#missed}).
      * Returns how many were sent.
      */
-    int handOverMissed(int recipientId, List<Inbox.Copy> copies) {
+    int handOverMissed(int recipientMailbox, List<Inbox.Copy> copies) {
         lock.lock();
         try {
-            if (userId != recipientId || unconfirmed == null || pumping) {
+            if (mailbox != recipientMailbox || unconfirmed == null || pumping) {
                 return 0;
             }
             int sent = 0;
@@ -339,30 +362,20 @@ final class UserSession implements ConnectionListener {
      * after {@code timeout}: the rows then may come again, which beats hanging a logout.
      */
     void awaitSettled(Duration timeout) {
-        long left = timeout.toNanos();
-        lock.lock();
-        try {
-            while (handedOver != null && left > 0) {
-                left = settled.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
+        rowsInFlight.awaitSettled(timeout);
     }
 
-    /** Makes this session nobody's if it is still {@code id}'s; null when it was not. */
-    Ended detachIf(int id) {
+    /** Makes this session nobody's if its mailbox is still {@code id}; null when it was not. */
+    Ended detachIf(int mailboxId) {
         lock.lock();
         try {
-            if (userId != id) {
+            if (mailbox != mailboxId || userId == 0) {
                 return null;
             }
-            userId = 0;
-            userName = null;
+            String endedDevice = device;
+            clearIdentity();
             boolean hadReceipts = receipts;
-            return new Ended(null, hadReceipts, endReceipts(), List.of(), List.of());
+            return new Ended(mailboxId, endedDevice, null, hadReceipts, endReceipts(), List.of(), List.of());
         } finally {
             lock.unlock();
         }
@@ -398,8 +411,8 @@ final class UserSession implements ConnectionListener {
             return OutboundFrame.Callback.NONE;
         }
         List<Long> rowIds = rows.stream().map(OfflineMessage::id).toList();
-        handedOver(rowIds);
-        return new DeleteWhenWritten(store, this, userId, rowIds);
+        rowsInFlight.add(rowIds);
+        return new DeleteWhenWritten(store, this, mailbox, rowIds);
     }
 
     /** Gives back a row that {@link #handOver} recorded but that could not be queued. Only inside {@link #exclusive}. */
@@ -412,34 +425,12 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** Records offline rows sent in the login ack. Only inside {@link #exclusive}. */
-    private void handedOver(List<Long> rowIds) {
-        assert lock.isHeldByCurrentThread();
-        if (!rowIds.isEmpty()) {
-            if (handedOver == null) {
-                handedOver = new HashSet<>();
-            }
-            handedOver.addAll(rowIds);
-        }
-    }
-
     /**
      * The rows are settled: deleted from the store (they can never be fetched again), or given
      * back undelivered (they stay stored for the next login).
      */
     void settled(List<Long> rowIds) {
-        lock.lock();
-        try {
-            if (handedOver != null) {
-                rowIds.forEach(handedOver::remove);
-                if (handedOver.isEmpty()) {
-                    handedOver = null;
-                    settled.signalAll();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        rowsInFlight.settled(rowIds);
     }
 
     /**
@@ -448,36 +439,61 @@ final class UserSession implements ConnectionListener {
      */
     boolean isHandedOver(OfflineMessage row) {
         assert lock.isHeldByCurrentThread();
-        return unconfirmed != null ? unconfirmed.contains(row.mid())
-                : handedOver != null && handedOver.contains(row.id());
+        return unconfirmed != null ? unconfirmed.contains(row.mid()) : rowsInFlight.contains(row.id());
     }
 
-    /** Queues a frame, if this session is still {@code recipientId}'s. Only inside {@link #exclusive}. */
-    boolean sendAs(int recipientId, OutboundFrame frame) {
+    /** Queues a frame, if this session still takes the messages of {@code recipientMailbox}. Only inside {@link #exclusive}. */
+    boolean sendAs(int recipientMailbox, OutboundFrame frame) {
         assert lock.isHeldByCurrentThread();
-        return userId == recipientId && outbound.send(frame);
+        return mailbox == recipientMailbox && outbound.send(frame);
     }
+
+    /** How often a push reads the store again when rows were settled during its read. */
+    private static final int PUSH_READS = 5;
 
     /**
-     * Sends the recipient's stored messages that this session has not been handed yet. For a
+     * Sends the stored messages of this session's mailbox that it has not been handed yet. For a
      * sender that stored a message offline just as the recipient logged in: the login ack may
      * have been built before the row existed, and without this the message would wait for the
-     * next login. Does nothing unless this session is the recipient's (a login still building
-     * its ack will fetch the row itself). Reads the store under the lock, as login does, so
-     * that nothing for this user overtakes the pushed rows.
+     * next login. Does nothing unless the session is logged in (a login still building its ack
+     * will fetch the row itself) and no backlog pump runs (the pump sends the row itself).
+     *
+     * <p>The store is read without the session's lock, so that deliveries to this session never
+     * wait for the database; a read during which handed-over rows were settled may hold a row
+     * deleted meanwhile, and is made again (see {@link RowsInFlight}).
      */
-    void pushStored(int recipientId, OfflineMessageDao store) {
+    void pushStored(OfflineMessageDao store) {
+        for (int read = 0; read < PUSH_READS; read++) {
+            int box = mailbox;
+            if (box == 0 || pumping) {
+                return;
+            }
+            long startedAt = rowsInFlight.readStarts();
+            List<OfflineMessage> rows = store.pendingFor(box);
+            if (rows.isEmpty() || sendStored(store, box, rows, startedAt)) {
+                return;
+            }
+        }
+        LOG.info("{}: stored messages could not be pushed (rows kept changing); they come with the next login", this);
+    }
+
+    /** Sends what a read found; false when the read must be made again. */
+    private boolean sendStored(OfflineMessageDao store, int box, List<OfflineMessage> rows, long startedAt) {
+        List<Long> confirmedAlready = new ArrayList<>(0);
         lock.lock();
         try {
-            if (userId != recipientId || pumping) {
-                return; // a pump running for this user sends the row itself
+            if (mailbox != box || pumping) {
+                return true; // logged out meanwhile, or a pump runs and sends them
             }
-            List<Long> confirmedAlready = new ArrayList<>(0);
-            for (OfflineMessage message : store.pendingFor(recipientId)) {
-                if (isHandedOver(message)) {
-                    continue;
-                }
+            List<OfflineMessage> fresh = unconfirmed != null ? rows : rowsInFlight.notHandedOver(rows, startedAt);
+            if (fresh == null) {
+                return false;
+            }
+            for (OfflineMessage message : fresh) {
                 if (unconfirmed != null) {
+                    if (unconfirmed.contains(message.mid())) {
+                        continue;
+                    }
                     storedMeanwhile = true;
                     if (unconfirmed.wasConfirmed(message.mid())) {
                         confirmedAlready.add(message.id()); // delivered live and confirmed: a second copy
@@ -489,12 +505,13 @@ final class UserSession implements ConnectionListener {
                     notHandedOver(message);
                 }
             }
-            if (!confirmedAlready.isEmpty()) {
-                store.delete(recipientId, confirmedAlready);
-            }
         } finally {
             lock.unlock();
         }
+        if (!confirmedAlready.isEmpty()) {
+            store.delete(box, confirmedAlready);
+        }
+        return true;
     }
 
     private static boolean isChat(MessageType type) {

@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final GroupDao groups;
     private final OfflineMessageDao offlineMessages;
     private final TokenDao tokens;
+    private final DeviceDao devices;
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
@@ -39,6 +40,7 @@ public final class Database implements AutoCloseable {
         this.groups = new GroupDao(sql);
         this.offlineMessages = new OfflineMessageDao(sql);
         this.tokens = new TokenDao(sql);
+        this.devices = new DeviceDao(sql);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -167,6 +169,10 @@ public final class Database implements AutoCloseable {
 
     public TokenDao tokens() {
         return tokens;
+    }
+
+    public DeviceDao devices() {
+        return devices;
     }
 
     @Override

@@ -44,6 +44,23 @@ public final class OfflineMessageDao {
         });
     }
 
+    /**
+     * Moves the messages waiting in one mailbox to another (protocol 2.3: messages kept for a user
+     * with no known device, or stored before the upgrade, go to whichever device logs in first).
+     * A message already in the target stays there once.
+     */
+    public void move(int fromMailbox, int toMailbox) {
+        sql.transaction("cannot move the offline messages of mailbox " + fromMailbox, connection -> {
+            Sql.update(connection, "INSERT IGNORE INTO OfflineMessage (userid, mid, message, created_at) "
+                    + "SELECT ?, mid, message, created_at FROM OfflineMessage WHERE userid = ?", statement -> {
+                        statement.setInt(1, toMailbox);
+                        statement.setInt(2, fromMailbox);
+                    });
+            Sql.update(connection, "DELETE FROM OfflineMessage WHERE userid = ?", statement -> statement.setInt(1, fromMailbox));
+            return null;
+        });
+    }
+
     /** At most {@code limit} of the messages waiting for a user with a mid above {@code afterMid}, oldest first. */
     public List<OfflineMessage> pendingFor(int userId, long afterMid, int limit) {
         return sql.list("cannot read the offline messages of user " + userId,

@@ -1,0 +1,73 @@
+package io.loomchat.service;
+
+import io.loomchat.cluster.Cluster;
+import io.loomchat.store.DeviceDao;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The mailboxes each user's messages are kept in (protocol 2.3): one per known device, the
+ * session without a device id included once it has logged in since 2.3. A user with none known
+ * (registered but never logged in, or not since the upgrade) has messages kept in the mailbox
+ * of the session without a device id, where they always were: the first login of any kind takes
+ * them (see {@link SessionLife}).
+ *
+ * <p>Cached, as {@link GroupMembers} caches members, so that a message costs no database query:
+ * a new device drops this server's entry and tells the other servers to drop theirs, and the
+ * cache is trusted only while the cluster hears every such change.
+ */
+final class KnownDevices {
+
+    private final DeviceDao devices;
+    private final Cluster cluster;
+    private final ConcurrentHashMap<Integer, int[]> mailboxes = new ConcurrentHashMap<>();
+    /** Counts invalidations; see {@link GroupMembers} for why a read during one is not cached. */
+    private final AtomicLong changes = new AtomicLong();
+
+    KnownDevices(DeviceDao devices, Cluster cluster) {
+        this.devices = devices;
+        this.cluster = cluster;
+    }
+
+    /** The mailboxes a message for this user is kept in while their sessions are away; never empty. */
+    int[] mailboxesOf(int userId) {
+        boolean trusted = cluster.hearsEveryChange();
+        int[] cached = trusted ? mailboxes.get(userId) : null;
+        if (cached != null) {
+            return cached;
+        }
+        long before = changes.get();
+        List<Integer> known = devices.mailboxesOf(userId);
+        if (known.isEmpty()) {
+            // Not cached: an id nobody has logged in as since 2.3 (perhaps no user at all) must
+            // not take room here, and such a user's messages go to the store anyway.
+            return new int[] {userId};
+        }
+        int[] loaded = known.stream().mapToInt(Integer::intValue).toArray();
+        if (trusted && changes.get() == before) {
+            mailboxes.putIfAbsent(userId, loaded);
+            if (changes.get() != before) {
+                mailboxes.remove(userId, loaded); // an invalidation slipped in between the check and the put
+            }
+        }
+        return loaded;
+    }
+
+    /** A device of this user logged in for the first time (committed): forget the user here and everywhere. */
+    void added(int userId) {
+        forget(userId);
+        cluster.devicesChanged(userId);
+    }
+
+    /** A user's devices changed (here, or on another server). */
+    void forget(int userId) {
+        changes.incrementAndGet();
+        mailboxes.remove(userId);
+    }
+
+    void forgetAll() {
+        changes.incrementAndGet();
+        mailboxes.clear();
+    }
+}
