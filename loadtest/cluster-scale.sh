@@ -52,7 +52,8 @@
 #   --servers K          override the number of servers
 #   --duration D         connect hold (default 120s)
 #   --skip-suite LIST    parts to skip, comma-separated: connect, chat, mixed, failover
-#   --results DIR        where the logs and reports go (default loadtest/results/scale-<time>)
+#   --results DIR        where the logs and reports go (default loadtest/runs/scale-<time>, ignored
+#                        by git; never loadtest/results/, which keeps write-ups only)
 #   --chat-pairs P       (default 100)   --chat-duration D (default 30s)   --chat-rounds R (default 1)
 #   --chat-window W      messages in flight per sender (default 1: latency-bound; 8: throughput-bound)
 #   --mixed-duration D   (default 60s)   --mixed-drain D (default 30s: at 100,000 clients the
@@ -129,7 +130,8 @@ processes=${processes:-$(ceil_div "$clients" 15000)}
 # MariaDB's max_connections is 151 here and shared: at most 64 of them for all servers, 8 each at most.
 db_pool=$(( 64 / servers > 8 ? 8 : (64 / servers < 2 ? 2 : 64 / servers) ))
 stamp=$(date -u +%Y%m%d-%H%M%S)
-results=$(realpath -m "${results:-loadtest/results/scale-$stamp}")
+. loadtest/lib/out-dir.sh
+results=$(loadtest_out_dir "${results:-loadtest/runs/scale-$stamp}")
 prefix="scale-$stamp:"
 db=loomchat_scale
 db_url="jdbc:mysql://127.0.0.1:3306/$db"

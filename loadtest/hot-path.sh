@@ -12,7 +12,8 @@
 # Environment: PORT (default 7700), LOOMCHAT_JAVA_OPTS (passed to the launcher).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
 ROUNDS=${2:-2}
 SECONDS_EACH=${3:-20}
 PORT=${PORT:-7700}

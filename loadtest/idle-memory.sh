@@ -12,7 +12,8 @@
 # that the logins take seconds, not minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [CLIENTS] [HOLD_SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [CLIENTS] [HOLD_SECONDS]}")
 CLIENTS=${2:-19900}
 HOLD=${3:-120}
 PORT=${PORT:-7400}

@@ -14,7 +14,8 @@
 # PARTS (default "single cluster"). A cluster already running (./cluster status) is used as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
 ROUNDS=${2:-2}
 SECONDS_EACH=${3:-20}
 PORT=${PORT:-7700}

@@ -12,7 +12,8 @@
 # off. Environment: REDIS_PORT (default 6393), REQUESTS (default 200000), PIPELINE (default 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR}")
 REDIS_PORT=${REDIS_PORT:-6393}
 REQUESTS=${REQUESTS:-200000}
 PIPELINE=${PIPELINE:-64}

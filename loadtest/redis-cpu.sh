@@ -29,7 +29,8 @@
 # pairs-local"), RATE (default 0: closed loop; else the open-loop --rate of every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
 ROUNDS=${2:-2}
 SECONDS_EACH=${3:-30}
 WINDOW=${WINDOW:-$((SECONDS_EACH - 10))}

@@ -9,7 +9,8 @@
 # Environment: REDIS_PORT (default 6390), CLUSTER_PORT (default 8300).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [DOWN_SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [DOWN_SECONDS]}")
 DOWN=${2:-2}
 REDIS_PORT=${REDIS_PORT:-6390}
 CLUSTER_PORT=${CLUSTER_PORT:-8300}

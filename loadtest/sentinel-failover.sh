@@ -11,7 +11,8 @@
 # Needs what the tests need: MariaDB on 127.0.0.1:3306 (root) and redis-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_FILE [RUNS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_FILE [RUNS]}")
 RUNS=${2:-5}
 ./run-tests -q -Dtest=SentinelFailoverMeasurement -Dsurefire.failIfNoSpecifiedTests=false \
     -Dloomchat.failovers="$RUNS" -Dloomchat.failovers.out="$OUT" >/dev/null

@@ -11,7 +11,8 @@
 # Sized for the shared 2-core box: a few thousand clients at most, SECONDS (default 10) each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [SECONDS]}")
 SECONDS_EACH=${2:-10}
 . scripts/jdk.sh
 loomchat_find_jdk

@@ -15,7 +15,8 @@
 # FIRST_SERVER_PORT (6241: the servers on it and the next).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
 ROUNDS=${2:-3}
 SECONDS_EACH=${3:-20}
 TLS_PORT=${TLS_PORT:-8230}

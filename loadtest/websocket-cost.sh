@@ -12,7 +12,8 @@
 # Environment: PORT (default 7600; the web port is PORT + 1000), PARTS (default "chat idle").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS] [CLIENTS]}")
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS] [CLIENTS]}")
 ROUNDS=${2:-3}
 SECONDS_EACH=${3:-20}
 CLIENTS=${4:-10000}

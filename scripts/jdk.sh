@@ -43,14 +43,11 @@ loomchat_quiet_maven() {
 }
 
 loomchat_mvn() {
-    # Runs Maven: the installed `mvn` when there is one, else the project's Maven Wrapper, which
-    # downloads the Maven version named in .mvn/wrapper/maven-wrapper.properties into
-    # ~/.m2/wrapper on first use. A machine with only a JDK can therefore build.
+    # Runs Maven through the project's Maven Wrapper, always: every build, here and in CI, uses
+    # the one Maven version pinned in .mvn/wrapper/maven-wrapper.properties, whatever `mvn` the
+    # machine has installed (a different Maven may resolve plugins differently). The wrapper
+    # downloads that version into ~/.m2/wrapper on first use, so a JDK is all a machine needs.
     local root
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-    if command -v mvn >/dev/null 2>&1; then
-        mvn "$@"
-    else
-        "$root/mvnw" "$@"
-    fi
+    "$root/mvnw" "$@"
 }

@@ -18,10 +18,20 @@ public final class Docker {
         return DockerClientFactory.instance().isDockerAvailable();
     }
 
-    /** Returns when a Docker engine answers; otherwise fails (CI) or skips the test. */
+    /**
+     * Returns when a Docker engine answers; otherwise fails (CI) or skips the test, naming where
+     * the engine was looked for. Every path to a container goes through here (the image's build,
+     * {@link ServiceContainers}), so a test class is skipped without a check of its own. A
+     * class that starts its containers in {@code @BeforeAll} calls this before each test as
+     * well: surefire reports a class whose {@code @BeforeAll} was aborted as "Tests run: 0",
+     * without the reason (SUREFIRE-2300).
+     */
     public static void require() {
         if (!available()) {
-            throw Prerequisite.missing("no Docker engine answers (start dockerd, or set DOCKER_HOST)");
+            String dockerHost = System.getenv("DOCKER_HOST");
+            String where = dockerHost == null || dockerHost.isBlank() ? "the local socket" : "DOCKER_HOST=" + dockerHost;
+            throw Prerequisite.missing("no Docker engine answers at " + where
+                    + " (start dockerd, or point DOCKER_HOST at one): this test runs containers");
         }
     }
 

@@ -41,7 +41,6 @@ final class FallbackServices {
         LOCK.lock();
         try {
             if (mariaDb == null) {
-                Docker.require();
                 mariaDbPort = ServerProcess.freePort();
                 mariaDb = ServiceContainers.mariaDb(mariaDbPort, Map.of("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"));
                 stopAtExit(mariaDb);
@@ -57,7 +56,6 @@ final class FallbackServices {
         LOCK.lock();
         try {
             if (redis == null) {
-                Docker.require();
                 redisPort = ServerProcess.freePort();
                 redis = ServiceContainers.redis(redisPort);
                 stopAtExit(redis);

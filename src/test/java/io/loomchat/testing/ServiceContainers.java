@@ -85,7 +85,13 @@ public final class ServiceContainers {
         return start("nginx", nginx);
     }
 
+    /**
+     * Every container of this class starts here, so this is where a machine without a Docker
+     * engine is told so: the test is skipped saying why (or fails under CI), instead of erring
+     * with Testcontainers' "Previous attempts to find a Docker environment failed".
+     */
     private static GenericContainer<?> start(String name, GenericContainer<?> container) {
+        Docker.require();
         container.withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container " + name)));
         container.start();
         return container;
