@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final GroupDao groups;
     private final OfflineMessageDao offlineMessages;
     private final TokenDao tokens;
+    private final HistoryDao history;
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
@@ -39,6 +40,7 @@ public final class Database implements AutoCloseable {
         this.groups = new GroupDao(sql);
         this.offlineMessages = new OfflineMessageDao(sql);
         this.tokens = new TokenDao(sql);
+        this.history = new HistoryDao(sql);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -102,6 +104,7 @@ public final class Database implements AutoCloseable {
             for (String sql : statements) {
                 statement.execute(sql);
             }
+            SchemaUpgrade.apply(connection);
         } catch (SQLException e) {
             throw Sql.translate("cannot create the schema", e);
         }
@@ -167,6 +170,10 @@ public final class Database implements AutoCloseable {
 
     public TokenDao tokens() {
         return tokens;
+    }
+
+    public HistoryDao history() {
+        return history;
     }
 
     @Override
