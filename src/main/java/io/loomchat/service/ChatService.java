@@ -14,6 +14,7 @@ import io.loomchat.store.Database;
 import io.loomchat.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,16 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
-                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), metrics);
+                new LoginThrottle(config.login(), cluster.loginFailures()), new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), metrics,
+                History.start(config.history(), database.history()));
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
+        if (services.history().writer() != null) {
+            registry.more().counter("loomchat.history.commits", List.of(), services.history().writer(),
+                    HistoryWriter::commits);
+            registry.more().counter("loomchat.history.messages", List.of(), services.history().writer(),
+                    HistoryWriter::rowsWritten);
+        }
         cluster.start(new ClusterEvents(services));
     }
 
@@ -154,6 +162,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     @Override
     public void close() {
         services.passwords().close();
+        services.history().close();
     }
 
     /** For single-node start-up: nobody can be online before this server accepts anyone. */

@@ -11,9 +11,10 @@ package io.loomchat.service;
  *                           twice that); beyond it requests get errno 8. 0 turns the limit off
  * @param limits             what one user may own
  * @param login              resume tokens, the login backlog, failed-login back-off
+ * @param history            how long conversation history (protocol 2.3) is kept
  */
 public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars,
-                            int requestsPerSecond, Limits limits, LoginPolicy login) {
+                            int requestsPerSecond, Limits limits, LoginPolicy login, HistoryPolicy history) {
 
     /**
      * About 24 ms of one core on the 2-core box of loadtest/results: slow enough to make offline
@@ -38,12 +39,19 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
         }
-        if (limits == null || login == null) {
-            throw new NullPointerException("limits and login settings are required");
+        if (limits == null || login == null || history == null) {
+            throw new NullPointerException("limits, login and history settings are required");
         }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
         }
+    }
+
+    /** As the canonical constructor, with the default history settings. */
+    public ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars, int requestsPerSecond,
+                         Limits limits, LoginPolicy login) {
+        this(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login,
+                HistoryPolicy.defaults());
     }
 
     public static ServiceConfig defaults() {
@@ -52,19 +60,26 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login, history);
     }
 
     public ServiceConfig withRequestsPerSecond(int perSecond) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login, history);
     }
 
     public ServiceConfig withLimits(Limits newLimits) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login,
+                history);
     }
 
     public ServiceConfig withLogin(LoginPolicy newLogin) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin,
+                history);
+    }
+
+    public ServiceConfig withHistory(HistoryPolicy newHistory) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login,
+                newHistory);
     }
 
     /** A new limiter for one connection, or {@code null} when requests are not limited. */
