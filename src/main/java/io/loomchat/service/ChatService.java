@@ -52,7 +52,12 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             registry.more().counter("loomchat.history.messages", List.of(), services.history().writer(),
                     HistoryWriter::rowsWritten);
         }
-        cluster.start(new ClusterEvents(services));
+        try {
+            cluster.start(new ClusterEvents(services));
+        } catch (RuntimeException e) {
+            services.history().close(); // its threads would outlive a server that never started
+            throw e;
+        }
     }
 
     @Override
