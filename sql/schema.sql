@@ -29,10 +29,15 @@ CREATE TABLE IF NOT EXISTS AllGroup (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- grouprole is 'creator' or 'normal'. The key by user serves "the groups of a user" at login.
+-- joined_mid (protocol 2.3) is a message id taken when the row was written: the user's group
+-- history starts after it. Members who joined before 2.3 have 0 and see all of it. A table
+-- created before 2.3 lacks the column; the server adds it at start-up (store/SchemaUpgrade.java),
+-- since MySQL 8 has no ADD COLUMN IF NOT EXISTS for this file to use.
 CREATE TABLE IF NOT EXISTS GroupUser (
-    groupid   INT        NOT NULL,
-    userid    INT        NOT NULL,
-    grouprole VARCHAR(8) NOT NULL DEFAULT 'normal',
+    groupid    INT        NOT NULL,
+    userid     INT        NOT NULL,
+    grouprole  VARCHAR(8) NOT NULL DEFAULT 'normal',
+    joined_mid BIGINT     NOT NULL DEFAULT 0,
     PRIMARY KEY (groupid, userid),
     KEY idx_groupuser_user (userid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
@@ -80,4 +85,19 @@ CREATE TABLE IF NOT EXISTS Device (
     PRIMARY KEY (id),
     UNIQUE KEY uk_device_user_name (userid, name),
     KEY idx_device_last_login (last_login)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Conversation history (protocol 2.3): every chat message acknowledged with errno 0, once, as
+-- the delivered frame's JSON (as OfflineMessage keeps it). conv names the conversation:
+--   one-to-one: the two user ids, lower first, as (low << 32) | high  (always > 0)
+--   group:      -groupid                                              (always < 0)
+-- so "a page of one conversation before mid X" is one backward range scan of the primary key
+-- (conv = ? AND mid < ? ORDER BY mid DESC LIMIT n). mid grows with time, so the key by mid lets
+-- retention delete the oldest rows in small batches without scanning conversations.
+CREATE TABLE IF NOT EXISTS History (
+    conv    BIGINT     NOT NULL,
+    mid     BIGINT     NOT NULL,
+    message MEDIUMTEXT NOT NULL,
+    PRIMARY KEY (conv, mid),
+    KEY idx_history_mid (mid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -14,6 +14,9 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             if (text.startsWith("p")) {
                 return Duration.parse(text.toUpperCase(Locale.ROOT));
             }
+            if (text.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(text)); // a bare number: seconds (0 reads as off)
+            }
             if (text.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
             }
@@ -23,7 +26,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                 case 'm' -> Duration.ofMinutes(amount);
                 case 'h' -> Duration.ofHours(amount);
                 case 'd' -> Duration.ofDays(amount);
-                default -> Duration.ofSeconds(Long.parseLong(text));
+                default -> throw new NumberFormatException("no unit");
             };
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 90s, 2m, 7d or 500ms");

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.server.WebConfig;
+import io.loomchat.service.HistoryPolicy;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
 import io.loomchat.store.StoreException;
@@ -95,6 +96,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "JDBC connections in the pool (env LOOMCHAT_DB_POOL_SIZE, default ${DEFAULT-VALUE}).")
     int dbPoolSize;
 
+    @Option(names = "--history-retention", converter = DurationConverter.class,
+            defaultValue = "${env:LOOMCHAT_HISTORY_RETENTION:-365d}",
+            description = "How long conversation history is kept, e.g. 365d, 90d; 0d keeps none "
+                    + "(env LOOMCHAT_HISTORY_RETENTION, default ${DEFAULT-VALUE}).")
+    Duration historyRetention;
+
     @Mixin
     AccountOptions accounts;
 
@@ -166,7 +173,8 @@ final class ServerCommand implements Callable<Integer> {
                     dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
             service = new ServiceConfig(passwordIterations,
                     hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
-                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy(), accounts.devicePolicy());
+                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy(), accounts.devicePolicy(),
+                    HistoryPolicy.defaults().withRetention(historyRetention));
             if (webPort != null) {
                 web = new WebConfig(webPort, nonBlank(webOrigins), nonBlank(webTrustedProxies));
             }

@@ -24,9 +24,12 @@ public enum MessageType {
     /** 2.2: someone added the user as a friend. */
     FRIEND_ADDED(16),
     /** 2.2: someone joined one of the user's groups. */
-    GROUP_JOINED(17);
+    GROUP_JOINED(17),
+    /** 2.3: a page of a conversation's history. */
+    HISTORY(18);
 
-    private static final MessageType[] BY_CODE = new MessageType[18];
+    /** Room for every code of PROTOCOL.md, up to 24. */
+    private static final MessageType[] BY_CODE = new MessageType[25];
 
     static {
         for (MessageType type : values()) {

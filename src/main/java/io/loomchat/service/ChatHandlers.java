@@ -2,6 +2,7 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import io.loomchat.store.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +25,13 @@ final class ChatHandlers {
         int senderId = session.userId();
         MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
                 Frames.oneChat(mid, senderId, session.userName(), toId, text, System.currentTimeMillis()));
+        // 2.3: in the history before anyone gets it, so that errno 10 here means "not delivered".
+        long conversation = Conversation.between(senderId, toId);
+        services.history().record(conversation, chat);
         // Live first: a recipient that some server holds exists, so the online path asks no database.
         MessageRouter.Reach reach = services.router().deliver(chat, toId, 0);
         if (!reach.live() && !services.db().users().exists(toId)) {
+            services.history().forget(conversation, mid);
             throw new ServiceException(Errno.NOT_FOUND, "no user with id " + toId);
         }
         services.router().store(chat, reach.unreached());
@@ -51,6 +56,7 @@ final class ChatHandlers {
         long mid = services.messageIds().next();
         MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
                 Frames.groupChat(mid, senderId, session.userName(), groupId, text, System.currentTimeMillis()));
+        services.history().record(Conversation.ofGroup(groupId), chat); // 2.3: before anyone gets it
         MessageRouter.Fanout fanout = services.router().sendToAll(chat,
                 members.stream().filter(id -> id != senderId).toList());
         carbons(services, session, chat);

@@ -14,6 +14,7 @@ import io.loomchat.store.Database;
 import io.loomchat.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +44,22 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
                 new LoginThrottle(config.login(), cluster.loginFailures()),
-                new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), devices, metrics);
+                new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), devices, metrics,
+                History.start(config.history(), database.history()));
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
-        cluster.start(new ClusterEvents(services));
+        if (services.history().writer() != null) {
+            registry.more().counter("loomchat.history.commits", List.of(), services.history().writer(),
+                    HistoryWriter::commits);
+            registry.more().counter("loomchat.history.messages", List.of(), services.history().writer(),
+                    HistoryWriter::rowsWritten);
+        }
+        try {
+            cluster.start(new ClusterEvents(services));
+        } catch (RuntimeException e) {
+            services.history().close(); // its threads would outlive a server that never started
+            throw e;
+        }
     }
 
     @Override
@@ -156,6 +169,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     @Override
     public void close() {
         services.passwords().close();
+        services.history().close();
     }
 
     /** For single-node start-up: nobody can be online before this server accepts anyone. */

@@ -45,6 +45,7 @@ final class HandlerTable {
         routes.put(MessageType.ADD_FRIEND, new Route(SocialHandlers::addFriend, true, true));
         routes.put(MessageType.CREATE_GROUP, new Route(SocialHandlers::createGroup, true, true));
         routes.put(MessageType.ADD_GROUP, new Route(SocialHandlers::joinGroup, true, true));
+        routes.put(MessageType.HISTORY, new Route(HistoryHandler::history, true, false));
         // 2, 5, 11, 13, 14, 16 and 17 only go from server to client: a client sending them gets errno 4.
         ROUTES = Collections.unmodifiableMap(routes);
     }

@@ -29,6 +29,14 @@ final class MessageIds {
         return (mid >>> (SEQUENCE_BITS + NODE_BITS)) + EPOCH_MILLIS;
     }
 
+    /**
+     * The lowest id handed out at or after {@code epochMillis} by any node: every message older
+     * than that moment has a smaller id (history retention deletes below it).
+     */
+    static long firstMidAt(long epochMillis) {
+        return Math.max(0, epochMillis - EPOCH_MILLIS) << (SEQUENCE_BITS + NODE_BITS);
+    }
+
     long next() {
         long now = (System.currentTimeMillis() - EPOCH_MILLIS) << SEQUENCE_BITS;
         long clock = last.accumulateAndGet(now, (previous, candidate) -> Math.max(previous + 1, candidate));

@@ -87,6 +87,23 @@ final class Request {
         return node.intValue();
     }
 
+    /** An integer field, or {@code fallback} when absent. */
+    int optionalInt(String field, int fallback) {
+        return has(field) ? requiredInt(field) : fallback;
+    }
+
+    /** A 64-bit integer field (a mid), or {@code fallback} when absent. */
+    long optionalLong(String field, long fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new ServiceException(Errno.BAD_REQUEST, field + " must be an integer");
+        }
+        return node.longValue();
+    }
+
     /** The first of several accepted names for one field (an alias like {@code to} for {@code toid}). */
     int requiredInt(String field, String alias) {
         return has(field) || !has(alias) ? requiredInt(field) : requiredInt(alias);

@@ -12,9 +12,11 @@ package io.loomchat.service;
  * @param limits             what one user may own
  * @param login              resume tokens, the login backlog, failed-login back-off
  * @param devices            device sessions per user and how long an absent device is kept (2.3)
+ * @param history            how long conversation history (protocol 2.3) is kept
  */
 public record ServiceConfig(int passwordIterations, int hashThreads, int maxMessageChars,
-                            int requestsPerSecond, Limits limits, LoginPolicy login, DevicePolicy devices) {
+                            int requestsPerSecond, Limits limits, LoginPolicy login, DevicePolicy devices,
+                            HistoryPolicy history) {
 
     /**
      * About 24 ms of one core on the 2-core box of loadtest/results: slow enough to make offline
@@ -39,8 +41,8 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
         if (maxMessageChars < 1) {
             throw new IllegalArgumentException("--max-message-chars must be positive, not " + maxMessageChars);
         }
-        if (limits == null || login == null || devices == null) {
-            throw new NullPointerException("limits, login and device settings are required");
+        if (limits == null || login == null || devices == null || history == null) {
+            throw new NullPointerException("limits, login, device and history settings are required");
         }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("--max-requests-per-second must not be negative, not " + requestsPerSecond);
@@ -49,29 +51,38 @@ public record ServiceConfig(int passwordIterations, int hashThreads, int maxMess
 
     public static ServiceConfig defaults() {
         return new ServiceConfig(DEFAULT_PASSWORD_ITERATIONS, DEFAULT_HASH_THREADS, DEFAULT_MAX_MESSAGE_CHARS,
-                DEFAULT_REQUESTS_PER_SECOND, Limits.defaults(), LoginPolicy.defaults(),
-                DevicePolicy.defaults());
+                DEFAULT_REQUESTS_PER_SECOND, Limits.defaults(), LoginPolicy.defaults(), DevicePolicy.defaults(),
+                HistoryPolicy.defaults());
     }
 
     public ServiceConfig withPasswordIterations(int iterations) {
-        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login, devices);
+        return new ServiceConfig(iterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login, devices,
+                history);
     }
 
     public ServiceConfig withRequestsPerSecond(int perSecond) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login, devices);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, perSecond, limits, login, devices,
+                history);
     }
 
     public ServiceConfig withLimits(Limits newLimits) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login, devices);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, newLimits, login,
+                devices, history);
     }
 
     public ServiceConfig withLogin(LoginPolicy newLogin) {
-        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin, devices);
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, newLogin,
+                devices, history);
     }
 
     public ServiceConfig withDevices(DevicePolicy newDevices) {
         return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login,
-                newDevices);
+                newDevices, history);
+    }
+
+    public ServiceConfig withHistory(HistoryPolicy newHistory) {
+        return new ServiceConfig(passwordIterations, hashThreads, maxMessageChars, requestsPerSecond, limits, login,
+                devices, newHistory);
     }
 
     /** A new limiter for one connection, or {@code null} when requests are not limited. */

@@ -59,7 +59,8 @@ final class SocialHandlers {
         requireRoomForAnotherGroup(services, session.userId());
         int groupId;
         try {
-            groupId = services.db().groups().create(name, description, session.userId());
+            // 2.3: the creator's history of the group starts now.
+            groupId = services.db().groups().create(name, description, session.userId(), services.messageIds().next());
         } catch (DuplicateKeyException e) {
             throw new ServiceException(Errno.CONFLICT, "a group named " + name + " exists already");
         }
@@ -80,7 +81,8 @@ final class SocialHandlers {
                     + " members, the most allowed");
         }
         try {
-            services.db().groups().join(groupId, session.userId());
+            // 2.3: the joiner's history of the group starts now: earlier messages stay unseen.
+            services.db().groups().join(groupId, session.userId(), services.messageIds().next());
         } catch (DuplicateKeyException e) {
             throw new ServiceException(Errno.CONFLICT, "you are a member of group " + groupId + " already");
         }

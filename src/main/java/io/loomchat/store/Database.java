@@ -31,6 +31,7 @@ public final class Database implements AutoCloseable {
     private final OfflineMessageDao offlineMessages;
     private final TokenDao tokens;
     private final DeviceDao devices;
+    private final HistoryDao history;
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
@@ -41,6 +42,7 @@ public final class Database implements AutoCloseable {
         this.offlineMessages = new OfflineMessageDao(sql);
         this.tokens = new TokenDao(sql);
         this.devices = new DeviceDao(sql);
+        this.history = new HistoryDao(sql);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -104,6 +106,7 @@ public final class Database implements AutoCloseable {
             for (String sql : statements) {
                 statement.execute(sql);
             }
+            SchemaUpgrade.apply(connection);
         } catch (SQLException e) {
             throw Sql.translate("cannot create the schema", e);
         }
@@ -173,6 +176,10 @@ public final class Database implements AutoCloseable {
 
     public DeviceDao devices() {
         return devices;
+    }
+
+    public HistoryDao history() {
+        return history;
     }
 
     @Override

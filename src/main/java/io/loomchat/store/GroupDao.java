@@ -21,33 +21,51 @@ public final class GroupDao {
 
     /**
      * Creates a group with its creator as first member and returns its id; a taken name throws
-     * {@link DuplicateKeyException}.
+     * {@link DuplicateKeyException}. {@code joinedMid}: a message id taken now, where the
+     * creator's history of the group starts.
      */
-    public int create(String name, String description, int creatorId) {
+    public int create(String name, String description, int creatorId, long joinedMid) {
         return sql.transaction("cannot create group " + name, connection -> {
             int groupId = Math.toIntExact(Sql.insert(connection,
                     "INSERT INTO AllGroup (groupname, groupdesc) VALUES (?, ?)", statement -> {
                         statement.setString(1, name);
                         statement.setString(2, description);
                     }));
-            Sql.update(connection, "INSERT INTO GroupUser (groupid, userid, grouprole) VALUES (?, ?, ?)",
+            Sql.update(connection, "INSERT INTO GroupUser (groupid, userid, grouprole, joined_mid) VALUES (?, ?, ?, ?)",
                     statement -> {
                         statement.setInt(1, groupId);
                         statement.setInt(2, creatorId);
                         statement.setString(3, Group.CREATOR);
+                        statement.setLong(4, joinedMid);
                     });
             return groupId;
         });
     }
 
-    /** Adds a normal member; an existing member throws {@link DuplicateKeyException}. */
-    public void join(int groupId, int userId) {
+    /**
+     * Adds a normal member; an existing member throws {@link DuplicateKeyException}.
+     * {@code joinedMid}: a message id taken now, where the member's history of the group starts.
+     */
+    public void join(int groupId, int userId, long joinedMid) {
         sql.update("cannot add user " + userId + " to group " + groupId,
-                "INSERT INTO GroupUser (groupid, userid, grouprole) VALUES (?, ?, ?)", statement -> {
+                "INSERT INTO GroupUser (groupid, userid, grouprole, joined_mid) VALUES (?, ?, ?, ?)", statement -> {
                     statement.setInt(1, groupId);
                     statement.setInt(2, userId);
                     statement.setString(3, Group.NORMAL);
+                    statement.setLong(4, joinedMid);
                 });
+    }
+
+    /**
+     * Where a member's history of a group starts (the mid taken when they joined; 0 for those who
+     * joined before protocol 2.3), or {@code null} when the user is not a member.
+     */
+    public Long joinedMid(int groupId, int userId) {
+        return sql.first("cannot read the membership of user " + userId + " in group " + groupId,
+                "SELECT joined_mid FROM GroupUser WHERE groupid = ? AND userid = ?", statement -> {
+                    statement.setInt(1, groupId);
+                    statement.setInt(2, userId);
+                }, row -> row.getLong(1));
     }
 
     /** How many groups a user is a member of. */

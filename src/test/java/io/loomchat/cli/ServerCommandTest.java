@@ -22,6 +22,8 @@ class ServerCommandTest {
         assertEquals(2, run("server", "--db-url", "mysql://no-jdbc-prefix"));
         assertEquals(2, run("server", "--log-level", "io.loomchat"));
         assertEquals(2, run("server", "--log-format", "xml"));
+        assertEquals(2, run("server", "--history-retention", "-1d"));
+        assertEquals(2, run("server", "--history-retention", "forever"));
         assertEquals(2, run(), "no subcommand");
     }
 

@@ -1,0 +1,24 @@
+package io.loomchat.store;
+
+/**
+ * The key of a conversation in the {@code History} table (see schema.sql): one number for both
+ * kinds, so that a page of one conversation is one range of the primary key. User and group
+ * ids are positive {@code INT}s, so one-to-one keys are positive and group keys negative.
+ */
+public final class Conversation {
+
+    private Conversation() {
+    }
+
+    /** The one-to-one conversation of two users, the same whichever of them asks. */
+    public static long between(int oneUser, int otherUser) {
+        long low = Math.min(oneUser, otherUser);
+        long high = Math.max(oneUser, otherUser);
+        return low << 32 | high;
+    }
+
+    /** A group's conversation. */
+    public static long ofGroup(int groupId) {
+        return -(long) groupId;
+    }
+}

@@ -1,0 +1,127 @@
+package io.loomchat.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomchat.store.Database;
+import io.loomchat.store.HistoryDao;
+import io.loomchat.testing.Backend;
+import io.loomchat.testing.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The group-commit writer and the retention job over a real (embedded) database. */
+class HistoryWriterTest {
+
+    private static final int SENDERS = 64;
+    private static final int MESSAGES_EACH = 50;
+
+    private TestDatabase testDatabase;
+    private Database database;
+
+    @BeforeEach
+    void openDatabase() {
+        testDatabase = TestDatabase.create(Backend.H2);
+        database = Database.open(testDatabase.config());
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+        testDatabase.close();
+    }
+
+    @Test
+    void concurrentSendersShareCommitsAndEveryRowIsWrittenBeforeItsSenderGoesOn() throws Exception {
+        HistoryDao dao = database.history();
+        MessageIds ids = new MessageIds(1);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> senders = new ArrayList<>();
+        try (HistoryWriter writer = new HistoryWriter(dao, HistoryWriter.DEFAULT_WRITER_THREADS);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int sender = 1; sender <= SENDERS; sender++) {
+                long conv = sender;
+                senders.add(threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < MESSAGES_EACH; i++) {
+                        long mid = ids.next();
+                        writer.write(new HistoryDao.Entry(conv, mid, "{\"mid\":" + mid + "}"));
+                        // committed when write returns: readable at once
+                        assertEquals(mid, dao.newestBefore(conv, Long.MIN_VALUE, Long.MAX_VALUE, 1).get(0).mid());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> sender : senders) {
+                sender.get();
+            }
+            long rows = (long) SENDERS * MESSAGES_EACH;
+            assertEquals(rows, writer.rowsWritten());
+            assertEquals(rows, countRows());
+            assertTrue(writer.commits() < rows, writer.commits() + " commits for " + rows + " rows: no batching");
+        }
+    }
+
+    @Test
+    void writingTheSameMessageTwiceKeepsOneRow() {
+        try (HistoryWriter writer = new HistoryWriter(database.history(), 1)) {
+            HistoryDao.Entry entry = new HistoryDao.Entry(7, 42, "{\"mid\":42}");
+            writer.write(entry);
+            writer.write(entry);
+        }
+        assertEquals(1, countRows());
+    }
+
+    @Test
+    void aClosedWriterRefusesAndWhatWasQueuedIsWritten() {
+        HistoryWriter writer = new HistoryWriter(database.history(), 1);
+        writer.write(new HistoryDao.Entry(7, 1, "{}"));
+        writer.close();
+        assertThrows(IllegalStateException.class, () -> writer.write(new HistoryDao.Entry(7, 2, "{}")));
+        assertEquals(1, countRows());
+    }
+
+    @Test
+    void aFailedBatchFailsItsSenders() {
+        HistoryWriter writer = new HistoryWriter(database.history(), 1);
+        try {
+            database.close(); // the pool is gone: every write fails
+            assertThrows(RuntimeException.class, () -> writer.write(new HistoryDao.Entry(7, 1, "{}")));
+        } finally {
+            writer.close();
+            database = Database.open(testDatabase.config());
+        }
+    }
+
+    @Test
+    void theRetentionJobDeletesInBatchesUntilNothingExpiredIsLeft() {
+        long now = System.currentTimeMillis();
+        long old = MessageIds.firstMidAt(now - Duration.ofDays(10).toMillis());
+        long young = MessageIds.firstMidAt(now - Duration.ofDays(1).toMillis());
+        List<HistoryDao.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            entries.add(new HistoryDao.Entry(i % 3, old + i, "{}"));
+            entries.add(new HistoryDao.Entry(i % 3, young + i, "{}"));
+        }
+        database.history().append(entries);
+        HistoryPolicy policy = new HistoryPolicy(Duration.ofDays(5), Duration.ofMinutes(1), 3, Duration.ZERO);
+        HistoryRetention retention = new HistoryRetention(database.history(), policy, () -> now);
+        assertEquals(10, retention.sweep(), "four DELETEs of at most 3 rows");
+        assertEquals(10, countRows());
+        assertEquals(0, retention.sweep());
+    }
+
+    private long countRows() {
+        return testDatabase.query("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
+    }
+}
