@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
  * page at a time, on a virtual thread of its own, and waits for each page to be written before
  * reading the next, so that a large backlog never floods the connection's queue.
  *
- * <p>Order: while the pump runs, chat for this user goes to the store (see
- * {@link UserSession#startPumping}), behind the backlog, and the pump sends it too. Pages go by
- * mid, oldest first. A row can appear behind the pump's position (unconfirmed messages of
- * 2.2 are put back with their old mids), so once the pages run out the pump sends, in order,
- * whatever is stored and not yet with the session. That last read and the end of pumping happen
- * under the session lock together, so a message stored just then is either sent by the pump or
- * delivered live after it.
+ * <p>Order: while the pump runs, chat for this session goes to the store, behind the backlog,
+ * and the pump sends it too. Pages go by mid, oldest first. A row can appear behind the pump's
+ * position (unconfirmed messages of 2.2 are put back with their old mids), so once the pages run
+ * out the pump sends, in order, whatever is stored and not yet with the session. Deliveries are
+ * held during that last read and the end of pumping, so a message stored just then is either
+ * sent by the pump or delivered live after it.
  */
 final class BacklogPump implements Runnable {
 
@@ -69,7 +68,7 @@ final class BacklogPump implements Runnable {
                 return;
             }
             while (true) {
-                CountDownLatch page = session.exclusive(this::queueNextPage);
+                CountDownLatch page = queueNextPage();
                 if (page == null) {
                     return;
                 }
@@ -90,8 +89,10 @@ final class BacklogPump implements Runnable {
     }
 
     /**
-     * Under the session lock: queues the next page and returns a latch that opens once it is
-     * written (or given back); null when the backlog is done or the session is no longer the user's.
+     * Queues the next page and returns a latch that opens once it is written (or given back);
+     * null when the backlog is done or the session is no longer this mailbox's. The page is read
+     * without the session lock; the last read holds deliveries instead (see
+     * {@link Backlog#releaseAfterRead}).
      */
     private CountDownLatch queueNextPage() {
         if (session.mailbox() != mailbox) {
@@ -99,14 +100,13 @@ final class BacklogPump implements Runnable {
         }
         List<OfflineMessage> messages = store.pendingFor(mailbox, lastMid, pageSize);
         if (messages.isEmpty()) {
-            List<OfflineMessage> behind = store.pendingFor(mailbox);
-            session.stopPumping();
-            send(behind, new CountDownLatch(behind.size()));
+            session.backlog().releaseAfterRead(store, mailbox, session.backlog().hold(), true);
             return null;
         }
         List<OfflineMessage> page = withinBytes(messages);
         lastMid = page.get(page.size() - 1).mid();
-        return send(page, new CountDownLatch(page.size()));
+        CountDownLatch written = new CountDownLatch(page.size());
+        return session.backlog().sendPage(mailbox, page, store, written) ? written : null;
     }
 
     /** The first messages of a page that fit in {@link #PAGE_MAX_BYTES} (at least one). */
@@ -121,30 +121,8 @@ final class BacklogPump implements Runnable {
         return messages;
     }
 
-    /** Queues the rows the session does not have yet; null when the connection is closing. */
-    private CountDownLatch send(List<OfflineMessage> messages, CountDownLatch written) {
-        for (OfflineMessage message : messages) {
-            if (session.isHandedOver(message)) {
-                written.countDown();
-                continue;
-            }
-            OutboundFrame frame = new OutboundFrame(Frames.backlogFrame(message.json()),
-                    new Counted(session.handOver(store, List.of(message)), written));
-            if (!session.sendAs(mailbox, frame)) {
-                session.notHandedOver(message);
-                return null; // the connection is closing: the rest stays stored
-            }
-        }
-        return written;
-    }
-
     private void stop() {
-        session.exclusive(() -> {
-            if (session.mailbox() == mailbox) {
-                session.stopPumping();
-            }
-            return null;
-        });
+        session.backlog().stopPumping(mailbox);
     }
 
     /** Runs the frame's own callback, then counts the frame as settled for its page. */

@@ -37,9 +37,9 @@ final class History implements AutoCloseable {
     }
 
     /**
-     * Records a chat message of conversation {@code conv} and returns once it is committed: a
-     * message is recorded before anyone gets it, so a failure here (errno 10) means it was never
-     * delivered, as errno 10 promises.
+     * Records a chat message of conversation {@code conv} and returns once it is committed, or,
+     * while the database is away, kept to be written when it is back (see {@link HistoryWriter}):
+     * chat between live users never waits for the database to return.
      */
     void record(long conv, MessageRouter.Chat chat) {
         if (writer != null) {

@@ -21,8 +21,15 @@ import org.slf4j.LoggerFactory;
  * busier the server, the more rows share a commit, and an idle server adds no waiting at all.
  *
  * <p>Nothing is queued without a sender parked on it, so the queue is bounded by the
- * connections being served; a database that hangs fails each batch after the DAO's statement
- * timeout, and its senders get errno 10.
+ * connections being served; a database that hangs fails a batch after the DAO's statement
+ * timeout.
+ *
+ * <p><b>The database away.</b> Chat between live users needs no database, and goes on while it is
+ * away (ClusterDatabaseOutageEndToEndTest): a batch that fails is kept here, <em>behind</em>, and
+ * its senders go on; while rows are behind, new rows join them without waiting, and one writer
+ * tries them again every {@link #RETRY_PAUSE} until the database takes them. The history then
+ * lags the chat by the outage, and a server that dies during it takes the rows behind with it
+ * (two faults at once); at most {@link #MAX_BEHIND} rows wait, the oldest dropped beyond that.
  */
 final class HistoryWriter implements AutoCloseable {
 
@@ -36,13 +43,15 @@ final class HistoryWriter implements AutoCloseable {
      */
     static final int DEFAULT_WRITER_THREADS = 2;
     private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(15);
+    /** How long the retries of rows behind wait after a failure. */
+    static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    /** Rows kept while the database is away: about 60 MB of typical messages. */
+    static final int MAX_BEHIND = 200_000;
 
-    /** Rows written together; senders wait on {@link #done}, and read {@link #failure} after it. */
+    /** Rows written together; senders wait on {@link #done}. */
     private static final class Batch {
         final List<HistoryDao.Entry> entries = new ArrayList<>();
         final CountDownLatch done = new CountDownLatch(1);
-        /** Null when committed; written before {@code done} opens, read after. */
-        RuntimeException failure;
     }
 
     private final HistoryDao dao;
@@ -51,6 +60,12 @@ final class HistoryWriter implements AutoCloseable {
     private final Condition batchQueued = lock.newCondition();
     /** Batches no writer has taken yet, oldest first; only the last one takes more rows. Guarded by lock. */
     private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+    /** Rows of failed batches, and those that came while any were left, oldest first. Guarded by lock. */
+    private final ArrayDeque<HistoryDao.Entry> behind = new ArrayDeque<>();
+    /** Whether a writer is trying the rows behind again (one at a time). Guarded by lock. */
+    private boolean retrying;
+    /** Rows dropped because too many were behind. Guarded by lock. */
+    private long dropped;
     /** Guarded by lock. */
     private boolean closing;
     private final List<Thread> writers = new ArrayList<>();
@@ -65,9 +80,8 @@ final class HistoryWriter implements AutoCloseable {
     }
 
     /**
-     * Writes one row and returns once it is committed.
-     *
-     * @throws io.loomchat.store.StoreException when its batch could not be written (errno 10)
+     * Writes one row and returns once it is committed; or, while the database is away, once it
+     * is kept to be written when it is back.
      */
     void write(HistoryDao.Entry entry) {
         Batch batch;
@@ -75,6 +89,10 @@ final class HistoryWriter implements AutoCloseable {
         try {
             if (closing) {
                 throw new IllegalStateException("the history writer is closed");
+            }
+            if (!behind.isEmpty()) {
+                keepBehind(List.of(entry));
+                return;
             }
             batch = queued.peekLast();
             if (batch == null || batch.entries.size() >= MAX_BATCH_ROWS) {
@@ -106,28 +124,35 @@ final class HistoryWriter implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (batch.failure != null) {
-            throw batch.failure;
-        }
     }
 
     /** The writer loop: one batch at a time, until closed and everything queued is written. */
     private void run() {
         while (true) {
-            Batch batch;
+            Batch batch = null;
+            List<HistoryDao.Entry> retry = null;
             lock.lock();
             try {
-                while (queued.isEmpty() && !closing) {
+                while (queued.isEmpty() && (behind.isEmpty() || retrying) && !closing) {
                     batchQueued.awaitUninterruptibly();
                 }
                 batch = queued.pollFirst();
+                if (batch == null && !behind.isEmpty() && !retrying) {
+                    retrying = true;
+                    retry = new ArrayList<>(behind.stream().limit(MAX_BATCH_ROWS).toList());
+                }
             } finally {
                 lock.unlock();
             }
-            if (batch == null) {
+            if (batch != null) {
+                commit(batch);
+            } else if (retry != null) {
+                if (!writeBehind(retry) && closingNow()) {
+                    return;
+                }
+            } else {
                 return; // closing, and nothing left
             }
-            commit(batch);
         }
     }
 
@@ -137,11 +162,74 @@ final class HistoryWriter implements AutoCloseable {
             commits.increment();
             rowsWritten.add(batch.entries.size());
         } catch (RuntimeException e) {
-            LOG.warn("{} messages could not be written to the history; their senders get errno 10: {}",
-                    batch.entries.size(), e.getMessage());
-            batch.failure = e;
+            LOG.warn("{} messages could not be written to the history; they are kept and written when the database "
+                    + "answers again: {}", batch.entries.size(), e.getMessage());
+            lock.lock();
+            try {
+                keepBehind(batch.entries);
+            } finally {
+                lock.unlock();
+            }
         } finally {
             batch.done.countDown();
+        }
+    }
+
+    /** Under lock: keeps rows for a later try, dropping the oldest beyond {@link #MAX_BEHIND}. */
+    private void keepBehind(List<HistoryDao.Entry> entries) {
+        behind.addAll(entries);
+        while (behind.size() > MAX_BEHIND && !retrying) { // a retry in flight owns the oldest rows
+            behind.pollFirst();
+            if (dropped++ % 10_000 == 0) {
+                LOG.error("the database has been away long: {} messages are missing from the history", dropped);
+            }
+        }
+        batchQueued.signal();
+    }
+
+    /** Tries the oldest rows behind again; false (after a pause) when the database still refuses them. */
+    private boolean writeBehind(List<HistoryDao.Entry> retry) {
+        boolean written = false;
+        try {
+            dao.append(retry);
+            commits.increment();
+            rowsWritten.add(retry.size());
+            written = true;
+        } catch (RuntimeException e) {
+            LOG.debug("the history's {} rows behind still cannot be written: {}", retry.size(), e.getMessage());
+        }
+        lock.lock();
+        try {
+            if (written) {
+                for (int i = 0; i < retry.size() && !behind.isEmpty(); i++) {
+                    behind.pollFirst(); // only this writer removes rows, and they are the oldest
+                }
+                if (behind.isEmpty()) {
+                    LOG.info("the history has caught up with the chat after the database came back");
+                }
+            } else if (!closing) {
+                batchQueued.awaitNanos(RETRY_PAUSE.toNanos());
+            }
+            retrying = false;
+            batchQueued.signal();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            retrying = false;
+        } finally {
+            lock.unlock();
+        }
+        return written;
+    }
+
+    private boolean closingNow() {
+        lock.lock();
+        try {
+            if (closing && !behind.isEmpty()) {
+                LOG.error("closing with {} messages not written to the history: the database is away", behind.size());
+            }
+            return closing;
+        } finally {
+            lock.unlock();
         }
     }
 

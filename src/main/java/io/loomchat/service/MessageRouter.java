@@ -233,7 +233,7 @@ final class MessageRouter {
         for (Mailbox mailbox : mailboxes) {
             Seat seat = online.byMailbox(mailbox.id());
             if (seat != null) {
-                seat.session().pushStored(offline);
+                seat.session().backlog().push(offline);
             } else if (!elsewhere.contains(mailbox.userId())) {
                 elsewhere.add(mailbox.userId());
             }
@@ -245,7 +245,7 @@ final class MessageRouter {
     void pushStored(List<Mailbox> mailboxes) {
         for (Mailbox mailbox : mailboxes) {
             for (Seat seat : online.seatsOf(mailbox.userId())) {
-                seat.session().pushStored(offline);
+                seat.session().backlog().push(offline);
             }
         }
     }

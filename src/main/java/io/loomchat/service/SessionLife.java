@@ -5,11 +5,11 @@ import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.Mailbox;
 import io.loomchat.protocol.Dialect;
 import io.loomchat.protocol.Errno;
-import io.loomchat.server.OutboundFrame;
 import io.loomchat.store.Contact;
 import io.loomchat.store.DeviceDao;
 import io.loomchat.store.Group;
 import io.loomchat.store.OfflineMessage;
+import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
 import io.loomchat.store.User;
 import java.time.Duration;
@@ -126,31 +126,30 @@ final class SessionLife {
     }
 
     /**
-     * Attaches the session and sends the ack. Deliveries to this user wait on the session lock
-     * while the ack is built (a few database reads), so none can overtake it. Holding the lock
-     * across that I/O is the point: it is backpressure on the senders. Holding their messages in
-     * a list instead let a burst pile up during a slow login and overflow the queue when released.
+     * Attaches the session and sends the ack. Deliveries to this user wait while the ack is
+     * built (a few database reads), so none can overtake it: backpressure on the senders, as
+     * holding messages in a list instead let a burst pile up during a slow login and overflow the
+     * queue when released. They wait on the session's hold, not its lock: no lock is held across
+     * the reads (see {@link UserSession}).
      */
     private static List<Contact> attach(Services services, UserSession session, Request request, Start start, Seat seat,
                                         String tokenHash) {
         User user = start.user();
         int id = user.id();
+        int mailbox = seat.mailbox();
         boolean modern = session.dialect() == Dialect.MODERN;
         int pageSize = services.config().login().loginBacklog();
-        return session.exclusive(() -> {
-            session.attach(id, user.name(), start.receipts(), seat.device(), seat.mailbox());
-            session.token(tokenHash);
+        OfflineMessageDao store = services.db().offlineMessages();
+        long skippedAtHold = session.attachHeld(id, user.name(), start.receipts(), seat.device(), mailbox, tokenHash);
+        boolean pumping = false;
+        try {
             services.db().users().setOnline(id, true);
             List<Contact> contacts = services.db().friends().friendsOf(id);
             List<Group> groups = services.db().groups().groupsOf(id);
             // Legacy clients get the whole backlog in the ack, as the classic server sent it.
-            List<OfflineMessage> offline = modern
-                    ? services.db().offlineMessages().pendingFor(seat.mailbox(), 0, pageSize)
-                    : services.db().offlineMessages().pendingFor(seat.mailbox());
+            List<OfflineMessage> offline = modern ? store.pendingFor(mailbox, 0, pageSize) : store.pendingFor(mailbox);
             long lastMid = offline.isEmpty() ? 0 : offline.get(offline.size() - 1).mid();
-            int pending = modern && offline.size() == pageSize
-                    ? services.db().offlineMessages().countFor(seat.mailbox(), lastMid) : 0;
-            OutboundFrame.Callback whenWritten = session.handOver(services.db().offlineMessages(), offline);
+            int pending = modern && offline.size() == pageSize ? store.countFor(mailbox, lastMid) : 0;
             ObjectNode ack = Frames.loginAck(request, session.dialect(), id, user.name(), contacts, groups, offline);
             if (modern) {
                 ack.put("pending", pending);
@@ -167,13 +166,20 @@ final class SessionLife {
                 }
             }
             CountDownLatch ackWritten = new CountDownLatch(1);
-            session.send(ack, new BacklogPump.Counted(whenWritten, ackWritten));
+            if (!session.backlog().sendAck(mailbox, ack, offline, store, ackWritten, pending > 0)) {
+                throw new ServiceException(Errno.UNAVAILABLE, "the session ended while logging in");
+            }
             if (pending > 0) {
-                session.startPumping();
-                new BacklogPump(session, services.db().offlineMessages(), seat.mailbox(), pageSize, lastMid, ackWritten).start();
+                pumping = true;
+                session.backlog().release(); // live chat goes to the store behind the backlog; the pump sends it
+                new BacklogPump(session, store, mailbox, pageSize, lastMid, ackWritten).start();
             }
             return contacts;
-        });
+        } finally {
+            if (!pumping) {
+                session.backlog().releaseAfterRead(store, mailbox, skippedAtHold, false);
+            }
+        }
     }
 
     /** The one rollback: a login that failed after its claim leaves nothing behind. */

@@ -58,6 +58,20 @@ final class Unconfirmed {
      */
     private final Set<Long> notErased = new HashSet<>();
 
+    /**
+     * Whether messages were stored for this session's mailbox while it lived: then a stored copy
+     * of a message it confirmed live may exist, and is deleted when the session ends.
+     */
+    private boolean storedMeanwhile;
+
+    void storedMeanwhile() {
+        storedMeanwhile = true;
+    }
+
+    boolean wasStoredMeanwhile() {
+        return storedMeanwhile;
+    }
+
     /** False when the session holds too many already ({@link #MAX_MESSAGES}). */
     boolean add(long mid, byte[] frame, long rowId) {
         if (byMid.size() >= MAX_MESSAGES && !byMid.contains(mid)) {

@@ -9,26 +9,24 @@ import io.loomchat.protocol.MessageType;
 import io.loomchat.server.ConnectionListener;
 import io.loomchat.server.Outbound;
 import io.loomchat.server.OutboundFrame;
-import io.loomchat.store.OfflineMessage;
-import io.loomchat.store.OfflineMessageDao;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The business state of one connection: its dialect and the user logged in on it.
+ * One connection's session: its dialect, who is logged in on it, and the delivery of frames to
+ * it. What it was handed from the offline store is {@link StoredRows}; what a receipts session
+ * has not confirmed is {@link Unconfirmed}; how a session starts and ends is {@link SessionLife}.
  *
  * <p>The {@code on*} methods run on the connection's reader thread, and the handlers on it or
  * on a worker it waits for (see {@link HandlerTable.Route}), so requests never overlap. Other
  * users' threads call {@link #deliver}; the lock orders those deliveries against login and
  * logout, so that a message accepted for this user is queued before the logout ACK (and
  * flushed) or refused and stored offline, never queued to a session that no longer is the
- * user's, and never overtakes the login ack.
+ * user's, and never overtakes the login ack ({@link Backlog} holds deliveries while it is built).
+ * The lock is never held across I/O.
  */
 final class UserSession implements ConnectionListener {
 
@@ -39,45 +37,31 @@ final class UserSession implements ConnectionListener {
     private final ReentrantLock lock = new ReentrantLock();
     /** Null when unlimited. Used by the reader thread only. */
     private final RateLimiter rateLimiter;
+    /** What reaches this session from the offline store, and in what order with live deliveries. */
+    private final Backlog backlog = new Backlog(this, lock);
     /** Fixed by the first frame; read by delivering threads afterwards. */
     private volatile Dialect dialect;
     /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
     private volatile int userId;
     private volatile String userName;
-    /**
-     * Where this session's messages wait while it cannot take them (see {@link Seat}); 0 when
-     * nobody is logged in. Written under {@link #lock}.
-     */
+    /** Where this session's messages wait while it cannot take them (see {@link Seat}); 0 when nobody is logged in. Written under lock. */
     private volatile int mailbox;
     /** The device id of this session (protocol 2.3), null without one. Written under lock. */
     private volatile String device;
-    /** Offline rows handed to this session without receipts and not deleted yet. */
-    private final RowsInFlight rowsInFlight = new RowsInFlight();
     /** The hash of the resume token this session logged in with or was given; null if none. Guarded by lock. */
     private String tokenHash;
-    /**
-     * True while {@link BacklogPump} sends the offline backlog after the login ack. Live
-     * deliveries then go to the store instead, behind the backlog, and the pump sends them in
-     * order; pushes are left to the pump. Guarded by lock.
-     */
-    private volatile boolean pumping;
-    /**
-     * The chat messages handed to this receipts session (protocol 2.2) and not confirmed yet; null
-     * when this is not a receipts session. Guarded by lock.
-     */
+    /** The chat messages handed to this receipts session (protocol 2.2) and not confirmed yet; null without receipts. Guarded by lock. */
     private Unconfirmed unconfirmed;
     /** Whether this is a receipts session; written under lock, read by delivering threads first. */
     private volatile boolean receipts;
-    /** Whether messages were stored for this receipts session's user while it lived. Guarded by lock. */
-    private boolean storedMeanwhile;
 
     /**
      * What a session leaves behind when it ends.
      *
      * @param confirmed        confirmed while Redis was away: their copies are still there
-     * @param storedConfirmed  confirmed lately, when messages were stored for this user during the
-     *                         session: a stored copy of one of them must be deleted, not delivered
-     *                         at the next login
+     * @param storedConfirmed  confirmed lately, when messages were stored for this session during
+     *                         it: a stored copy of one of them must be deleted, not delivered at
+     *                         the next login
      */
     record Ended(int mailbox, String device, String tokenHash, boolean receipts, List<Unconfirmed.Message> unconfirmed,
                  List<Long> confirmed, List<Long> storedConfirmed) {
@@ -144,6 +128,11 @@ final class UserSession implements ConnectionListener {
         return device;
     }
 
+    /** Whether this is a receipts session (protocol 2.2). */
+    boolean receipts() {
+        return receipts;
+    }
+
     /** Sends a reply or notice, if this session's dialect carries its type. */
     void send(ObjectNode frame) {
         send(frame, OutboundFrame.Callback.NONE);
@@ -163,7 +152,7 @@ final class UserSession implements ConnectionListener {
     boolean deliver(int recipientId, MessageType type, OutboundFrame frame) {
         lock.lock();
         try {
-            if (userId != recipientId || (pumping && isChat(type))) {
+            if (!backlog.awaitRelease(recipientId) || (backlog.pumping() && isChat(type))) {
                 return false; // chat during a backlog pump goes to the store, behind the backlog
             }
             return !carries(type.code()) || outbound.send(frame);
@@ -181,7 +170,7 @@ final class UserSession implements ConnectionListener {
     boolean deliverChat(int recipientId, long mid, MessageType type, OutboundFrame frame) {
         lock.lock();
         try {
-            if (userId != recipientId || pumping) {
+            if (!backlog.awaitRelease(recipientId) || backlog.pumping()) {
                 return false; // chat during a backlog pump goes to the store, behind the backlog
             }
             if (unconfirmed != null && unconfirmed.contains(mid)) {
@@ -203,31 +192,25 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** Whether this is a receipts session (protocol 2.2). */
-    boolean receipts() {
-        return receipts;
-    }
-
-    /** Runs {@code work} with deliveries to this session held off. */
-    <T> T exclusive(Supplier<T> work) {
+    /**
+     * Makes this the session of a user, with deliveries held until the login ack is queued
+     * ({@link Backlog#releaseAfterRead} or, with a backlog pump, {@link Backlog#release}). Returns
+     * the value to give {@link Backlog#releaseAfterRead}.
+     */
+    long attachHeld(int id, String name, boolean withReceipts, String deviceId, int mailboxId, String token) {
         lock.lock();
         try {
-            return work.get();
+            userName = name;
+            device = deviceId;
+            mailbox = mailboxId;
+            userId = id;
+            tokenHash = token;
+            receipts = withReceipts;
+            unconfirmed = withReceipts ? new Unconfirmed() : null;
+            return backlog.holdLocked();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Makes this the session of a user. Only inside {@link #exclusive}. */
-    void attach(int id, String name, boolean withReceipts, String deviceId, int mailboxId) {
-        assert lock.isHeldByCurrentThread();
-        userName = name;
-        device = deviceId;
-        mailbox = mailboxId;
-        userId = id;
-        receipts = withReceipts;
-        unconfirmed = withReceipts ? new Unconfirmed() : null;
-        storedMeanwhile = false;
     }
 
     /**
@@ -240,25 +223,42 @@ final class UserSession implements ConnectionListener {
         try {
             int endedMailbox = mailbox;
             String endedDevice = device;
-            clearIdentity();
-            pumping = false;
             String hash = tokenHash;
             tokenHash = null;
             boolean hadReceipts = receipts;
             List<Long> confirmedNotErased = unconfirmed == null ? List.of() : unconfirmed.takeNotErased();
-            List<Long> storedConfirmed = unconfirmed != null && storedMeanwhile ? unconfirmed.recentlyConfirmed() : List.of();
+            List<Long> storedConfirmed = unconfirmed != null && unconfirmed.wasStoredMeanwhile()
+                    ? unconfirmed.recentlyConfirmed() : List.of();
+            clearIdentity();
             return new Ended(endedMailbox, endedDevice, hash, hadReceipts, endReceipts(), confirmedNotErased, storedConfirmed);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Only under lock: this session is nobody's. */
+    /** Makes this session nobody's if its mailbox is still {@code id}; null when it was not. */
+    Ended detachIf(int mailboxId) {
+        lock.lock();
+        try {
+            if (mailbox != mailboxId || userId == 0) {
+                return null;
+            }
+            String endedDevice = device;
+            boolean hadReceipts = receipts;
+            clearIdentity();
+            return new Ended(mailboxId, endedDevice, null, hadReceipts, endReceipts(), List.of(), List.of());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Only under lock: this session is nobody's, and deliveries waiting for it give up. */
     private void clearIdentity() {
         userId = 0;
         userName = null;
         mailbox = 0;
         device = null;
+        backlog.endLocked();
     }
 
     /** Only under lock: the unconfirmed messages, and this session is no longer a receipts session. */
@@ -319,7 +319,7 @@ final class UserSession implements ConnectionListener {
     int handOverMissed(int recipientMailbox, List<Inbox.Copy> copies) {
         lock.lock();
         try {
-            if (mailbox != recipientMailbox || unconfirmed == null || pumping) {
+            if (mailbox != recipientMailbox || unconfirmed == null || backlog.busy()) {
                 return 0;
             }
             int sent = 0;
@@ -338,22 +338,9 @@ final class UserSession implements ConnectionListener {
         }
     }
 
-    /** Remembers the resume token of this login. Only inside {@link #exclusive}. */
-    void token(String hash) {
-        assert lock.isHeldByCurrentThread();
-        tokenHash = hash;
-    }
-
-    /** Live deliveries go to the store until {@link #stopPumping}. Only inside {@link #exclusive}. */
-    void startPumping() {
-        assert lock.isHeldByCurrentThread();
-        pumping = true;
-    }
-
-    /** Only inside {@link #exclusive}, right after the read that found the store empty. */
-    void stopPumping() {
-        assert lock.isHeldByCurrentThread();
-        pumping = false;
+    /** The rows are settled: deleted from the store, or given back undelivered. */
+    void settled(List<Long> rowIds) {
+        backlog.settled(rowIds);
     }
 
     /**
@@ -362,23 +349,23 @@ final class UserSession implements ConnectionListener {
      * after {@code timeout}: the rows then may come again, which beats hanging a logout.
      */
     void awaitSettled(Duration timeout) {
-        rowsInFlight.awaitSettled(timeout);
+        backlog.awaitSettled(timeout);
     }
 
-    /** Makes this session nobody's if its mailbox is still {@code id}; null when it was not. */
-    Ended detachIf(int mailboxId) {
-        lock.lock();
-        try {
-            if (mailbox != mailboxId || userId == 0) {
-                return null;
-            }
-            String endedDevice = device;
-            clearIdentity();
-            boolean hadReceipts = receipts;
-            return new Ended(mailboxId, endedDevice, null, hadReceipts, endReceipts(), List.of(), List.of());
-        } finally {
-            lock.unlock();
-        }
+    /** The offline store's way into this session. */
+    Backlog backlog() {
+        return backlog;
+    }
+
+    /** Under lock (for {@link Backlog}): the unconfirmed messages of a receipts session, null otherwise. */
+    Unconfirmed unconfirmedLocked() {
+        assert lock.isHeldByCurrentThread();
+        return unconfirmed;
+    }
+
+    /** Queues a frame as it is; false when the queue refused it (the connection is closing). */
+    boolean queue(OutboundFrame frame) {
+        return outbound.send(frame);
     }
 
     ChatMetrics metrics() {
@@ -392,126 +379,6 @@ final class UserSession implements ConnectionListener {
     /** Closes the connection after what is queued has been written. */
     void close() {
         outbound.close();
-    }
-
-    /**
-     * Records offline rows about to be sent and returns the callback of the frame carrying them.
-     * Without receipts a row is deleted once written ({@link DeleteWhenWritten}); in a receipts
-     * session it stays stored until the client confirms it. Only inside {@link #exclusive}.
-     */
-    OutboundFrame.Callback handOver(OfflineMessageDao store, List<OfflineMessage> rows) {
-        assert lock.isHeldByCurrentThread();
-        if (rows.isEmpty()) {
-            return OutboundFrame.Callback.NONE;
-        }
-        if (unconfirmed != null) {
-            for (OfflineMessage row : rows) {
-                unconfirmed.add(row.mid(), null, row.id()); // the row is the copy until confirmed
-            }
-            return OutboundFrame.Callback.NONE;
-        }
-        List<Long> rowIds = rows.stream().map(OfflineMessage::id).toList();
-        rowsInFlight.add(rowIds);
-        return new DeleteWhenWritten(store, this, mailbox, rowIds);
-    }
-
-    /** Gives back a row that {@link #handOver} recorded but that could not be queued. Only inside {@link #exclusive}. */
-    void notHandedOver(OfflineMessage row) {
-        assert lock.isHeldByCurrentThread();
-        if (unconfirmed != null) {
-            unconfirmed.forget(List.of(row.mid()));
-        } else {
-            settled(List.of(row.id()));
-        }
-    }
-
-    /**
-     * The rows are settled: deleted from the store (they can never be fetched again), or given
-     * back undelivered (they stay stored for the next login).
-     */
-    void settled(List<Long> rowIds) {
-        rowsInFlight.settled(rowIds);
-    }
-
-    /**
-     * Whether an offline row is with this session already: handed over and not deleted yet, or
-     * (receipts) not confirmed yet. Only inside {@link #exclusive}.
-     */
-    boolean isHandedOver(OfflineMessage row) {
-        assert lock.isHeldByCurrentThread();
-        return unconfirmed != null ? unconfirmed.contains(row.mid()) : rowsInFlight.contains(row.id());
-    }
-
-    /** Queues a frame, if this session still takes the messages of {@code recipientMailbox}. Only inside {@link #exclusive}. */
-    boolean sendAs(int recipientMailbox, OutboundFrame frame) {
-        assert lock.isHeldByCurrentThread();
-        return mailbox == recipientMailbox && outbound.send(frame);
-    }
-
-    /** How often a push reads the store again when rows were settled during its read. */
-    private static final int PUSH_READS = 5;
-
-    /**
-     * Sends the stored messages of this session's mailbox that it has not been handed yet. For a
-     * sender that stored a message offline just as the recipient logged in: the login ack may
-     * have been built before the row existed, and without this the message would wait for the
-     * next login. Does nothing unless the session is logged in (a login still building its ack
-     * will fetch the row itself) and no backlog pump runs (the pump sends the row itself).
-     *
-     * <p>The store is read without the session's lock, so that deliveries to this session never
-     * wait for the database; a read during which handed-over rows were settled may hold a row
-     * deleted meanwhile, and is made again (see {@link RowsInFlight}).
-     */
-    void pushStored(OfflineMessageDao store) {
-        for (int read = 0; read < PUSH_READS; read++) {
-            int box = mailbox;
-            if (box == 0 || pumping) {
-                return;
-            }
-            long startedAt = rowsInFlight.readStarts();
-            List<OfflineMessage> rows = store.pendingFor(box);
-            if (rows.isEmpty() || sendStored(store, box, rows, startedAt)) {
-                return;
-            }
-        }
-        LOG.info("{}: stored messages could not be pushed (rows kept changing); they come with the next login", this);
-    }
-
-    /** Sends what a read found; false when the read must be made again. */
-    private boolean sendStored(OfflineMessageDao store, int box, List<OfflineMessage> rows, long startedAt) {
-        List<Long> confirmedAlready = new ArrayList<>(0);
-        lock.lock();
-        try {
-            if (mailbox != box || pumping) {
-                return true; // logged out meanwhile, or a pump runs and sends them
-            }
-            List<OfflineMessage> fresh = unconfirmed != null ? rows : rowsInFlight.notHandedOver(rows, startedAt);
-            if (fresh == null) {
-                return false;
-            }
-            for (OfflineMessage message : fresh) {
-                if (unconfirmed != null) {
-                    if (unconfirmed.contains(message.mid())) {
-                        continue;
-                    }
-                    storedMeanwhile = true;
-                    if (unconfirmed.wasConfirmed(message.mid())) {
-                        confirmedAlready.add(message.id()); // delivered live and confirmed: a second copy
-                        continue;
-                    }
-                }
-                byte[] frame = (message.json() + "\n").getBytes(StandardCharsets.UTF_8);
-                if (!outbound.send(new OutboundFrame(frame, handOver(store, List.of(message))))) {
-                    notHandedOver(message);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (!confirmedAlready.isEmpty()) {
-            store.delete(box, confirmedAlready);
-        }
-        return true;
     }
 
     private static boolean isChat(MessageType type) {

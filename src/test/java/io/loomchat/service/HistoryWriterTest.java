@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.store.Database;
 import io.loomchat.store.HistoryDao;
+import io.loomchat.testing.PrivateMariaDb;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.TestDatabase;
 import java.time.Duration;
@@ -92,14 +93,37 @@ class HistoryWriterTest {
     }
 
     @Test
-    void aFailedBatchFailsItsSenders() {
-        HistoryWriter writer = new HistoryWriter(database.history(), 1);
+    void whileTheDatabaseIsAwaySendersGoOnAndTheRowsAreWrittenWhenItIsBack() throws Exception {
+        try (PrivateMariaDb mariadb = PrivateMariaDb.start()) {
+            try (Database away = Database.open(mariadb.storeConfig(Duration.ofSeconds(1)))) {
+                HistoryWriter writer = new HistoryWriter(away.history(), 2);
+                try {
+                    writer.write(new HistoryDao.Entry(9, 1, "{}"));
+                    mariadb.kill();
+                    long started = System.nanoTime();
+                    for (int mid = 2; mid <= 50; mid++) {
+                        writer.write(new HistoryDao.Entry(9, mid, "{}")); // returns: the chat goes on
+                    }
+                    assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(),
+                            "only the first failure waits for the database");
+                    mariadb.startDaemon();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (pageSize(away) < 50 && System.nanoTime() < deadline) {
+                        Thread.sleep(100); // the writer retries on its own, once a second
+                    }
+                    assertEquals(50, pageSize(away), "every row kept during the outage is written once it is back");
+                } finally {
+                    writer.close();
+                }
+            }
+        }
+    }
+
+    private static int pageSize(Database database) {
         try {
-            database.close(); // the pool is gone: every write fails
-            assertThrows(RuntimeException.class, () -> writer.write(new HistoryDao.Entry(7, 1, "{}")));
-        } finally {
-            writer.close();
-            database = Database.open(testDatabase.config());
+            return database.history().newestBefore(9, 0, Long.MAX_VALUE, 200).size();
+        } catch (RuntimeException e) {
+            return 0; // not back yet
         }
     }
 
