@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WindowType;
 
 /**
  * Protocol 2.3 in the browser client, in real headless Chromium: alice on two devices (two
@@ -199,6 +200,16 @@ class BrowserDevicesEndToEndTest {
         fresh.script("document.getElementById('messages').scrollTop = 0");
         fresh.awaitNoToasts();
         newBrowser.screenshot(SCREENSHOTS, "history-new-browser");
+
+        // A second tab of the same profile shares its local storage, but not its device: it logs
+        // in beside the first as "<id>.2" instead of being refused as a device logged in already.
+        String freshDevice = fresh.deviceId();
+        newBrowser.driver().switchTo().newWindow(WindowType.TAB);
+        ChatPage secondTab = new ChatPage(newBrowser).open(pageOf(cluster));
+        secondTab.logIn(aliceId, PASSWORD);
+        serverOf(cluster, aliceId, freshDevice + ".2");
+        secondTab.openConversation(bobKey);
+        secondTab.awaitMessage("Welcome to your new browser");
         assertEquals(List.of(), newBrowser.consoleErrors());
 
         // The only errors a page may have logged: the killed device's reconnects refused while
