@@ -4,11 +4,13 @@
 import { ChatState } from './chat-state.js';
 import { Commands } from './commands.js';
 import { Connection, endpointUrl } from './connection.js';
+import { claimDeviceId } from './device-id.js';
 import { byId, showOnly } from './dom.js';
+import { History } from './history.js';
 import { handlePushes } from './pushes.js';
 import { Receipts } from './receipts.js';
 import { Requests } from './requests.js';
-import { keepHistory, savedHistory, savedLogin } from './saved-session.js';
+import { keepTabState, savedLogin, savedTabState } from './saved-session.js';
 import { SeenMids } from './seen-mids.js';
 import { Session } from './session.js';
 import { ConversationView } from './views/conversation-view.js';
@@ -22,21 +24,21 @@ const connection = new Connection(endpointUrl(window.location));
 const requestsOut = new Requests(connection);
 const state = new ChatState();
 let seen = new SeenMids();
-let saveHistory = () => {};
-const receipts = new Receipts(connection, seen, () => saveHistory());
+const receipts = new Receipts(connection, seen);
 const session = new Session(connection, requestsOut, state, receipts);
 const commands = new Commands(requestsOut, state);
+const history = new History(requestsOut, state);
 
 const notices = new NoticesView();
 const notify = (text, tone) => notices.toast(text, tone);
 const layout = new Layout(state);
 const welcome = new WelcomeView(session, notify);
 const sidebar = new SidebarView(state, commands, (key) => layout.open(key));
-const conversation = new ConversationView(state, layout, commands);
+const conversation = new ConversationView(state, layout, commands, history);
 handlePushes(connection, requestsOut, state, receipts, notify);
 
-saveHistory = keepHistory(state, () => (session.loggedIn && state.me !== null
-  ? { userId: state.me.id, state: state.snapshot(), seen: seen.toJSON() } : null));
+keepTabState(state, () => (session.loggedIn && state.me !== null
+  ? { userId: state.me.id, strangers: state.knownStrangers(), seen: seen.toJSON() } : null));
 
 /** True from a dropped connection until the next login: that login is a reconnect worth saying. */
 let lost = false;
@@ -56,7 +58,11 @@ function showWelcome(text) {
 session.addEventListener('login', (event) => {
   const { again, away } = event.detail;
   notices.banner('');
+  // What was loaded before may have missed messages while the page was away; the conversation on
+  // screen catches up now, the others when next opened.
+  history.markStale();
   showApp();
+  conversation.refresh();
   if (again && lost) {
     notify(say.reconnected(), 'info');
   } else if (!again) {
@@ -108,16 +114,19 @@ byId('logout').addEventListener('click', async () => {
   }
 });
 
-// A reload (or a tab restored) logs in again with the token this tab kept, and shows the same
-// conversations; otherwise the welcome screen.
+// Which device this browser (this tab of it) is: known before the first login.
+session.device = await claimDeviceId();
+
+// A reload (or a tab restored) logs in again with the token this tab kept, and lists the same
+// conversations (their messages come from the server's history); otherwise the welcome screen.
 const saved = savedLogin();
 if (saved !== null) {
-  const history = savedHistory(saved.id);
-  if (history !== null) {
-    seen = new SeenMids(undefined, history.seen ?? []);
+  const tab = savedTabState(saved.id);
+  if (tab !== null) {
+    seen = new SeenMids(undefined, tab.seen);
     receipts.seen = seen;
   }
-  state.restore(saved, history?.state ?? {});
+  state.restore(saved, tab?.strangers ?? []);
   session.resume(saved);
   showApp();
   notices.banner(say.connecting());

@@ -19,6 +19,7 @@ export const MsgId = Object.freeze({
   RECEIPT: 15,
   FRIEND_ADDED: 16,
   GROUP_JOINED: 17,
+  HISTORY: 18,
 });
 
 /** Replies: they echo the request's seq. Everything else the server sends is a push. */
@@ -65,9 +66,13 @@ export function parseFrame(text) {
   return JSON.parse(text.replace(/"mid":\s*(\d+)/g, '"mid":"$1"'));
 }
 
-/** The text of a request frame. */
+// Requests name mids too (HISTORY's before): held as decimal strings, they must go out as JSON
+// integers, or the server refuses them. The same argument as above keeps user text out of reach.
+const MID_FIELDS = /"(before)":"(\d{1,20})"/g;
+
+/** The text of a request frame; mids given as decimal strings go out as integers. */
 export function encode(frame) {
-  return JSON.stringify(frame);
+  return JSON.stringify(frame).replace(MID_FIELDS, '"$1":$2');
 }
 
 /** A RECEIPT for mids held as decimal strings: written by hand so that they stay integers. */
@@ -78,9 +83,10 @@ export function encodeReceipt(mids) {
 
 export const requests = Object.freeze({
   register: (name, password) => ({ msgid: MsgId.REGISTER, name, password }),
-  // Protocol 2.2 receipts: the server keeps each message until this page confirms it.
-  loginWithPassword: (id, password) => ({ msgid: MsgId.LOGIN, id, password, receipts: true }),
-  loginWithToken: (id, token) => ({ msgid: MsgId.LOGIN, id, token, receipts: true }),
+  // Protocol 2.2 receipts: the server keeps each message until this page confirms it. 2.3: the
+  // device (this browser) makes the session one of the user's devices; null leaves it out.
+  loginWithPassword: (id, password, device) => withDevice({ msgid: MsgId.LOGIN, id, password, receipts: true }, device),
+  loginWithToken: (id, token, device) => withDevice({ msgid: MsgId.LOGIN, id, token, receipts: true }, device),
   logout: () => ({ msgid: MsgId.LOGOUT }),
   chat: (toid, msg) => ({ msgid: MsgId.ONE_CHAT, toid, msg }),
   groupChat: (groupid, msg) => ({ msgid: MsgId.GROUP_CHAT, groupid, msg }),
@@ -88,4 +94,13 @@ export const requests = Object.freeze({
   createGroup: (groupname, groupdesc) => ({ msgid: MsgId.CREATE_GROUP, groupname, groupdesc }),
   joinGroup: (groupid) => ({ msgid: MsgId.ADD_GROUP, groupid }),
   ping: () => ({ msgid: MsgId.PING }),
+  /** 2.3: the newest {@code limit} messages of a conversation, older than {@code before} (a mid) if given. */
+  history: (kind, id, limit, before = null) => {
+    const frame = kind === 'group' ? { msgid: MsgId.HISTORY, groupid: id, limit } : { msgid: MsgId.HISTORY, with: id, limit };
+    return before === null ? frame : { ...frame, before };
+  },
 });
+
+function withDevice(frame, device) {
+  return device === null || device === undefined ? frame : { ...frame, device };
+}

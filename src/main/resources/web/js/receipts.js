@@ -24,10 +24,7 @@ export class Receipts {
   /** Mids handled and not sent yet, in the order they came. */
   #unconfirmed = new Set();
 
-  /**
-   * @param beforeConfirm called before mids go out: what the page showed must be saved before the
-   *     server forgets it, or a reload right after a RECEIPT would lose it for good
-   */
+  /** @param beforeConfirm called before mids go out (the page keeps its messages on the server, so none need be) */
   constructor(connection, seen, beforeConfirm = () => {}) {
     this.#connection = connection;
     this.#seen = seen;

@@ -1,10 +1,15 @@
 // What this tab keeps in its session storage, so that a reload logs in again with the resume
-// token (never the password) and shows the same conversations without showing anything twice.
-// Session storage belongs to the tab and ends with it, which is the lifetime a chat session has.
+// token (never the password) and shows nothing twice: the mids it has shown (a message the
+// server delivers again after the reload is then no news) and who wrote without being a friend
+// (nothing else lists them). The conversations themselves come from the server's history
+// (history.js), not from here. Session storage belongs to the tab and ends with it, which is
+// the lifetime a chat session has.
 
 const LOGIN_KEY = 'loomchat.login';
-const HISTORY_KEY = 'loomchat.history';
-/** Saving on every message would write the whole history each time; a burst is saved once. */
+const TAB_KEY = 'loomchat.tab';
+/** Replaced by TAB_KEY: what an older page kept, removed where found. */
+const OLD_HISTORY_KEY = 'loomchat.history';
+/** A burst of messages is saved once. */
 const SAVE_DELAY_MS = 300;
 
 function read(key) {
@@ -34,34 +39,40 @@ export function saveLogin(id, name, token) {
   write(LOGIN_KEY, { id, name, token });
 }
 
-/** { userId, state, seen } saved for this tab, or null. */
-export function savedHistory(userId) {
-  const history = read(HISTORY_KEY);
-  return history !== null && history.userId === userId ? history : null;
+/** { userId, strangers, seen } saved for this tab by user {@code userId}, or null. */
+export function savedTabState(userId) {
+  const tab = read(TAB_KEY);
+  return tab !== null && tab.userId === userId && Array.isArray(tab.strangers) && Array.isArray(tab.seen) ? tab : null;
 }
 
-/** Forgets the login and the history (logout, or a token the server no longer takes). */
+/** Forgets the login and what was kept with it (logout, or a token the server no longer takes). */
 export function forget() {
   try {
     sessionStorage.removeItem(LOGIN_KEY);
-    sessionStorage.removeItem(HISTORY_KEY);
+    sessionStorage.removeItem(TAB_KEY);
+    sessionStorage.removeItem(OLD_HISTORY_KEY);
   } catch {
     // nothing was kept
   }
 }
 
 /**
- * Saves the history of the logged-in user shortly after each change, and at once when the page
- * goes away. {@code current()} returns { userId, state, seen } or null while nobody is logged in.
+ * Saves the tab's state shortly after each change, and at once when the page goes away.
+ * {@code current()} returns { userId, strangers, seen } or null while nobody is logged in.
  */
-export function keepHistory(chatState, current) {
+export function keepTabState(chatState, current) {
+  try {
+    sessionStorage.removeItem(OLD_HISTORY_KEY);
+  } catch {
+    // storage disabled: there is nothing old either
+  }
   let timer = null;
   const saveNow = () => {
     clearTimeout(timer);
     timer = null;
     const now = current();
     if (now !== null) {
-      write(HISTORY_KEY, now);
+      write(TAB_KEY, now);
     }
   };
   chatState.addEventListener('change', () => {

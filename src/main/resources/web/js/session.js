@@ -12,7 +12,8 @@ import { say } from './words.js';
 
 /**
  * PROTOCOL.md: a session whose server died stops counting as live within 10 seconds; until then a
- * new login is refused with errno 2, so a login after a reconnect asks again at this pace.
+ * new login is refused with errno 2 (for a device: "this device is logged in already"), so a login
+ * after a reconnect asks again at this pace.
  */
 const ALREADY_ONLINE_RETRY_MS = 2_000;
 const INVALID_CREDENTIALS = 1;
@@ -23,6 +24,8 @@ export class Session extends EventTarget {
   #requests;
   #state;
   #receipts;
+  /** This browser's device id (device-id.js), sent with every login; null: none (a 2.2 login). */
+  #device = null;
   /**
    * { id, token, password } of the user to log in again as after a reconnect; the password only
    * when it was typed in this page's life (memory only, never stored), as a fallback for the token.
@@ -38,6 +41,11 @@ export class Session extends EventTarget {
     this.#receipts = receipts;
     connection.addEventListener('open', () => this.#loginAgain());
     connection.addEventListener('close', () => clearTimeout(this.#retryTimer));
+  }
+
+  /** Set before the first login; each later login (a reconnect, a reload) sends the same. */
+  set device(device) {
+    this.#device = device;
   }
 
   get loggedIn() {
@@ -61,7 +69,7 @@ export class Session extends EventTarget {
 
   /** Logs in with a password the user typed; rejects with a RequestError when refused. */
   async login(id, password) {
-    const ack = await this.#requests.send(requests.loginWithPassword(id, password));
+    const ack = await this.#requests.send(requests.loginWithPassword(id, password, this.#device));
     this.#loggedIn(ack, { id, token: null, password }, false);
   }
 
@@ -88,8 +96,8 @@ export class Session extends EventTarget {
       return;
     }
     clearTimeout(this.#retryTimer);
-    const frame = credentials.token !== null ? requests.loginWithToken(credentials.id, credentials.token)
-        : requests.loginWithPassword(credentials.id, credentials.password);
+    const frame = credentials.token !== null ? requests.loginWithToken(credentials.id, credentials.token, this.#device)
+        : requests.loginWithPassword(credentials.id, credentials.password, this.#device);
     this.#requests.send(frame).then(
         (ack) => this.#loggedIn(ack, credentials, true),
         (error) => this.#loginAgainRefused(error, credentials));
@@ -134,7 +142,9 @@ export class Session extends EventTarget {
     for (const frame of ack.offlinemsg ?? []) {
       if (this.#receipts.toShow(frame)) {
         this.#state.incoming({ ...frame, offline: true }, frame.msgid === MsgId.GROUP_CHAT ? 'group' : 'user');
-        shown++;
+        if (frame.id !== ack.id) {
+          shown++; // what the user sent from another device is no news
+        }
       }
       this.#receipts.handled(frame);
     }

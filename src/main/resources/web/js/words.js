@@ -14,6 +14,9 @@ const ERRNO_SENTENCES = Object.freeze({
   10: 'the server is busy or cannot reach its database; try again shortly',
 });
 
+/** PROTOCOL.md: the classic text of errno 2, from the days of one session per user. */
+const CLASSIC_ALREADY_ONLINE = 'this account is using, input another!';
+
 /** PROTOCOL.md's errno table texts, which the server sends when it knows nothing more precise. */
 const GENERIC_TEXTS = new Set(['not logged in', 'bad request', 'not found', 'forbidden', 'conflict', 'rate limited',
   'frame too large', 'temporarily unavailable, the request was not carried out']);
@@ -32,8 +35,10 @@ export function reason(error) {
   const errno = reply.errno;
   const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg.trim() : '';
   // The classic texts of errno 1 and 2 end in '!' and read oddly outside the C++ client's menu;
-  // the errno table's own short texts say less than our sentences.
-  const generic = errmsg === '' || errno === 1 || errno === 2 || GENERIC_TEXTS.has(errmsg.toLowerCase());
+  // the errno table's own short texts say less than our sentences. A 2.3 server says why a
+  // device may not log in (that device is logged in already, or too many are) in errno 2's errmsg.
+  const generic = errmsg === '' || errno === 1 || errmsg === CLASSIC_ALREADY_ONLINE
+      || GENERIC_TEXTS.has(errmsg.toLowerCase());
   const text = generic ? (ERRNO_SENTENCES[errno] ?? `the server refused it (errno ${errno})`) : errmsg;
   return text.replace(/[.!]+$/, '');
 }
@@ -64,6 +69,9 @@ export const say = Object.freeze({
   connecting: () => 'Connecting…',
   previousSessionLive: (ms) => `The server still counts your previous session as live; trying again in ${seconds(ms)}…`,
   sessionExpired: () => 'Your session has ended; please log in again.',
+  loadingOlder: () => 'Loading earlier messages…',
+  loadingHistory: () => 'Loading the conversation…',
+  historyStart: (kind) => (kind === 'group' ? 'No earlier messages since you joined.' : 'No earlier messages.'),
 });
 
 function state(online) {

@@ -1,26 +1,36 @@
 // One conversation: who it is with, its messages (theirs left, ours right, events centred) and
-// the composer, where Enter sends and Shift+Enter starts a new line.
+// the composer, where Enter sends and Shift+Enter starts a new line. The messages come from the
+// server's history as well as live: opening a conversation loads its newest page, scrolling to
+// the top the one before, and the lines on screen stay where they were while a page is added.
 
 import { byId, el, hue, paintAvatar } from '../dom.js';
-import { when } from '../words.js';
+import { say, when } from '../words.js';
+
+/** Closer than this to the top, the page before is asked for; to the bottom, it sticks there. */
+const EDGE_PX = 80;
+const STICK_PX = 40;
 
 export class ConversationView {
   #state;
   #layout;
   #commands;
+  #history;
   #list = byId('messages');
   #input = byId('message-input');
 
-  constructor(state, layout, commands) {
+  constructor(state, layout, commands, history) {
     this.#state = state;
     this.#layout = layout;
     this.#commands = commands;
+    this.#history = history;
     layout.addEventListener('select', () => {
       this.render(true);
       if (layout.selected !== null) {
         this.#input.focus();
+        this.#history.shown(this.#selected());
       }
     });
+    this.#list.addEventListener('scroll', () => this.#nearTop());
     state.addEventListener('change', (event) => {
       const { what, key } = event.detail;
       if (what === 'roster' || (what === 'conversation' && key === layout.selected)) {
@@ -41,11 +51,16 @@ export class ConversationView {
     this.#input.addEventListener('input', () => this.#fitInput());
   }
 
+  /** Logged in again: the conversation on screen catches up with what it missed. */
+  refresh() {
+    if (this.#layout.selected !== null) {
+      this.#history.shown(this.#selected());
+    }
+  }
+
   /** @param jump scroll to the newest message (a conversation just opened) */
   render(jump) {
-    const key = this.#layout.selected;
-    const conversation = key === null ? undefined : this.#state.conversations.get(key)
-        ?? this.#state.conversation(...parse(key));
+    const conversation = this.#layout.selected === null ? undefined : this.#selected();
     byId('no-conversation').hidden = conversation !== undefined;
     byId('open-conversation').hidden = conversation === undefined;
     const me = this.#state.me;
@@ -54,11 +69,69 @@ export class ConversationView {
       return;
     }
     this.#header(conversation);
-    const atBottom = this.#list.scrollHeight - this.#list.scrollTop - this.#list.clientHeight < 40;
-    this.#list.replaceChildren(...conversation.items.map((item) => this.#item(item, conversation.kind)));
-    if (jump || atBottom) {
-      this.#list.scrollTop = this.#list.scrollHeight;
+    const list = this.#list;
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_PX;
+    const anchor = jump || atBottom ? null : this.#firstVisible();
+    list.replaceChildren(this.#edge(conversation),
+        ...conversation.items.map((item) => this.#item(item, conversation.kind)));
+    if (anchor !== null) {
+      this.#keep(anchor);
+    } else {
+      list.scrollTop = list.scrollHeight;
     }
+    // A page too short to scroll has no top to scroll to: the one before comes now.
+    if (list.scrollHeight <= list.clientHeight) {
+      this.#history.older(conversation);
+    }
+  }
+
+  #selected() {
+    const key = this.#layout.selected;
+    return this.#state.conversations.get(key) ?? this.#state.conversation(...parse(key));
+  }
+
+  #nearTop() {
+    if (this.#layout.selected !== null && this.#list.scrollTop < EDGE_PX) {
+      this.#history.older(this.#selected());
+    }
+  }
+
+  /** The first message at least partly on screen, and how far below the list's top it starts. */
+  #firstVisible() {
+    const top = this.#list.getBoundingClientRect().top;
+    for (const line of this.#list.querySelectorAll('li[data-mid]')) {
+      const box = line.getBoundingClientRect();
+      if (box.bottom > top) {
+        return { mid: line.dataset.mid, offset: box.top - top };
+      }
+    }
+    return null;
+  }
+
+  /** Scrolls so that the anchor's message is where it was (older lines were added above it). */
+  #keep(anchor) {
+    const line = this.#list.querySelector(`li[data-mid="${anchor.mid}"]`);
+    if (line !== null) {
+      const top = this.#list.getBoundingClientRect().top;
+      this.#list.scrollTop += line.getBoundingClientRect().top - top - anchor.offset;
+    }
+  }
+
+  /** The line above the oldest message: loading, a failure, or that nothing is older. */
+  #edge(conversation) {
+    const { history } = conversation;
+    let text = '';
+    let tone = '';
+    if (history.error !== '') {
+      [text, tone] = [history.error, ' failed'];
+    } else if (history.loadingOlder) {
+      text = say.loadingOlder();
+    } else if (history.state === 'loading') {
+      text = say.loadingHistory();
+    } else if (history.state === 'loaded' && !history.more && conversation.items.some((item) => !item.event)) {
+      text = say.historyStart(conversation.kind);
+    }
+    return el('li', { class: `history-edge${tone}`, text, hidden: text === '' });
   }
 
   #header(conversation) {

@@ -1,5 +1,6 @@
 // The sidebar: who is logged in and whether the connection is up, the forms that add a friend or
-// create or join a group, and the lists of friends and groups with presence and unread counts.
+// create or join a group, and the conversations: friends and people who wrote (or whom the user
+// wrote from another device) without being friends, and groups, with presence and unread counts.
 
 import { conversationKey } from '../chat-state.js';
 import { byId, el, paintAvatar } from '../dom.js';
@@ -55,8 +56,8 @@ export class SidebarView {
     paintAvatar(byId('me-avatar'), me.name, me.id);
 
     const people = [...this.#state.friends.values()].map((friend) => this.#person(friend, true));
-    for (const [id, name] of this.#state.strangers) {
-      people.push(this.#person({ id, name, online: false }, false));
+    for (const id of this.#state.strangers.keys()) {
+      people.push(this.#person({ id, name: this.#state.nameOf('user', id), online: false }, false));
     }
     byId('friends').replaceChildren(...people);
     byId('friends-empty').hidden = people.length > 0;

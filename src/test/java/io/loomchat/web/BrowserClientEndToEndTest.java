@@ -1,5 +1,9 @@
 package io.loomchat.web;
 
+import static io.loomchat.web.WebCluster.closing;
+import static io.loomchat.web.WebCluster.pageOf;
+import static io.loomchat.web.WebCluster.serverOf;
+import static io.loomchat.web.WebCluster.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,8 +17,6 @@ import io.loomchat.testing.TestCertificates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,7 +159,8 @@ class BrowserClientEndToEndTest {
             alice.openConversation(groupKey);
             assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", "Just before the crash");
 
-            // A reload logs in with the tab's token and keeps the conversations, again without repeats.
+            // A reload logs in with the tab's token and lists the same conversations, carol's too;
+            // their messages come from the server's history, again without repeats.
             alice.reload();
             alice.awaitConnected();
             alice.openConversation(groupKey);
@@ -186,74 +189,10 @@ class BrowserClientEndToEndTest {
         }
     }
 
-    /**
-     * The live server that logged {@code userId} in last, from the servers' logs (a login is an
-     * INFO line, and each line starts with its time, so the latest sorts last).
-     */
-    private static int serverOf(ProcessCluster cluster, int userId) {
-        String login = "login of user " + userId + " from ";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            int found = -1;
-            String latest = "";
-            for (int i = 0; i < 2; i++) {
-                if (!cluster.server(i).isAlive()) {
-                    continue;
-                }
-                for (String line : cluster.server(i).output()) {
-                    if (line.contains(login) && !line.contains("refused") && line.compareTo(latest) > 0) {
-                        found = i;
-                        latest = line;
-                    }
-                }
-            }
-            if (found >= 0) {
-                return found;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the servers' logs", e);
-            }
-        }
-        throw new AssertionError("no server logged the login of user " + userId);
-    }
-
-    /** The cluster, or what stopped it from starting (a missing prerequisite skips the test). */
-    private static ProcessCluster started(CompletableFuture<ProcessCluster> starting) {
-        try {
-            return starting.join();
-        } catch (CompletionException e) {
-            switch (e.getCause()) {
-                case RuntimeException cause -> throw cause;
-                case Error cause -> throw cause;
-                default -> throw e;
-            }
-        }
-    }
-
-    /** Closes what {@code starting} brings, once it has; when it failed there is nothing to close. */
-    private static AutoCloseable closing(CompletableFuture<? extends AutoCloseable> starting) {
-        return () -> {
-            AutoCloseable started;
-            try {
-                started = starting.join();
-            } catch (CompletionException failed) {
-                return;
-            }
-            started.close();
-        };
-    }
-
     private static void assertShownOnce(ChatPage page, String... texts) {
         for (String text : texts) {
             page.awaitMessage(text);
             assertEquals(1, page.count(text), () -> "\"" + text + "\" shown more than once");
         }
-    }
-
-    private static String pageOf(ProcessCluster cluster) {
-        return "https://127.0.0.1:" + cluster.nginxWebPort() + "/";
     }
 }

@@ -132,6 +132,14 @@ final class ChatPage {
         });
     }
 
+    /** Waits until a sidebar entry's text (name, preview, unread) contains {@code text}. */
+    String awaitEntry(String key, String text) {
+        return await("the sidebar entry " + key + " saying \"" + text + "\"", d -> {
+            List<WebElement> found = d.findElements(entrySelector(key));
+            return !found.isEmpty() && found.getFirst().getText().contains(text) ? found.getFirst().getText() : null;
+        });
+    }
+
     /** Waits until the entry of a friend shows them online (true) or offline (false). */
     void awaitPresence(int userId, boolean online) {
         await("user " + userId + " shown " + (online ? "online" : "offline"), d -> {
@@ -198,6 +206,55 @@ final class ChatPage {
             }
             return null;
         });
+    }
+
+    /**
+     * Waits until the open conversation shows a message with exactly this text as the user's own
+     * (on the right, as sent), whichever of the user's devices sent it.
+     */
+    WebElement awaitOwnMessage(String text) {
+        return await("\"" + text + "\" shown as the user's own", d -> {
+            for (WebElement message : d.findElements(By.cssSelector("#messages li.message.mine.sent"))) {
+                if (message.findElement(By.className("bubble")).getText().equals(text)) {
+                    return message;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The texts of the open conversation's messages, top to bottom. */
+    List<String> messages() {
+        return driver.findElements(By.cssSelector("#messages li.message .bubble")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    /**
+     * Scrolls the open conversation to its top, as a reader going back does, and waits until the
+     * page before has come: the first message shown is another one.
+     */
+    void scrollToTop() {
+        String first = messages().getFirst();
+        script("document.getElementById('messages').scrollTop = 0");
+        await("an older page above \"" + first + "\"", d -> messages().getFirst().equals(first) ? null : true);
+    }
+
+    /** How far the open conversation is scrolled down, in CSS pixels. */
+    long scrollTop() {
+        return ((Number) script("return Math.round(document.getElementById('messages').scrollTop)")).longValue();
+    }
+
+    /** Waits until the line above the oldest message says {@code text} (e.g. "No earlier messages"). */
+    void awaitHistoryEdge(String text) {
+        await("\"" + text + "\" above the oldest message", d -> {
+            List<WebElement> edge = d.findElements(By.cssSelector("#messages li.history-edge"));
+            return !edge.isEmpty() && edge.getFirst().isDisplayed() && edge.getFirst().getText().contains(text) ? true : null;
+        });
+    }
+
+    /** This tab's device id, as the page logs in with it (PROTOCOL.md 2.3). */
+    String deviceId() {
+        return (String) script("return localStorage.getItem('loomchat.device')");
     }
 
     /** How many messages of the open conversation have exactly this text. */
