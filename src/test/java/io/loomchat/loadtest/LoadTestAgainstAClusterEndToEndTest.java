@@ -53,6 +53,35 @@ class LoadTestAgainstAClusterEndToEndTest {
     }
 
     @Test
+    void withThreeDevicesPerUserEveryDeviceShowsEveryMessageAndTheSendersOthersItsCarbon(@TempDir Path report)
+            throws Exception {
+        cluster = ProcessCluster.start(List.of("dv1", "dv2"), true);
+        int exit = new CommandLine(new LoomChat()).execute("loadtest", "chat", "--host", "127.0.0.1",
+                "--port", String.valueOf(cluster.nginxPort()), "--pairs", "10", "--devices", "3", "--duration", "3s",
+                "--server-rate-limit", "0", "--report", report.toString());
+
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertEquals(0, exit, json::toString);
+        long acknowledged = counts.path("acknowledged").asLong();
+        assertTrue(acknowledged > 0);
+        assertEquals(3, json.path("devices").asInt());
+        assertEquals(60, counts.path("receiptSessions").asLong(), "20 users x 3 device sessions, each with receipts");
+        assertEquals(60, json.path("connectedPeak").asLong());
+        // Nobody dropped, so no copy came twice: the frames the devices got are exactly the copies.
+        assertEquals(3 * acknowledged, counts.path("deviceFramesFromOthers").asLong(), "one per recipient device");
+        assertEquals(2 * acknowledged, counts.path("deviceFramesCarbons").asLong(), "one per other device of the sender");
+        assertEquals(5 * acknowledged, counts.path("deviceFrames").asLong());
+        assertEquals(5 * acknowledged, counts.path("received").asLong(), "the ledger owes every device its copy");
+        assertEquals(2 * acknowledged, counts.path("carbonsReceived").asLong());
+        assertEquals(0, json.path("lost").asLong());
+        assertEquals(0, json.path("carbonsLost").asLong());
+        assertEquals(0, json.path("duplicated").asLong(), "no device showed a message twice");
+        assertTrue(json.path("deviceFramesPerSecond").asLong() > 0);
+        assertTrue(Files.readString(report.resolve("report.md")).contains("frames delivered to devices"));
+    }
+
+    @Test
     void partnersOnDifferentServersChatThroughRedisWithoutLoss(@TempDir Path report) throws Exception {
         // Straight to the servers, past nginx: the tool puts each partner on the other server.
         cluster = ProcessCluster.start(List.of("x1", "x2"), false);
