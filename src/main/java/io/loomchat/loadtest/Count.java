@@ -35,9 +35,9 @@ enum Count {
     /** Chat frames a device session got whose sender is its own user: carbons (protocol 2.3), every one. */
     DEVICE_FRAMES_CARBONS("deviceFramesCarbons"),
     /**
-     * Deliveries a user was shown twice: a message that had already arrived came again and got
-     * past the client (every repeat without receipts, or one older than the {@link MidWindow} with
-     * them). Must be 0. The key is the one of the reports before protocol 2.2, when every
+     * Deliveries a device (a user's only one with --devices 1) showed twice: a message that had
+     * already arrived on it came again and got past the client (every repeat without receipts, or
+     * one older than the device's {@link MidWindow} with them). Must be 0. The key is the one of the reports before protocol 2.2, when every
      * duplicate was of this kind.
      */
     DUPLICATED_SHOWN("duplicated"),
