@@ -8,20 +8,36 @@ enum Count {
     ACKNOWLEDGED("acknowledged"),
     ACKED_ONLINE("ackedOnline"),
     ACKED_OFFLINE("ackedOffline"),
-    /** Distinct deliveries: one per message and recipient, duplicates not included. */
+    /**
+     * Distinct deliveries: one per message and recipient device (with --devices 1, per recipient),
+     * carbons to the sender's other devices included; duplicates not included.
+     */
     DELIVERED("delivered"),
     /**
-     * Deliveries the server owed (one per acknowledged message and recipient; per sent message in
-     * the classic dialect) that arrived by the end of the drain. With {@link #LOST} they add up
-     * to every owed delivery. Counted once, after the drain.
+     * Deliveries the server owed (one per acknowledged message and recipient device, and per carbon
+     * to another device of its sender; per sent message and recipient in the classic dialect) that
+     * arrived by the end of the drain. With {@link #LOST} they add up to every owed delivery.
+     * Counted once, after the drain.
      */
     RECEIVED("received"),
-    /** Deliveries the server owed and never made, counted once at the end of the run. */
+    /** Deliveries the server owed and never made (a device never shown the message), counted once at the end of the run. */
     LOST("lost"),
+    /** Of {@link #RECEIVED}: the carbons, copies owed to the sender's other devices (--devices above 1). */
+    CARBONS_RECEIVED("carbonsReceived"),
+    /** Of {@link #LOST}: carbons some other device of the sender never showed. */
+    CARBONS_LOST("carbonsLost"),
     /**
-     * Deliveries a user was shown twice: a message that had already arrived came again and got
-     * past the client (every repeat without receipts, or one older than the {@link MidWindow} with
-     * them). Must be 0. The key is the one of the reports before protocol 2.2, when every
+     * Chat frames a device session got from another user's message (live, in a login ack, in the
+     * pages after it), every one: repeats and those dropped by mid included. What the server wrote
+     * to the devices, as against {@link #DELIVERED}, what they showed.
+     */
+    DEVICE_FRAMES_FROM_OTHERS("deviceFramesFromOthers"),
+    /** Chat frames a device session got whose sender is its own user: carbons (protocol 2.3), every one. */
+    DEVICE_FRAMES_CARBONS("deviceFramesCarbons"),
+    /**
+     * Deliveries a device (a user's only one with --devices 1) showed twice: a message that had
+     * already arrived on it came again and got past the client (every repeat without receipts, or
+     * one older than the device's {@link MidWindow} with them). Must be 0. The key is the one of the reports before protocol 2.2, when every
      * duplicate was of this kind.
      */
     DUPLICATED_SHOWN("duplicated"),

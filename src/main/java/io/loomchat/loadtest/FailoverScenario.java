@@ -27,7 +27,8 @@ final class FailoverScenario implements Scenario {
         List<SimUser> users = session.register(chatting + session.options.idleUsers);
         List<Stream> streams = Pairs.open(run, users.subList(0, chatting));
         session.loginAll(users);
-        RecoveryWatch watch = new RecoveryWatch(run.metrics, users.subList(chatting, users.size()));
+        RecoveryWatch watch = new RecoveryWatch(run.metrics,
+                users.subList(chatting, users.size()).stream().flatMap(user -> user.devices().stream()).toList());
         run.recovery(watch);
         run.dropPolicy(new Reconnector(run));
         try (Heartbeats heartbeats = new Heartbeats(run, users)) {

@@ -57,7 +57,17 @@ final class Figures {
 
     /** Delivered messages per second of the measured phase. */
     double deliveredPerSecond() {
-        return measuredSeconds > 0 ? count(Count.DELIVERED) / measuredSeconds : 0;
+        return perSecond(count(Count.DELIVERED));
+    }
+
+    /** Every chat frame a device session got: from other users, and carbons of its own user's messages. */
+    long deviceFrames() {
+        return count(Count.DEVICE_FRAMES_FROM_OTHERS) + count(Count.DEVICE_FRAMES_CARBONS);
+    }
+
+    /** Per second of the measured phase (0 when it did not run). */
+    double perSecond(long value) {
+        return measuredSeconds > 0 ? value / measuredSeconds : 0;
     }
 
     ObjectNode toJson() {
@@ -67,8 +77,14 @@ final class Figures {
         json.put("lost", count(Count.LOST));
         json.put("duplicated", count(Count.DUPLICATED_SHOWN));
         json.put("duplicatedDropped", count(Count.DUPLICATED_DROPPED));
+        // Devices (--devices): the carbons lost (of lost), and the frames the devices got per second.
+        json.put("carbonsLost", count(Count.CARBONS_LOST));
+        json.put("deviceFramesPerSecond", Math.round(perSecond(deviceFrames())));
+        json.put("deviceFramesFromOthersPerSecond", Math.round(perSecond(count(Count.DEVICE_FRAMES_FROM_OTHERS))));
+        json.put("deviceFramesCarbonsPerSecond", Math.round(perSecond(count(Count.DEVICE_FRAMES_CARBONS))));
         ObjectNode countsJson = json.putObject("counts");
         counts.forEach((count, value) -> countsJson.put(count.key(), value));
+        countsJson.put("deviceFrames", deviceFrames()); // the sum of the two, for scripts
         json.put("connectedPeak", connectedPeak);
         json.put("measuredSeconds", measuredSeconds);
         json.put("registrationSeconds", registrationSeconds);

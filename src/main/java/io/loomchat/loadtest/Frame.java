@@ -31,6 +31,8 @@ final class Frame {
     String msg;
     String stored;
     String token;
+    /** Login ack: the device id it echoes (protocol 2.3); null when absent. */
+    String device;
     int online;
     int offline;
     /** Only in login acks: the offline messages (objects, or JSON strings in the legacy dialect). */
@@ -58,6 +60,13 @@ final class Frame {
                     case "msg" -> frame.msg = parser.getValueAsString();
                     case "stored" -> frame.stored = parser.getValueAsString();
                     case "token" -> frame.token = parser.getValueAsString();
+                    case "device" -> {
+                        if (value == JsonToken.VALUE_STRING) {
+                            frame.device = parser.getText();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
                     case "errmsg" -> frame.errmsg = parser.getValueAsString();
                     case "online" -> frame.online = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
                     case "offline" -> frame.offline = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;

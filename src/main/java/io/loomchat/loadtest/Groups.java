@@ -50,14 +50,17 @@ final class Groups {
 
     private static List<Stream> formOne(RunContext run, List<SimUser> members, String name)
             throws IOException, InterruptedException {
-        SimUser creator = members.get(0);
+        // One device per member is enough for the setup (with --devices above 1 it is d0, so that no
+        // session without a device id becomes a known device the server keeps messages for).
+        SimDevice creator = members.get(0).devices().get(0);
         creator.login(creator.target(), Framing.MODERN);
         int groupId = creator.request("{\"msgid\":8,\"groupname\":\"" + name + "\",\"groupdesc\":\"load test\"}", 8).groupid;
         creator.logout();
         for (SimUser member : members.subList(1, members.size())) {
-            member.login(member.target(), Framing.MODERN);
-            member.request("{\"msgid\":9,\"groupid\":" + groupId + "}", 9);
-            member.logout();
+            SimDevice device = member.devices().get(0);
+            device.login(device.target(), Framing.MODERN);
+            device.request("{\"msgid\":9,\"groupid\":" + groupId + "}", 9);
+            device.logout();
         }
         List<Stream> streams = new ArrayList<>();
         for (SimUser member : members) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends PING for every user that has sent nothing for --heartbeat, as the console client does,
+ * Sends PING on every device session that has sent nothing for --heartbeat, as the console client does,
  * so that the server's idle timeout never closes a held connection. One thread for all users:
  * a thread per idle client would be the load generator's cost, not the server's.
  */
@@ -28,12 +28,14 @@ final class Heartbeats implements AutoCloseable {
             while (running) {
                 long now = System.nanoTime();
                 for (SimUser user : users) {
-                    if (user.isConnected() && now - user.lastSentNanos() >= intervalNanos) {
-                        try {
-                            user.ping();
-                        } catch (IOException e) {
-                            // The reader sees the same broken connection and counts the drop.
-                            run.metrics.error(user + ": PING failed: " + e.getMessage());
+                    for (SimDevice device : user.devices()) {
+                        if (device.isConnected() && now - device.lastSentNanos() >= intervalNanos) {
+                            try {
+                                device.ping();
+                            } catch (IOException e) {
+                                // The reader sees the same broken connection and counts the drop.
+                                run.metrics.error(device + ": PING failed: " + e.getMessage());
+                            }
                         }
                     }
                 }

@@ -8,17 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every chat stream of the run, so that a recipient can find the stream a delivery belongs to
- * and the end of the run can count what was owed and never arrived.
+ * and the end of the run can count what was owed and never arrived. What is owed is counted per
+ * device (protocol 2.3: each device has its own copy): every device of every recipient is owed
+ * each acknowledged message, and, with several devices per user, each of the sender's devices
+ * but the one that sent it is owed its carbon. With one device per user that is one copy per
+ * recipient, as before devices.
  */
 final class Ledger {
 
     /**
-     * Of the deliveries the server owed (one per owed message and recipient), those that arrived
-     * and those that did not ({@code received + lost == owed}); sent messages nobody heard of
-     * again; and delivered messages whose ACK has not reached the sender (yet), which are not owed
-     * until it does.
+     * Of the copies the server owed (one per owed message and recipient device, and per carbon),
+     * those that arrived and those that did not ({@code received + lost == owed}), the carbons'
+     * share of both; sent messages nobody heard of again; and delivered messages whose ACK has not
+     * reached the sender (yet), which are not owed until it does.
      */
-    record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending) {
+    record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending,
+                     long carbonsReceived, long carbonsLost) {
     }
 
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
@@ -40,23 +45,21 @@ final class Ledger {
     }
 
     Shortfall shortfall(boolean acknowledgedDialect) {
-        long received = 0;
-        long lost = 0;
+        Tally copies = new Tally();
+        Tally carbons = new Tally();
         long unacknowledged = 0;
-        long owedTotal = 0;
         long ackPending = 0;
         for (Stream stream : streams.values()) {
             BitSet owed = stream.owed(acknowledgedDialect);
             BitSet heardOf = (BitSet) owed.clone();
             for (SimUser recipient : stream.recipients) {
-                BitSet got = recipient.arrivals().of(stream.key());
-                heardOf.or(got);
-                BitSet missing = (BitSet) owed.clone();
-                missing.andNot(got);
-                long owedHere = owed.cardinality();
-                lost += missing.cardinality();
-                received += owedHere - missing.cardinality();
-                owedTotal += owedHere;
+                for (SimDevice device : recipient.devices()) {
+                    copies.add(owed, device.arrivals().of(stream.key()), heardOf);
+                }
+            }
+            List<SimDevice> senders = stream.sender.devices();
+            for (int d = 0; senders.size() > 1 && d < senders.size(); d++) {
+                carbons.add(stream.carbonsOwed(acknowledgedDialect, d), senders.get(d).arrivals().of(stream.key()), heardOf);
             }
             BitSet notOwed = stream.sent();
             notOwed.andNot(owed);
@@ -65,6 +68,26 @@ final class Ledger {
             unacknowledged += silent.cardinality();
             ackPending += notOwed.cardinality() - silent.cardinality();
         }
-        return new Shortfall(received, lost, unacknowledged, owedTotal, ackPending);
+        return new Shortfall(copies.received + carbons.received, copies.lost + carbons.lost, unacknowledged,
+                copies.owed + carbons.owed, ackPending, carbons.received, carbons.lost);
+    }
+
+    /** Owed copies of one kind, and how many of them one device got. */
+    private static final class Tally {
+        long owed;
+        long received;
+        long lost;
+
+        /** One device owed {@code owed} got {@code got}; what it got goes into {@code heardOf}. */
+        void add(BitSet owed, BitSet got, BitSet heardOf) {
+            heardOf.or(got);
+            BitSet missing = (BitSet) owed.clone();
+            missing.andNot(got);
+            long owedHere = owed.cardinality();
+            long missingHere = missing.cardinality();
+            this.owed += owedHere;
+            lost += missingHere;
+            received += owedHere - missingHere;
+        }
     }
 }

@@ -52,6 +52,12 @@ final class LoadConnection implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Listener listener;
     private volatile boolean closing;
+    /**
+     * A write failed: the connection is gone, even before its reader has seen the end (on a busy
+     * box that can take a while, and a sender asking {@link #isOpen} meanwhile would count its
+     * failed writes as errors rather than as the drop the reader is about to count).
+     */
+    private volatile boolean writeFailed;
     /** A request waiting for its reply (register, login, setup); at most one at a time. */
     private volatile Call call;
 
@@ -128,6 +134,9 @@ final class LoadConnection implements AutoCloseable {
         writeLock.lock();
         try {
             wire.write(frame);
+        } catch (IOException e) {
+            writeFailed = true;
+            throw e;
         } finally {
             writeLock.unlock();
         }
@@ -170,7 +179,7 @@ final class LoadConnection implements AutoCloseable {
     }
 
     boolean isOpen() {
-        return !closing && !wire.isClosed();
+        return !closing && !writeFailed && !wire.isClosed();
     }
 
     @Override

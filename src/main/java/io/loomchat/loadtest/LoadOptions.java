@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 public final class LoadOptions {
 
     static final int DEFAULT_RATE_MODE_WINDOW = 1_000;
+    /** PROTOCOL.md 2.3: up to 10 device sessions per user (the server's default limit). */
+    static final int MAX_DEVICES = 10;
 
     @Option(names = "--target", split = ",", paramLabel = "HOST:PORT",
             description = "Servers to connect to, e.g. 127.0.0.1:7001,127.0.0.1:7002 (default: --host and --port).")
@@ -76,6 +78,12 @@ public final class LoadOptions {
             description = "Log in without delivery receipts (protocol 2.1): no RECEIPT frames, no dropping of repeats by mid. "
                     + "By default every modern login asks for them; classic framing has none.")
     boolean noReceipts;
+
+    @Option(names = "--devices", defaultValue = "1", paramLabel = "N",
+            description = "Device sessions per user (protocol 2.3), 1-" + MAX_DEVICES + ", all online, each its own connection "
+                    + "logging in with device id d0..d{N-1} and confirming its own copies; 1 = no device id at all "
+                    + "(protocol 2.2 sessions) (default ${DEFAULT-VALUE}).")
+    int devices;
 
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
@@ -155,6 +163,11 @@ public final class LoadOptions {
         return !noReceipts && framing() == Framing.MODERN;
     }
 
+    /** The device id session {@code device} of every user logs in with, or null with one device per user (no id). */
+    String deviceId(int device) {
+        return devices > 1 ? "d" + device : null;
+    }
+
     boolean closedLoop() {
         return rate <= 0;
     }
@@ -187,6 +200,15 @@ public final class LoadOptions {
         }
         if (users < 1 || concurrency < 1 || window < 1 || processes < 1) {
             return "--users, --concurrency, --window and --processes must be at least 1";
+        }
+        if (devices < 1 || devices > MAX_DEVICES) {
+            return "--devices must be 1-" + MAX_DEVICES + " (PROTOCOL.md 2.3: at most 10 device sessions per user), not " + devices;
+        }
+        if (devices > 1 && framing() == Framing.CLASSIC) {
+            return "--devices above 1 needs --framing modern: devices are protocol 2.3, which the classic dialect does not speak";
+        }
+        if (devices > 1 && noReceipts) {
+            return "--devices above 1 cannot go with --no-receipts: a device session is always a receipts session (protocol 2.3)";
         }
         if (payload < 40) {
             return "--payload must be at least 40 characters (the number and send time travel in the text)";

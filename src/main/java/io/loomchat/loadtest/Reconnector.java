@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The drop policy of failover and mixed: a dropped client logs in again, on the next target
- * when its own is gone, with a growing pause between attempts (as the console client does).
+ * The drop policy of failover and mixed: a dropped client (one device session) logs in again,
+ * with the same device id and its resume token, on the next target when its own is gone, with a
+ * growing pause between attempts (as the console client does).
  */
 final class Reconnector implements RunContext.DropPolicy {
 
@@ -22,15 +23,15 @@ final class Reconnector implements RunContext.DropPolicy {
     }
 
     @Override
-    public void onDropped(SimUser user, Exception cause) {
+    public void onDropped(SimDevice device, Exception cause) {
         RecoveryWatch recovery = run.recovery();
         if (recovery != null) {
-            recovery.dropped(user);
+            recovery.dropped(device);
         }
         reconnecting.incrementAndGet();
         Thread.ofVirtual().name("load-reconnect").start(() -> {
             try {
-                reconnect(user);
+                reconnect(device);
             } finally {
                 reconnecting.decrementAndGet();
             }
@@ -43,14 +44,14 @@ final class Reconnector implements RunContext.DropPolicy {
         return reconnecting.get();
     }
 
-    private void reconnect(SimUser user) {
-        InetSocketAddress to = user.target();
+    private void reconnect(SimDevice device) {
+        InetSocketAddress to = device.target();
         long pause = FIRST_PAUSE_MILLIS;
         try {
             while (!run.isStopping()) {
                 TimeUnit.MILLISECONDS.sleep(pause);
                 try {
-                    user.loginAgain(to);
+                    device.loginAgain(to);
                     return;
                 } catch (LoginRefusedException e) {
                     // errno 2: the dead server's session has not expired yet; errno 10: the server
@@ -58,7 +59,7 @@ final class Reconnector implements RunContext.DropPolicy {
                     // is away, and the protocol says to try again. Both: same target, after a pause.
                     // (Each still counts as a failed login.)
                     if (e.errno != 2 && e.errno != 10) {
-                        run.metrics.error(user + ": login again refused: " + e.getMessage());
+                        run.metrics.error(device + ": login again refused: " + e.getMessage());
                     }
                 } catch (IOException e) {
                     to = run.plan.after(to); // that server is gone: try the next one

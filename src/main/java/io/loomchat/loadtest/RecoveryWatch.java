@@ -7,22 +7,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 
 /**
- * Failover: from the kill until each dropped client is back. A chatting client is back when a
- * message it sent after logging in again reaches its partner; an idle one when it is logged in
- * again. Also tells which clients the kill never dropped, whose chat shows what the failover
- * costs everyone else.
+ * Failover: from the kill until each dropped client is back; a client is one device session.
+ * A chatting client is back when a message it sent after logging in again reaches a device (one
+ * of its partner's, or with --devices above 1 a carbon on one of its own user's others); an idle
+ * one when it is logged in again. Also tells which clients the kill never dropped, whose chat
+ * shows what the failover costs everyone else.
  */
 final class RecoveryWatch {
 
     private final Metrics metrics;
-    private final Set<SimUser> waiting = ConcurrentHashMap.newKeySet();
-    private final Set<SimUser> everDropped = ConcurrentHashMap.newKeySet();
-    private final Set<SimUser> idle;
+    private final Set<SimDevice> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<SimDevice> everDropped = ConcurrentHashMap.newKeySet();
+    private final Set<SimDevice> idle;
     private volatile long killNanos;
     private final LongAccumulator lastRecoveryNanos = new LongAccumulator(Math::max, 0);
 
     /** {@code idle}: the clients that only hold their connection, back as soon as they log in again. */
-    RecoveryWatch(Metrics metrics, Collection<SimUser> idle) {
+    RecoveryWatch(Metrics metrics, Collection<SimDevice> idle) {
         this.metrics = metrics;
         this.idle = Set.copyOf(idle);
     }
@@ -35,19 +36,22 @@ final class RecoveryWatch {
         return killNanos;
     }
 
-    void dropped(SimUser user) {
-        everDropped.add(user);
-        waiting.add(user);
+    void dropped(SimDevice device) {
+        everDropped.add(device);
+        waiting.add(device);
     }
 
-    void loggedInAgain(SimUser user, long now) {
-        if (idle.contains(user) && waiting.remove(user)) {
+    void loggedInAgain(SimDevice device, long now) {
+        if (idle.contains(device) && waiting.remove(device)) {
             back(now);
         }
     }
 
-    /** A first delivery of a message {@code sender} sent at {@code sentAt} to {@code recipient}. */
-    void delivered(SimUser sender, SimUser recipient, long sentAt, long now) {
+    /**
+     * A first delivery of a message the device {@code sender} sent at {@code sentAt} to the device
+     * {@code recipient} (a carbon's recipient is another device of the sender's user).
+     */
+    void delivered(SimDevice sender, SimDevice recipient, long sentAt, long now) {
         long relogged = sender.reloggedAtNanos();
         if (relogged != 0 && sentAt >= relogged && waiting.remove(sender)) {
             back(now);

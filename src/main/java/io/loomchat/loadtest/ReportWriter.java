@@ -16,6 +16,7 @@ final class ReportWriter {
     static void write(Path dir, RunInfo info, Figures figures) throws IOException {
         Files.createDirectories(dir);
         ObjectNode json = figures.toJson();
+        json.put("devices", info.devices());
         json.set("run", info.toJson());
         Files.writeString(dir.resolve("report.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));

@@ -9,9 +9,9 @@ import java.io.PrintStream;
  */
 final class RunContext implements AutoCloseable {
 
-    /** A dropped client's fate: stay down (counted), or come back (failover, mixed). */
+    /** A dropped client's (device session's) fate: stay down (counted), or come back (failover, mixed). */
     interface DropPolicy {
-        void onDropped(SimUser user, Exception cause);
+        void onDropped(SimDevice device, Exception cause);
 
         /** Dropped clients still on their way back (logging in again); the drain waits for them. */
         default int comingBack() {

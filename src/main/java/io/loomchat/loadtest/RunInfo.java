@@ -14,9 +14,10 @@ import java.time.temporal.ChronoUnit;
  *
  * @param receipts whether the clients asked for delivery receipts; how many logins the servers
  *                 granted them is counted ({@link Count#RECEIPT_SESSIONS})
+ * @param devices  device sessions per user (--devices); 1 = sessions without a device id
  */
 record RunInfo(String scenario, String command, Instant started, String machine, String jvm, String jvmFlags,
-               int serverRateLimit, int processes, String framing, String loop, boolean receipts) {
+               int serverRateLimit, int processes, String framing, String loop, boolean receipts, int devices) {
 
     static RunInfo of(String scenario, String command, LoadOptions options) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -30,7 +31,7 @@ record RunInfo(String scenario, String command, Instant started, String machine,
                 : "open loop, " + options.rate + " msgs/s";
         return new RunInfo(scenario, command, Instant.now().truncatedTo(ChronoUnit.SECONDS), machine, jvm,
                 flags.isEmpty() ? "(none)" : flags, options.serverRateLimit, options.processes, options.framing, loop,
-                options.receipts());
+                options.receipts(), options.devices);
     }
 
     String serverRateLimitText() {
@@ -51,6 +52,7 @@ record RunInfo(String scenario, String command, Instant started, String machine,
         json.put("framing", framing);
         json.put("loop", loop);
         json.put("receipts", receipts);
+        json.put("devices", devices);
         return json;
     }
 }

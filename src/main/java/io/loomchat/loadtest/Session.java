@@ -87,7 +87,7 @@ final class Session {
     }
 
     /**
-     * Waits up to --drain for every owed delivery and every ACK of a delivered message (so that an
+     * Waits up to --drain for every owed delivery (to every recipient device, and every carbon) and every ACK of a delivered message (so that an
      * ACK that arrives late is not missing from the owed ones), then counts each owed delivery as
      * received or lost, and the unacknowledged messages. With receipts, while dropped clients are
      * still logging in again (failover), the drain lasts until --drain after the last is back, at
@@ -116,6 +116,8 @@ final class Session {
         }
         run.metrics.add(Count.RECEIVED, shortfall.received());
         run.metrics.add(Count.LOST, shortfall.lost());
+        run.metrics.add(Count.CARBONS_RECEIVED, shortfall.carbonsReceived());
+        run.metrics.add(Count.CARBONS_LOST, shortfall.carbonsLost());
         run.metrics.add(Count.UNACKNOWLEDGED, shortfall.unacknowledged());
     }
 

@@ -14,9 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * in the message text, so a recipient can tell a loss, a duplicate and a reordering apart.
  *
  * <p>The window counts deliveries, not acks, because the classic dialect has no ACK: a sender
- * takes one permit per recipient for each message and every first delivery gives one back.
- * With window 1 that is the classic benchmark's closed loop (the next message leaves when the
- * previous one has arrived).
+ * takes one permit per copy of each message ({@link #copies}: one per recipient device, and with
+ * --devices above 1 one per carbon to the sender's other devices) and every first delivery to a
+ * device gives one back. With window 1 that is the classic benchmark's closed loop (the next
+ * message leaves when the previous one has arrived, on every device).
+ *
+ * <p>With several devices per user, the sender's devices take turns; which device sent which
+ * number is kept, since the carbons of a message are owed to the sender's devices but that one.
  */
 final class Stream {
 
@@ -28,6 +32,8 @@ final class Stream {
     final int destination;
     final boolean group;
     final List<SimUser> recipients;
+    /** Copies the server owes of each message: every device of every recipient, and the sender's other devices. */
+    final int copies;
 
     private final AtomicLong next = new AtomicLong();
     /** Written by the sender, read by its reader thread when the ACK comes. */
@@ -39,13 +45,21 @@ final class Stream {
     /** Guarded by lock: numbers written to the socket, and numbers the server acknowledged. */
     private final BitSet sent = new BitSet();
     private final BitSet acked = new BitSet();
+    /** Guarded by lock: the numbers each of the sender's devices wrote; empty with one device per user. */
+    private final BitSet[] sentFrom;
 
     Stream(SimUser sender, int destination, boolean group, List<SimUser> recipients, int window) {
         this.sender = sender;
         this.destination = destination;
         this.group = group;
         this.recipients = List.copyOf(recipients);
-        this.window = new Semaphore(window * Math.max(1, recipients.size()));
+        int devices = sender.devices().size();
+        this.copies = Math.max(1, recipients.stream().mapToInt(r -> r.devices().size()).sum() + devices - 1);
+        this.window = new Semaphore(window * copies);
+        this.sentFrom = new BitSet[devices > 1 ? devices : 0];
+        for (int d = 0; d < sentFrom.length; d++) {
+            sentFrom[d] = new BitSet();
+        }
     }
 
     /** Ledger key: one-to-one streams have group 0 (each user has one fixed partner). */
@@ -66,7 +80,7 @@ final class Stream {
     void awaitWindow() throws InterruptedException {
         waitingSince = System.nanoTime() | 1; // never 0, which means "not waiting"
         try {
-            window.acquire(Math.max(1, recipients.size()));
+            window.acquire(copies);
         } finally {
             waitingSince = 0;
         }
@@ -96,20 +110,61 @@ final class Stream {
 
     /** After a timeout: the messages in flight are given up on (the end of run accounting still counts them). */
     void forceWindow() {
-        window.release(Math.max(1, recipients.size()));
+        window.release(copies);
     }
 
-    /** Numbers the next message and notes when it left. */
-    long nextNumber(long nowNanos) {
+    /** Numbers the next message, sent from the sender's device {@code device}, and notes when it left. */
+    long nextNumber(long nowNanos, int device) {
         long number = next.getAndIncrement();
         sendTimes.set((int) (number % SEND_TIMES), nowNanos);
+        int bit = Math.toIntExact(number);
         lock.lock();
         try {
-            sent.set(Math.toIntExact(number));
+            sent.set(bit);
+            if (sentFrom.length > 0) {
+                sentFrom[device].set(bit);
+            }
         } finally {
             lock.unlock();
         }
         return number;
+    }
+
+    /** The sender's device that wrote message {@code number}: 0 with one device per user, -1 if none did. */
+    int senderDevice(long number) {
+        if (sentFrom.length == 0) {
+            return 0;
+        }
+        int bit = Math.toIntExact(number);
+        lock.lock();
+        try {
+            for (int d = 0; d < sentFrom.length; d++) {
+                if (sentFrom[d].get(bit)) {
+                    return d;
+                }
+            }
+            return -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The numbers whose carbon the server owes the sender's device {@code device}: those owed to
+     * every recipient but the ones that device sent itself. Empty with one device per user.
+     */
+    BitSet carbonsOwed(boolean acknowledgedDialect, int device) {
+        if (sentFrom.length == 0) {
+            return new BitSet();
+        }
+        lock.lock();
+        try {
+            BitSet owed = (BitSet) (acknowledgedDialect ? acked : sent).clone();
+            owed.andNot(sentFrom[device]);
+            return owed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long sentCount() {
@@ -132,7 +187,7 @@ final class Stream {
 
     /** The server refused the message: nobody will receive it, so its permits come back now. */
     void refused() {
-        window.release(Math.max(1, recipients.size()));
+        window.release(copies);
     }
 
     void deliveredOnce() {

@@ -22,6 +22,9 @@ final class Summary {
                 + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
         rows.add(new Row("server rate limit", info.serverRateLimitText()));
         rows.add(new Row("delivery receipts", receipts(info, f)));
+        rows.add(new Row("devices per user", info.devices() == 1 ? "1 (sessions without a device id, as in protocol 2.2)"
+                : info.devices() + " (protocol 2.3: device ids d0..d" + (info.devices() - 1)
+                + ", each its own connection; the user's devices take turns sending)"));
         rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
         if (f.registrationSeconds > 0) {
             rows.add(new Row("registrations", number(f.count(Count.REGISTRATIONS)) + " in "
@@ -39,11 +42,24 @@ final class Summary {
                 + ", offline " + number(f.count(Count.ACKED_OFFLINE)) + ")"));
         rows.add(new Row("delivered", number(f.count(Count.DELIVERED))
                 + String.format(Locale.ROOT, " (%,.0f/s)", f.deliveredPerSecond())));
+        rows.add(new Row("frames delivered to devices", number(f.deviceFrames())
+                + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.deviceFrames())) + ": from others "
+                + number(f.count(Count.DEVICE_FRAMES_FROM_OTHERS))
+                + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.DEVICE_FRAMES_FROM_OTHERS)))
+                + ", carbons " + number(f.count(Count.DEVICE_FRAMES_CARBONS))
+                + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.DEVICE_FRAMES_CARBONS)))
+                + "; every chat frame a session got, repeats included"));
         long received = f.count(Count.RECEIVED);
         long lost = f.count(Count.LOST);
         rows.add(new Row("owed deliveries: received + lost", number(received + lost) + " = " + number(received)
                 + " + " + number(lost) + (info.framing().equals("classic") ? " (every message sent" : " (every acknowledged message")
-                + ", per recipient, after the drain)"));
+                + (info.devices() > 1 ? ", per recipient device and per carbon" : ", per recipient") + ", after the drain)"));
+        if (info.devices() > 1) {
+            long carbonsReceived = f.count(Count.CARBONS_RECEIVED);
+            long carbonsLost = f.count(Count.CARBONS_LOST);
+            rows.add(new Row("of which carbons: received + lost", number(carbonsReceived + carbonsLost) + " = "
+                    + number(carbonsReceived) + " + " + number(carbonsLost) + " (to the sender's other devices)"));
+        }
         rows.add(new Row("lost / duplicated shown / reordered", number(lost) + " / "
                 + number(f.count(Count.DUPLICATED_SHOWN)) + " / " + number(f.count(Count.REORDERED))));
         rows.add(new Row("duplicated, dropped by the client", number(f.count(Count.DUPLICATED_DROPPED))

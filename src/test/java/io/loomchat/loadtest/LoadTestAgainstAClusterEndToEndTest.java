@@ -53,6 +53,82 @@ class LoadTestAgainstAClusterEndToEndTest {
     }
 
     @Test
+    void withThreeDevicesPerUserEveryDeviceShowsEveryMessageAndTheSendersOthersItsCarbon(@TempDir Path report)
+            throws Exception {
+        cluster = ProcessCluster.start(List.of("dv1", "dv2"), true);
+        int exit = new CommandLine(new LoomChat()).execute("loadtest", "chat", "--host", "127.0.0.1",
+                "--port", String.valueOf(cluster.nginxPort()), "--pairs", "10", "--devices", "3", "--duration", "3s",
+                "--server-rate-limit", "0", "--report", report.toString());
+
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertEquals(0, exit, json::toString);
+        long acknowledged = counts.path("acknowledged").asLong();
+        assertTrue(acknowledged > 0);
+        assertEquals(3, json.path("devices").asInt());
+        assertEquals(60, counts.path("receiptSessions").asLong(), "20 users x 3 device sessions, each with receipts");
+        assertEquals(60, json.path("connectedPeak").asLong());
+        // Nobody dropped, so no copy came twice: the frames the devices got are exactly the copies.
+        assertEquals(3 * acknowledged, counts.path("deviceFramesFromOthers").asLong(), "one per recipient device");
+        assertEquals(2 * acknowledged, counts.path("deviceFramesCarbons").asLong(), "one per other device of the sender");
+        assertEquals(5 * acknowledged, counts.path("deviceFrames").asLong());
+        assertEquals(5 * acknowledged, counts.path("received").asLong(), "the ledger owes every device its copy");
+        assertEquals(2 * acknowledged, counts.path("carbonsReceived").asLong());
+        assertEquals(0, json.path("lost").asLong());
+        assertEquals(0, json.path("carbonsLost").asLong());
+        assertEquals(0, json.path("duplicated").asLong(), "no device showed a message twice");
+        assertTrue(json.path("deviceFramesPerSecond").asLong() > 0);
+        assertTrue(Files.readString(report.resolve("report.md")).contains("frames delivered to devices"));
+    }
+
+    @Test
+    void groupsWithTwoDevicesPerMemberStraightToTheServersLoseNoDevicesCopy(@TempDir Path report) throws Exception {
+        cluster = ProcessCluster.start(List.of("dg1", "dg2"), false);
+        String targets = "127.0.0.1:" + cluster.server(0).port() + ",127.0.0.1:" + cluster.server(1).port();
+        int exit = new CommandLine(new LoomChat()).execute("loadtest", "group", "--target", targets,
+                "--users", "8", "--group-size", "4", "--devices", "2", "--duration", "3s",
+                "--server-rate-limit", "0", "--report", report.toString());
+
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertEquals(0, exit, json::toString);
+        long acknowledged = counts.path("acknowledged").asLong();
+        assertTrue(acknowledged > 0);
+        // Each group message: 3 other members x 2 devices, and 1 carbon to the sender's other device.
+        assertEquals(7 * acknowledged, counts.path("received").asLong());
+        assertEquals(acknowledged, counts.path("carbonsReceived").asLong());
+        assertEquals(6 * acknowledged, counts.path("deviceFramesFromOthers").asLong());
+        assertEquals(acknowledged, counts.path("deviceFramesCarbons").asLong());
+        assertEquals(0, json.path("lost").asLong());
+        assertEquals(0, json.path("duplicated").asLong());
+    }
+
+    @Test
+    void aFailoverWithTwoDevicesPerUserBringsEveryDeviceBackAndLosesNoCopy(@TempDir Path report) throws Exception {
+        cluster = ProcessCluster.start(List.of("df1", "df2"), true);
+        int exit = new CommandLine(new LoomChat()).execute("loadtest", "failover", "--host", "127.0.0.1",
+                "--port", String.valueOf(cluster.nginxPort()), "--pairs", "10", "--idle-users", "10", "--devices", "2",
+                "--kill-pid", String.valueOf(cluster.server(0).pid()), "--kill-after", "2s",
+                "--duration", "8s", "--recovery-timeout", "30s", "--server-rate-limit", "0",
+                "--report", report.toString());
+
+        JsonNode json = Json.parse(Files.readAllBytes(report.resolve("report.json")));
+        JsonNode counts = json.path("counts");
+        assertEquals(0, json.path("lost").asLong(), json::toString);
+        assertEquals(0, json.path("carbonsLost").asLong());
+        assertEquals(0, json.path("duplicated").asLong(), "a repeat is dropped by mid on the device that got it");
+        assertEquals(0, exit, json::toString);
+        assertEquals(3 * counts.path("acknowledged").asLong(), counts.path("received").asLong(),
+                "two devices of the partner and the sender's other device, every acknowledged message");
+        assertEquals(counts.path("logins").asLong(), counts.path("receiptSessions").asLong());
+        assertEquals(60, json.path("connectedPeak").asLong(), "30 users x 2 devices");
+        long drops = counts.path("drops").asLong();
+        assertTrue(drops >= 10, "devices on the killed server dropped: " + drops);
+        assertEquals(drops, json.path("latencyMicros").path("recovery").path("count").asLong(),
+                "every dropped device, idle or chatting, is back");
+    }
+
+    @Test
     void partnersOnDifferentServersChatThroughRedisWithoutLoss(@TempDir Path report) throws Exception {
         // Straight to the servers, past nginx: the tool puts each partner on the other server.
         cluster = ProcessCluster.start(List.of("x1", "x2"), false);
