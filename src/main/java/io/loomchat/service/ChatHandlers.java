@@ -2,15 +2,20 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import io.loomchat.store.StoreException;
 import io.loomchat.store.Conversation;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ONE_CHAT and GROUP_CHAT: the sender is the session's user, whatever the frame says. RECEIPT
  * (protocol 2.2): the recipient confirms what it got.
  */
 final class ChatHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatHandlers.class);
 
     /** Mids one RECEIPT may carry (PROTOCOL.md). */
     static final int MAX_RECEIPT_MIDS = 1_000;
@@ -74,7 +79,14 @@ final class ChatHandlers {
      */
     private static void carbons(Services services, UserSession session, MessageRouter.Chat chat) {
         MessageRouter.Reach reach = services.router().deliver(chat, session.userId(), session.mailbox());
-        services.router().store(chat, reach.unreached());
+        try {
+            services.router().store(chat, reach.unreached());
+        } catch (StoreException e) {
+            // The message reached its recipient: refusing it now would have the sender send it
+            // twice. The absent devices find it in the history.
+            LOG.warn("message {} of user {} could not be kept for their absent devices: {}", chat.mid(),
+                    session.userId(), e.getMessage());
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     private static final int MAX_REASON_CHARS = 120;
 
     private final Services services;
+    private final DeviceExpiry deviceExpiry;
 
     /**
      * The chat rules over a database and a cluster ({@link io.loomchat.cluster.SingleNode} when
@@ -54,12 +55,14 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             registry.more().counter("loomchat.history.messages", List.of(), services.history().writer(),
                     HistoryWriter::rowsWritten);
         }
+        this.deviceExpiry = new DeviceExpiry(database.devices(), devices, config.devices().expiry(), System::currentTimeMillis);
         try {
             cluster.start(new ClusterEvents(services));
         } catch (RuntimeException e) {
             services.history().close(); // its threads would outlive a server that never started
             throw e;
         }
+        deviceExpiry.start();
     }
 
     @Override
@@ -169,6 +172,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     @Override
     public void close() {
         services.passwords().close();
+        deviceExpiry.close();
         services.history().close();
     }
 

@@ -167,7 +167,11 @@ final class MessageRouter {
         return receipts == null ? List.of() : cluster.inbox().keep(chat.mid(), chat.frame(), receipts);
     }
 
+    /** Whether every known mailbox but the one left out was reached; never when the known ones are not known. */
     private static boolean allReached(int[] known, int exceptMailbox, List<Integer> reached) {
+        if (known == null) {
+            return false;
+        }
         for (int mailbox : known) {
             if (mailbox != exceptMailbox && !reached.contains(mailbox)) {
                 return false;
@@ -178,6 +182,9 @@ final class MessageRouter {
 
     private static List<Mailbox> unreached(int userId, int[] known, int exceptMailbox, List<Integer> here,
                                            List<Integer> there) {
+        if (known == null) { // the database is away: what reached a session is delivered, the rest cannot be kept
+            return here.isEmpty() && there.isEmpty() && exceptMailbox == 0 ? List.of(Mailbox.withoutDevice(userId)) : List.of();
+        }
         List<Mailbox> unreached = new ArrayList<>(0);
         for (int mailbox : known) {
             if (mailbox != exceptMailbox && !here.contains(mailbox) && !there.contains(mailbox)) {

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# What protocol 2.3 costs on the hot path (issue 21), side by side in one sitting:
+#  - history on vs off: one-to-one, 100 pairs closed loop, receipts on (2.2 clients); the "off"
+#    server runs with --history-retention 0, which writes no history, i.e. this build's 2.2 path;
+#  - one device vs three devices per user (all online, carbons on): frames delivered to devices
+#    per second, on the history-on server.
+# Part "single": two servers started by ./loomchat (embedded H2), one with history and one
+# without, runs alternating between them. Part "cluster": ./cluster with two servers behind nginx
+# (MariaDB, the local Redis), started once with history and once without (LOOMCHAT_HISTORY_RETENTION=0).
+# For each run: msgs/s, frames delivered to devices/s, latency, lost and shown twice from the tool,
+# and the server CPU time per message (utime+stime from /proc over the middle 10 s).
+#
+#   loadtest/devices-history-cost.sh OUT_DIR [ROUNDS] [SECONDS]
+#
+# Environment: PORT (default 7700; the history-off server gets PORT+1), CLUSTER_PORT (default
+# 8200), PARTS (default "single cluster").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+ROUNDS=${2:-2}
+SECONDS_EACH=${3:-20}
+PORT=${PORT:-7700}
+CLUSTER_PORT=${CLUSTER_PORT:-8200}
+. scripts/jdk.sh
+loomchat_find_jdk
+mkdir -p "$OUT"
+SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0"
+cpu() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+
+# name, server pids (comma-separated), loadtest arguments...
+run() {
+    local name=$1 pids=${2//,/ }
+    shift 2
+    local args=(loadtest "$@" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
+    "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
+    local load=$! half=$((SECONDS_EACH / 2))
+    sleep $((half > 5 ? half - 5 : 1))
+    local s0 s1 load_avg
+    # shellcheck disable=SC2086
+    s0=$(cpu $pids)
+    sleep 10
+    # shellcheck disable=SC2086
+    s1=$(cpu $pids); load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    wait $load || true
+    local rate frames latency lost
+    rate=$(grep -E '^  messages sent / acknowledged' "$OUT/$name.log" | sed -E 's/.*\/ ([0-9,]+) \(online.*/\1/' | tr -d ,)
+    rate=$(awk -v n="${rate:-0}" -v s="$(grep -E '^  measured phase' "$OUT/$name.log" | grep -oE '[0-9.]+' | head -1)" \
+        'BEGIN { printf "%.0f", s ? n / s : 0 }')
+    frames=$(grep -E '^  frames delivered to devices' "$OUT/$name.log" | sed -E 's/^[^(]*\(([0-9,]+)\/s\).*/\1/' | tr -d ,)
+    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//; s/, max.*//')
+    lost=$(grep -E '^  lost / duplicated shown' "$OUT/$name.log" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/')
+    printf '%-26s %7s msgs/s %8s frames/s  %s  %s  server %s us/msg  load %s\n' \
+        "$name" "$rate" "$frames" "$latency" "$lost" \
+        "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$load_avg" | tee -a "$OUT/summary.txt"
+    echo "    java -jar target/loomchat.jar ${args[*]}" >>"$OUT/summary.txt"
+}
+
+{
+    echo "# 2.3: history on/off, one vs three devices, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+    echo "machine: $(nproc) cores, $(uname -r); ${SECONDS_EACH} s per run, $ROUNDS rounds"
+} | tee "$OUT/summary.txt"
+
+PARTS=${PARTS:-single cluster}
+if [[ " $PARTS " == *" single "* ]]; then
+    echo "## one server each: ./loomchat server --port $PORT $SERVER_OPTS (history on); --port $((PORT + 1)) ... --history-retention 0 (off)" \
+        | tee -a "$OUT/summary.txt"
+    . loadtest/lib/launcher-server.sh
+    start_launcher_server "$OUT/server-on.log" "$PORT" $SERVER_OPTS
+    ON=$SERVER ON_LAUNCHER=$LAUNCHER ON_WORK=$LAUNCHER_WORK
+    start_launcher_server "$OUT/server-off.log" "$((PORT + 1))" $SERVER_OPTS --history-retention 0
+    OFF=$SERVER
+    trap 'kill $LAUNCHER $ON_LAUNCHER 2>/dev/null; wait 2>/dev/null || true; rm -rf "$LAUNCHER_WORK" "$ON_WORK"' EXIT
+    run warm-up-on "$ON" chat --pairs 100 --port "$PORT"
+    run warm-up-off "$OFF" chat --pairs 100 --port "$((PORT + 1))"
+    run warm-up-devices "$ON" chat --pairs 100 --devices 3 --port "$PORT"
+    for round in $(seq 1 "$ROUNDS"); do
+        if ((round % 2)); then
+            run "history-on-$round" "$ON" chat --pairs 100 --port "$PORT"
+            run "history-off-$round" "$OFF" chat --pairs 100 --port "$((PORT + 1))"
+        else
+            run "history-off-$round" "$OFF" chat --pairs 100 --port "$((PORT + 1))"
+            run "history-on-$round" "$ON" chat --pairs 100 --port "$PORT"
+        fi
+        run "devices3-$round" "$ON" chat --pairs 100 --devices 3 --port "$PORT"
+    done
+    kill "$LAUNCHER" "$ON_LAUNCHER" 2>/dev/null; wait "$LAUNCHER" "$ON_LAUNCHER" 2>/dev/null || true
+    trap - EXIT
+fi
+
+[[ " $PARTS " == *" cluster "* ]] || exit 0
+cluster_part() {  # on|off
+    local mode=$1
+    ./cluster stop >/dev/null 2>&1 || true
+    echo "## two servers behind nginx, history $mode: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0$([ "$mode" = off ] && echo ' LOOMCHAT_HISTORY_RETENTION=0') ./cluster start --servers 2 --port $CLUSTER_PORT" \
+        | tee -a "$OUT/summary.txt"
+    if [ "$mode" = off ]; then
+        LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
+    else
+        LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
+    fi
+    trap './cluster stop >/dev/null 2>&1 || true' EXIT
+    local nodes
+    nodes=$(cat run/cluster/node1.pid),$(cat run/cluster/node2.pid)
+    run "cluster-warm-up-$mode" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
+    for round in $(seq 1 "$ROUNDS"); do
+        run "cluster-history-$mode-$round" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
+        if [ "$mode" = on ]; then
+            run "cluster-devices3-$round" "$nodes" chat --pairs 100 --devices 3 --port "$CLUSTER_PORT"
+        fi
+    done
+}
+cluster_part on
+cluster_part off
+./cluster stop >/dev/null 2>&1 || true
+trap - EXIT
+echo "done; summary in $OUT/summary.txt"
