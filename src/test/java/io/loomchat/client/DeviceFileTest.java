@@ -3,6 +3,7 @@ package io.loomchat.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,13 +69,27 @@ class DeviceFileTest {
     }
 
     @Test
-    void aDirectoryThatCannotBeMadeIsToldAndTheIdServesThisRun() throws IOException {
+    void aPathThroughAFileIsToldAndTheIdServesThisRun() throws IOException {
         Path blocker = home.resolve("config");
         Files.writeString(blocker, "a file where a directory should be");
         String id = device(blocker.resolve("loomchat/device")).id();
         assertTrue(id.startsWith(DeviceFile.PREFIX), id);
+        assertEquals(List.of("Cannot read the device id from " + blocker.resolve("loomchat/device")
+                + " (Not a directory); this run is a new device, " + id + ", and gets no messages kept for the usual one."),
+                warnings);
+    }
+
+    @Test
+    void aDirectoryThatCannotBeMadeIsToldAndTheIdServesThisRun() {
+        // Nobody may make a directory in /proc, root included (the tests may run as root).
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc.resolve("self")), "needs Linux's /proc");
+        String id = device(proc.resolve("loomchat-" + ProcessHandle.current().pid() + "/device")).id();
+        assertTrue(id.startsWith(DeviceFile.PREFIX), id);
         assertEquals(1, warnings.size(), warnings::toString);
-        assertTrue(warnings.getFirst().startsWith("Cannot keep the device id in "), warnings::toString);
+        assertTrue(warnings.getFirst().startsWith("Cannot keep the device id in /proc/"), warnings::toString);
+        assertTrue(warnings.getFirst().endsWith("; this run is device " + id + ", and the next one will be another."),
+                warnings::toString);
     }
 
     @Test
