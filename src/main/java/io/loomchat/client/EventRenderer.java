@@ -153,7 +153,7 @@ final class EventRenderer {
         }
         int count = messages.size();
         lines.add(Line.info((asked.before() == null ? "The last " : "Before " + asked.before() + ", the last ")
-                + (count == 1 ? "message " : count + " messages ") + conversation + ", oldest first:"));
+                + (count == 1 ? "message " + conversation + ":" : count + " messages " + conversation + ", oldest first:")));
         messages.forEach(message -> lines.add(Line.info(chatText(message, "you"))));
         lines.add(Line.info(ack.path("more").asBoolean(false)
                 ? "(older messages exist: " + asked.olderPage(messages.get(0).path("mid").asLong()) + ")"
