@@ -2,6 +2,7 @@ package io.loomchat.cli;
 
 import io.loomchat.client.ClientOptions;
 import io.loomchat.client.ConsoleClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,16 @@ final class ClientCommand implements Callable<Integer> {
             description = "Create an account with this name at start, then log in to it.")
     String register;
 
+    @Option(names = "--device", paramLabel = "<id>",
+            description = "Log in as this device (protocol 2.3; 1 to 64 of A-Z a-z 0-9 . _ -) instead of the id kept "
+                    + "in $XDG_CONFIG_HOME/loomchat/device (~/.config/loomchat/device), which the first run makes up.")
+    String device;
+
+    @Option(names = "--no-device",
+            description = "Log in without a device id, as a 2.2 client: the only session of the user, refused while "
+                    + "any other lives (and the other devices refused while it lives).")
+    boolean noDevice;
+
     @Option(names = "--script", description = "Read commands line by line even when stdin is a terminal.")
     boolean script;
 
@@ -52,10 +63,14 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ClientOptions options;
         try {
+            if (noDevice && device != null) {
+                throw new IllegalArgumentException("give either --device or --no-device, not both");
+            }
+            Path deviceFile = noDevice || device != null ? null : ClientOptions.defaultDeviceFile();
             String password = System.getenv("LOOMCHAT_PASSWORD");
             options = new ClientOptions(server.host, server.port, user, register, password == null || password.isEmpty() ? null : password,
                     script, heartbeat, reconnectDelay, reconnectMaxDelay, ClientOptions.DEFAULT_CONNECT_TIMEOUT,
-                    ClientOptions.DEFAULT_REPLY_TIMEOUT, tls.load());
+                    ClientOptions.DEFAULT_REPLY_TIMEOUT, tls.load(), device, deviceFile);
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat client: " + e.getMessage());
             return ExitCodes.USAGE;

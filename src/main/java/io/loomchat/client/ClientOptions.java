@@ -1,7 +1,9 @@
 package io.loomchat.client;
 
 import io.loomchat.tls.ClientTls;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * Settings of one console client. The command line builds it; {@link ConsoleClient} runs it.
@@ -19,11 +21,15 @@ import java.time.Duration;
  * @param replyTimeout      how long script mode waits for the answer to a command before going on
  * @param tls               speak TLS and verify the server with this, every connection (reconnects
  *                          too); {@code null} for plaintext
+ * @param device            protocol 2.3: log in as this device (from {@code --device}), or {@code null}
+ * @param deviceFile        protocol 2.3, when {@code device} is {@code null}: the file that keeps this
+ *                          installation's device id (see {@link DeviceFile}); both {@code null} logs in
+ *                          without a device, as a 2.2 client (one session per user)
  */
 public record ClientOptions(String host, int port, Integer userId, String registerName, String password,
                             boolean script, Duration heartbeatInterval, Duration reconnectMinDelay,
                             Duration reconnectMaxDelay, Duration connectTimeout, Duration replyTimeout,
-                            ClientTls tls) {
+                            ClientTls tls, String device, Path deviceFile) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The server's default port. */
@@ -37,6 +43,8 @@ public record ClientOptions(String host, int port, Integer userId, String regist
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Login hashes a password with a slow hash; a busy server may take seconds for it. */
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(15);
+    /** PROTOCOL.md 2.3: a device id is 1 to 64 of these characters. */
+    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ClientOptions {
         require(host != null && !host.isBlank(), "--host must not be empty");
@@ -51,13 +59,20 @@ public record ClientOptions(String host, int port, Integer userId, String regist
                 "--reconnect-max-delay must not be shorter than --reconnect-delay");
         requirePositive(connectTimeout, "the connect timeout");
         requirePositive(replyTimeout, "the reply timeout");
+        require(device == null || DEVICE_ID.matcher(device).matches(),
+                "--device must be 1 to 64 characters of A-Z a-z 0-9 . _ -, not '" + device + "'");
     }
 
-    /** Defaults everywhere except where to connect. */
+    /** Defaults everywhere except where to connect; the device id kept in the user's file. */
     public static ClientOptions defaults(String host, int port) {
         return new ClientOptions(host, port, null, null, null, false, DEFAULT_HEARTBEAT_INTERVAL,
                 DEFAULT_RECONNECT_MIN_DELAY, DEFAULT_RECONNECT_MAX_DELAY, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REPLY_TIMEOUT, null);
+                DEFAULT_REPLY_TIMEOUT, null, null, defaultDeviceFile());
+    }
+
+    /** Where this installation's device id is kept: {@code $XDG_CONFIG_HOME/loomchat/device} or the like. */
+    public static Path defaultDeviceFile() {
+        return DeviceFile.defaultLocation(System.getenv(), System.getProperty("user.home"));
     }
 
     String address() {

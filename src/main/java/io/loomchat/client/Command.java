@@ -15,6 +15,10 @@ sealed interface Command {
             new Usage("addfriend", "addfriend <id>", "become friends with a user, both ways"),
             new Usage("creategroup", "creategroup <name> [desc]", "create a group and become its creator"),
             new Usage("addgroup", "addgroup <gid>", "join a group"),
+            new Usage("history", "history <id> [n] [before <mid>]",
+                    "the last n messages (" + History.DEFAULT_LIMIT + ", at most " + History.MAX_LIMIT
+                            + ") with a user, from any of your devices"),
+            new Usage("ghistory", "ghistory <gid> [n] [before <mid>]", "the last n messages of a group you are in"),
             new Usage("friends", "friends", "list your friends and who is online"),
             new Usage("groups", "groups", "list your groups and their members"),
             new Usage("login", "login <id> [password]", "log in; asks for the password if left out"),
@@ -33,6 +37,24 @@ sealed interface Command {
     }
 
     record GroupChat(int groupId, String text) implements Command {
+    }
+
+    /**
+     * Protocol 2.3 HISTORY: the newest {@code limit} messages of a conversation, before the
+     * message {@code before} when it is not {@code null}.
+     *
+     * @param group whether {@code id} is a group id rather than a user id
+     */
+    record History(boolean group, int id, int limit, Long before) implements Command {
+        /** A screenful, and few enough that a script reading them does not wait. */
+        static final int DEFAULT_LIMIT = 20;
+        /** PROTOCOL.md: {@code limit} is 1 to 200. */
+        static final int MAX_LIMIT = 200;
+
+        /** The command that shows the page before this one's first message, as the user types it. */
+        String olderPage(long firstMid) {
+            return (group ? "ghistory " : "history ") + id + " " + limit + " before " + firstMid;
+        }
     }
 
     record AddFriend(int userId) implements Command {

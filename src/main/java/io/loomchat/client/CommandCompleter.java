@@ -31,13 +31,13 @@ final class CommandCompleter implements Completer {
             return;
         }
         switch (line.words().get(0).toLowerCase(Locale.ROOT)) {
-            case "chat" -> {
+            case "chat", "history" -> {
                 roster.friends().forEach(friend -> candidates.add(
                         id(friend.id(), friend.name() + ", " + (friend.online() ? "online" : "offline"), "friends")));
                 roster.strangers().forEach(person -> candidates.add(
                         id(person.id(), person.name() + ", not a friend", "others")));
             }
-            case "groupchat" -> roster.groups().forEach(group -> candidates.add(
+            case "groupchat", "ghistory" -> roster.groups().forEach(group -> candidates.add(
                     id(group.id(), group.name() + ", " + group.members().size() + " members", "groups")));
             case "addfriend" -> roster.strangers().forEach(person -> candidates.add(
                     id(person.id(), person.name() + ", met in a group or a chat", "people you may know")));

@@ -25,6 +25,8 @@ final class CommandParser {
             Map.entry("creategroup", new Spec(2, args ->
                     new Command.CreateGroup(text(args, 0, "creategroup"), args.length > 1 ? args[1].strip() : ""))),
             Map.entry("addgroup", new Spec(1, args -> new Command.AddGroup(id(args, 0, "addgroup", "group")))),
+            Map.entry("history", new Spec(4, args -> history(args, false))),
+            Map.entry("ghistory", new Spec(4, args -> history(args, true))),
             Map.entry("friends", new Spec(0, args -> new Command.Friends())),
             Map.entry("groups", new Spec(0, args -> new Command.Groups())),
             Map.entry("login", new Spec(2, args -> new Command.Login(id(args, 0, "login", "user"), optional(args, 1)))),
@@ -100,6 +102,40 @@ final class CommandParser {
                     + synopsis(command) + ".");
         }
         throw new Problem("A " + what + " id is a positive number, not " + value + ".");
+    }
+
+    /** {@code <id> [n] [before <mid>]}. */
+    private static Command history(String[] args, boolean group) {
+        String command = group ? "ghistory" : "history";
+        int id = id(args, 0, command, group ? "group" : "user");
+        int next = 1;
+        int limit = Command.History.DEFAULT_LIMIT;
+        if (args.length > next && !args[next].equalsIgnoreCase("before")) {
+            limit = (int) number(args[next], "n", Command.History.MAX_LIMIT, command);
+            next++;
+        }
+        Long before = null;
+        if (args.length > next) {
+            if (!args[next].equalsIgnoreCase("before") || args.length != next + 2) {
+                throw new Problem("Usage: " + synopsis(command) + ".");
+            }
+            before = number(args[next + 1], "mid", Long.MAX_VALUE, command);
+        }
+        return new Command.History(group, id, limit, before);
+    }
+
+    /** A whole number from 1 to {@code max}, or a sentence saying it is not one. */
+    private static long number(String value, String what, long max, String command) {
+        try {
+            long number = Long.parseLong(value.strip());
+            if (number >= 1 && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            throw new Problem("'" + value.strip() + "' is not a number. Usage: " + synopsis(command) + ".");
+        }
+        throw new Problem(max == Long.MAX_VALUE ? "A " + what + " is a positive number, not " + value.strip() + "."
+                : what + " is 1 to " + max + ", not " + value.strip() + ".");
     }
 
     private static String text(String[] args, int index, String command) {

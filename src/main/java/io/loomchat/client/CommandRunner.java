@@ -51,12 +51,14 @@ final class CommandRunner {
     private final Console console;
     private final ScheduledExecutorService timer;
     private final DeliveryReceipts receipts;
+    /** Protocol 2.3: the device id every login names, {@code null} to log in as a 2.2 client. */
+    private final String device;
     /** Set by a successful login ack, cleared by logout; written on the connection thread. */
     private volatile Credentials credentials;
 
     CommandRunner(ClientOptions options, Connector connector, PendingRequests pending, Roster roster,
                   EventRenderer renderer, Console console, ScheduledExecutorService timer,
-                  DeliveryReceipts receipts) {
+                  DeliveryReceipts receipts, String device) {
         this.options = options;
         this.connector = connector;
         this.pending = pending;
@@ -65,6 +67,7 @@ final class CommandRunner {
         this.console = console;
         this.timer = timer;
         this.receipts = receipts;
+        this.device = device;
     }
 
     /** Carries out one command; false when it was {@code quit}. */
@@ -103,6 +106,7 @@ final class CommandRunner {
                     frame(MessageType.GROUP_CHAT).put("groupid", chat.groupId()).put("msg", chat.text()),
                     "send to " + roster.groupLabel(chat.groupId()),
                     ack -> console.show(renderer.groupChatSent(chat.groupId(), ack)));
+            case Command.History history -> history(history);
             case Command.AddFriend add -> request(frame(MessageType.ADD_FRIEND).put("friendid", add.userId()),
                     "add friend " + add.userId(), ack -> {
                         Roster.Person friend = Roster.Person.of(ack.path("friend"));
@@ -140,6 +144,29 @@ final class CommandRunner {
             }
             default -> throw new IllegalStateException("no way to run " + command);
         }
+    }
+
+    /** Protocol 2.3 HISTORY: a page of a conversation, kept on the server, whichever device took part. */
+    private void history(Command.History history) {
+        if (!history.group() && history.id() == roster.me().id()) {
+            console.show(Line.error("history <id> shows your conversation with another user; " + history.id()
+                    + " is you."));
+            return;
+        }
+        ObjectNode frame = frame(MessageType.HISTORY).put(history.group() ? "groupid" : "with", history.id())
+                .put("limit", history.limit());
+        if (history.before() != null) {
+            frame.put("before", history.before().longValue());
+        }
+        String action = "show the history " + (history.group() ? "of " + roster.groupLabel(history.id())
+                : "with " + roster.userLabel(history.id()));
+        request(frame, action, ack -> console.show(renderer.history(history, ack)), refusal -> {
+            boolean unknownType = refusal.path("errno").asInt() == Errno.BAD_REQUEST.code()
+                    && refusal.path("errmsg").asText("").startsWith("unknown msgid");
+            console.show(unknownType
+                    ? Line.error("Could not " + action + ": the server keeps no history (it predates protocol 2.3).")
+                    : EventRenderer.failure(action, refusal));
+        });
     }
 
     private void login(Command.Login login) {
@@ -193,6 +220,10 @@ final class CommandRunner {
     private void sendLogin(Credentials attempt, boolean again) {
         // Protocol 2.2; a server that predates it ignores the field and does not echo it.
         ObjectNode login = frame(MessageType.LOGIN).put("id", attempt.userId()).put("receipts", true);
+        if (device != null) {
+            // Protocol 2.3; an older server ignores it, and the ack then names no device.
+            login.put("device", device);
+        }
         if (attempt.token() != null) {
             login.put("token", attempt.token());
         } else {
@@ -222,7 +253,7 @@ final class CommandRunner {
             }
         });
         console.show(again ? renderer.reloginSummary(options.address(), ack, unseen)
-                : renderer.loginSummary(ack, unseen));
+                : renderer.loginSummary(ack, unseen, device));
         offline.forEach(receipts::handled);
     }
 
@@ -244,6 +275,12 @@ final class CommandRunner {
         }
         console.show(EventRenderer.failure((again ? "log in again as user " : "log in as user ") + attempt.userId(),
                 refusal));
+        if (device != null && refusal.path("errno").asInt() == Errno.ALREADY_ONLINE.code()
+                && refusal.path("errmsg").asText("").contains("this device")) {
+            // Two clients of one installation share the device file, and so the device id.
+            console.show(Line.info("Another client of this installation is logged in as that user as device " + device
+                    + "; start this one with --device <id> to make it a device of its own."));
+        }
     }
 
     /** On the timer thread: unless the user logged out or the connection broke meanwhile. */

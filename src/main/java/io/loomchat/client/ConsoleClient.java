@@ -40,7 +40,7 @@ public final class ConsoleClient {
         Connector connector = new Connector(options);
         DeliveryReceipts receipts = new DeliveryReceipts(new SeenMessages(SeenMessages.DEFAULT_CAPACITY), timer);
         CommandRunner runner = new CommandRunner(options, connector, pending, roster, renderer, console, timer,
-                receipts);
+                receipts, device(options, console));
         try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer); receipts) {
             connector.start(new FrameHandler(pending, roster, renderer, console, runner, receipts));
             // A refused certificate ends the client before anything is typed or sent (the
@@ -74,6 +74,14 @@ public final class ConsoleClient {
             connector.close();
             timer.shutdownNow();
         }
+    }
+
+    /** The device id to log in with: {@code --device}, else the installation's, else none ({@code --no-device}). */
+    private static String device(ClientOptions options, Console console) {
+        if (options.device() != null || options.deviceFile() == null) {
+            return options.device();
+        }
+        return DeviceFile.at(options.deviceFile(), warning -> console.show(Line.notice(warning))).id();
     }
 
     private static void loop(ClientOptions options, Console console, CommandRunner runner, PendingRequests pending)

@@ -37,11 +37,18 @@ final class EventRenderer {
      * Who you are, your friends, your groups and what came while you were away.
      *
      * @param unseen the ack's offline messages that were not shown before (repeats dropped)
+     * @param device the device id the login named, or {@code null}
      */
-    List<Line> loginSummary(JsonNode loginAck, List<JsonNode> unseen) {
+    List<Line> loginSummary(JsonNode loginAck, List<JsonNode> unseen, String device) {
         Roster.Person me = roster.me();
         List<Line> lines = new ArrayList<>();
         lines.add(Line.info("Logged in as " + me.name() + " (id " + me.id() + ")."));
+        if (loginAck.hasNonNull("device")) {
+            lines.add(Line.info("This is device " + loginAck.path("device").asText()
+                    + "; what you send from your other devices shows here too."));
+        } else if (device != null) {
+            lines.add(Line.info("The server predates devices (protocol 2.3): this is your only session."));
+        }
         lines.add(friendsLine());
         lines.addAll(groupLines(false));
         lines.addAll(offlineLines(loginAck, unseen, true));
@@ -109,13 +116,49 @@ final class EventRenderer {
 
     // ---- what others send -------------------------------------------------------------------
 
-    /** {@code [19:14] bob (2): hi} or {@code [19:14] bob (2) in team (7): hi all}. */
+    /**
+     * {@code [19:14] bob (2): hi} or {@code [19:14] bob (2) in team (7): hi all}; a message the
+     * user sent from another device (a 2.3 carbon: the sender is the user) is
+     * {@code [19:14] you (on another device) to bob (2): hi}.
+     */
     Line message(JsonNode frame) {
-        String sender = frame.path("name").asText("?") + " (" + frame.path("id").asInt() + ")";
-        String where = frame.path("msgid").asInt() == MessageType.GROUP_CHAT.code()
-                ? " in " + roster.groupLabel(frame.path("groupid").asInt()) : "";
-        return new Line(Console.Tone.MESSAGE, "[" + when(frame) + "] " + sender + where + ": "
-                + frame.path("msg").asText(""));
+        return new Line(Console.Tone.MESSAGE, chatText(frame, "you (on another device)"));
+    }
+
+    /** One line of a chat frame, in which the user's own messages are from {@code self}. */
+    private String chatText(JsonNode frame, String self) {
+        boolean group = frame.path("msgid").asInt() == MessageType.GROUP_CHAT.code();
+        int senderId = frame.path("id").asInt();
+        Roster.Person me = roster.me();
+        boolean mine = me != null && senderId == me.id();
+        String sender = mine ? self : frame.path("name").asText("?") + " (" + senderId + ")";
+        String where = group ? " in " + roster.groupLabel(frame.path("groupid").asInt())
+                : mine ? " to " + roster.userLabel(frame.path("toid").asInt()) : "";
+        return "[" + when(frame) + "] " + sender + where + ": " + frame.path("msg").asText("");
+    }
+
+    /**
+     * A page of 2.3 HISTORY, oldest first, one line per message, each as it would have come live
+     * ({@code [19:14] bob (2): hi}, own ones {@code [19:14] you to bob (2): hi}), then how to see
+     * older ones.
+     */
+    List<Line> history(Command.History asked, JsonNode ack) {
+        String conversation = asked.group() ? "in " + roster.groupLabel(asked.id())
+                : "with " + roster.userLabel(asked.id());
+        JsonNode messages = ack.path("messages");
+        List<Line> lines = new ArrayList<>();
+        if (messages.isEmpty()) {
+            lines.add(Line.info("No " + (asked.before() == null ? "" : "older ") + "messages " + conversation + "."));
+            return lines;
+        }
+        int count = messages.size();
+        lines.add(Line.info((asked.before() == null ? "The last " : "Before " + asked.before() + ", the last ")
+                + (count == 1 ? "message " + conversation + ":" : count + " messages " + conversation + ", oldest first:")));
+        messages.forEach(message -> lines.add(Line.info(chatText(message, "you"))));
+        lines.add(Line.info(ack.path("more").asBoolean(false)
+                ? "(older messages exist: " + asked.olderPage(messages.get(0).path("mid").asLong()) + ")"
+                : "(no older messages)"));
+        return lines;
     }
 
     /** {@code bob (2) added you as a friend; they are online.} (2.2 FRIEND_ADDED) */
@@ -191,13 +234,14 @@ final class EventRenderer {
     /**
      * The server's own errmsg when it says more than the errno table, a sentence of ours
      * otherwise. The classic texts of errno 1 and 2 are replaced: they end in '!' and read
-     * oddly outside the C++ client's menu.
+     * oddly outside the C++ client's menu. A device's refusal (2.3) is shown as the server says it.
      */
     static String reason(JsonNode reply) {
         int errno = reply.path("errno").asInt(-1);
         String errmsg = reply.path("errmsg").asText("").strip();
+        // A 2.3 server says why a device may not log in (errno 2); the classic text says nothing.
         boolean generic = errmsg.isEmpty() || errno == Errno.INVALID_CREDENTIALS.code() && errmsg.endsWith("!")
-                || errno == Errno.ALREADY_ONLINE.code()
+                || errno == Errno.ALREADY_ONLINE.code() && errmsg.endsWith("!")
                 || Arrays.stream(Errno.values()).anyMatch(e -> e.code() == errno && e.text().equals(errmsg));
         String reason = generic ? sentence(errno) : errmsg;
         return reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason;

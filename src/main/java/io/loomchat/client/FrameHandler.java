@@ -76,7 +76,13 @@ final class FrameHandler implements Connector.Listener {
     private void message(JsonNode frame) {
         try {
             if (receipts.toShow(frame)) {
-                roster.sender(frame.path("id").asInt(), frame.path("name").asText("?"));
+                Roster.Person me = roster.me();
+                int senderId = frame.path("id").asInt();
+                // From the user's own id: a 2.3 carbon, sent from another device; shown, and
+                // confirmed below, like any other message.
+                if (me == null || senderId != me.id()) {
+                    roster.sender(senderId, frame.path("name").asText("?"));
+                }
                 console.show(renderer.message(frame));
             }
         } finally {

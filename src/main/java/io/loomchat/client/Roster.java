@@ -80,8 +80,12 @@ final class Roster {
                 Group group = Group.of(node);
                 groups.put(group.id(), group);
             });
-            loginAck.path("offlinemsg").forEach(message ->
-                    senders.put(message.path("id").asInt(), message.path("name").asText("?")));
+            loginAck.path("offlinemsg").forEach(message -> {
+                // 2.3 carbons are from the user: not someone met.
+                if (message.path("id").asInt() != me.id()) {
+                    senders.put(message.path("id").asInt(), message.path("name").asText("?"));
+                }
+            });
         } finally {
             lock.unlock();
         }

@@ -9,10 +9,12 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,6 +30,13 @@ import java.util.regex.Pattern;
 final class ClientProcess implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * The XDG_CONFIG_HOME of every client a test starts without one of its own: the device file
+     * goes there, not into the home of whoever runs the tests. Shared by the whole test run, as
+     * one installation is, so that a user's client started again is the same device.
+     */
+    private static final Path SHARED_CONFIG_HOME = temporaryDirectory("loomchat-client-config-");
 
     private final String name;
     private final Process process;
@@ -48,6 +57,12 @@ final class ClientProcess implements AutoCloseable {
      * (none when null). The command line is the test JVM's own java and class path.
      */
     static ClientProcess start(String name, int port, String password, String... args) {
+        return start(name, port, password, Map.of("XDG_CONFIG_HOME", SHARED_CONFIG_HOME.toString()), args);
+    }
+
+    /** As {@link #start(String, int, String, String...)}, with these environment variables set. */
+    static ClientProcess start(String name, int port, String password, Map<String, String> environment,
+                               String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // A short-lived client needs no optimizing compiler; it starts faster without.
@@ -62,10 +77,30 @@ final class ClientProcess implements AutoCloseable {
         if (password != null) {
             builder.environment().put("LOOMCHAT_PASSWORD", password);
         }
+        builder.environment().putAll(environment);
         try {
             return new ClientProcess(name, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    static Path temporaryDirectory(String prefix) {
+        try {
+            Path directory = Files.createTempDirectory(prefix);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    /** Best effort, at the end of the test run: what is left in a temporary directory harms nobody. */
+    private static void deleteTree(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + directory + ": " + e);
         }
     }
 

@@ -44,4 +44,26 @@ class CommandParserTest {
         assertEquals(new Command.Invalid("The command quit takes no arguments."), CommandParser.parse("quit now"));
         assertInstanceOf(Command.Invalid.class, CommandParser.parse("chat:x:hi"));
     }
+
+    @Test
+    void historyTakesAnOptionalCountAndAnOptionalMidToPageBackFrom() {
+        assertEquals(new Command.History(false, 2, 20, null), CommandParser.parse("history 2"));
+        assertEquals(new Command.History(false, 2, 5, null), CommandParser.parse("history 2 5"));
+        assertEquals(new Command.History(false, 2, 5, 81985529216486895L),
+                CommandParser.parse("history 2 5 before 81985529216486895"));
+        assertEquals(new Command.History(true, 7, 20, 99L), CommandParser.parse("ghistory 7 before 99"));
+        assertEquals("ghistory 7 20 before 42", new Command.History(true, 7, 20, null).olderPage(42));
+    }
+
+    @Test
+    void badHistoryArgumentsSayWhatIsWrong() {
+        assertEquals(new Command.Invalid("n is 1 to 200, not 201."), CommandParser.parse("history 2 201"));
+        assertEquals(new Command.Invalid("n is 1 to 200, not 0."), CommandParser.parse("history 2 0"));
+        assertEquals(new Command.Invalid("Usage: history <id> [n] [before <mid>]."), CommandParser.parse("history 2 5 after 9"));
+        assertEquals(new Command.Invalid("Usage: ghistory <gid> [n] [before <mid>]."), CommandParser.parse("ghistory 2 before"));
+        assertEquals(new Command.Invalid("'x' is not a number. Usage: history <id> [n] [before <mid>]."),
+                CommandParser.parse("history 2 5 before x"));
+        assertEquals(new Command.Invalid("Usage: history <id> [n] [before <mid>] (the user id is missing)."),
+                CommandParser.parse("history"));
+    }
 }
