@@ -25,6 +25,8 @@ public final class Database implements AutoCloseable {
     private static final String SCHEMA_RESOURCE = "/sql/schema.sql";
 
     private final HikariDataSource pool;
+    /** The embedded database's history file (see {@link StoreConfig#historyUrl}); null when history shares {@link #pool}. */
+    private final HikariDataSource historyPool;
     private final UserDao users;
     private final FriendDao friends;
     private final GroupDao groups;
@@ -33,8 +35,9 @@ public final class Database implements AutoCloseable {
     private final DeviceDao devices;
     private final HistoryDao history;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, HikariDataSource historyPool) {
         this.pool = pool;
+        this.historyPool = historyPool;
         Sql sql = new Sql(pool);
         this.users = new UserDao(sql);
         this.friends = new FriendDao(sql);
@@ -42,7 +45,7 @@ public final class Database implements AutoCloseable {
         this.offlineMessages = new OfflineMessageDao(sql);
         this.tokens = new TokenDao(sql);
         this.devices = new DeviceDao(sql);
-        this.history = new HistoryDao(sql);
+        this.history = new HistoryDao(historyPool == null ? sql : new Sql(historyPool));
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -52,18 +55,35 @@ public final class Database implements AutoCloseable {
 
     /** As {@link #open(StoreConfig)}, with the pool's metrics in {@code metrics} (null: none). */
     public static Database open(StoreConfig config, MeterRegistry metrics) {
+        HikariDataSource pool = openPool(config, "loomchat-db", config.url(), config.poolSize(), metrics);
+        if (config.historyUrl().equals(config.url())) {
+            return new Database(pool, null);
+        }
+        try {
+            return new Database(pool, openPool(config, "loomchat-history", config.historyUrl(), HISTORY_POOL_SIZE, null));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The history file's connections: its writers and the HISTORY reads. */
+    private static final int HISTORY_POOL_SIZE = 4;
+
+    /** A pool over {@code url}, with the schema created. */
+    private static HikariDataSource openPool(StoreConfig config, String name, String url, int size, MeterRegistry metrics) {
         HikariConfig hikari = new HikariConfig();
         if (metrics != null) {
             hikari.setMetricRegistry(metrics);
         }
-        hikari.setPoolName("loomchat-db");
-        hikari.setJdbcUrl(config.url());
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(url);
         if (!config.embedded()) {
             hikari.setUsername(config.user());
             hikari.setPassword(config.password());
         }
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(Math.min(2, size));
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         hikari.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 2_000));
         // Fail at start-up, with the driver's own reason, when the database is unreachable.
@@ -83,7 +103,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool);
+        return pool;
     }
 
     /** Starts the pool; an unreachable database becomes a {@link StoreException} saying why. */
@@ -184,6 +204,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (historyPool != null) {
+            historyPool.close();
+        }
         pool.close();
     }
 }

@@ -50,6 +50,31 @@ public record StoreConfig(String url, String user, String password, int poolSize
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=4096";
     }
 
+    /**
+     * Where the conversation history (protocol 2.3) lives. MySQL/MariaDB: the same database. The
+     * embedded H2: a file of its own beside the main one ({@code loomchat-history.mv.db}), which
+     * H2 writes to disk every {@link #HISTORY_WRITE_DELAY_MILLIS} ms instead of at every commit.
+     * Why: with {@code WRITE_DELAY=0} every commit rewrites each page it touched, and a commit of
+     * the history touches a page of each conversation in it (its key is conversation, mid): at 100
+     * conversations chatting, history on cost the single server 47% of its throughput, against
+     * the ~90% it keeps with its own file (loadtest/results/2026-12-06-devices-history.md). The
+     * price: a kill -9 of a single server may lose the last fraction of a second of its history
+     * (never a message: those are delivered or in the offline store, written at once), as 2.2
+     * keeps nothing across a single server's own sudden death either.
+     */
+    public String historyUrl() {
+        if (!embedded()) {
+            return url;
+        }
+        int cut = url.indexOf(';');
+        String base = cut < 0 ? url : url.substring(0, cut);
+        String options = cut < 0 ? "" : url.substring(cut).replaceAll("(?i);WRITE_DELAY=[0-9]+", "");
+        return base + "-history" + options + ";WRITE_DELAY=" + HISTORY_WRITE_DELAY_MILLIS;
+    }
+
+    /** How long the embedded history file may hold commits before they go to disk. */
+    public static final int HISTORY_WRITE_DELAY_MILLIS = 200;
+
     public boolean embedded() {
         return url.startsWith("jdbc:h2:");
     }

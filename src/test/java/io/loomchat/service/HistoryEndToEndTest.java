@@ -164,7 +164,7 @@ class HistoryEndToEndTest extends EndToEndTest {
             assertEquals(0, page.path("errno").asInt(), page::toString);
             assertEquals(0, page.path("messages").size());
             assertFalse(page.path("more").asBoolean(true));
-            assertEquals(0L, (long) noHistory.database().query("SELECT COUNT(*) FROM History",
+            assertEquals(0L, (long) noHistory.database().queryHistory("SELECT COUNT(*) FROM History",
                     rows -> rows.next() ? rows.getLong(1) : -1L));
         }
     }
@@ -233,7 +233,7 @@ class HistoryEndToEndTest extends EndToEndTest {
     }
 
     private long historyRows() {
-        return server.database().query("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
+        return server.database().queryHistory("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
     }
 
     private static List<Long> mids(JsonNode messages) {

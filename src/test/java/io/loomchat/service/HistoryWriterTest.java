@@ -146,6 +146,6 @@ class HistoryWriterTest {
     }
 
     private long countRows() {
-        return testDatabase.query("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
+        return testDatabase.queryHistory("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
     }
 }

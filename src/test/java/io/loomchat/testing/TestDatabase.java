@@ -87,9 +87,18 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs one statement directly, to check what the server stored. */
     public <T> T query(String sql, SqlFunction<T> reader) {
+        return query(config.url(), sql, reader);
+    }
+
+    /** As {@link #query}, on the database that holds the history (a file of its own when embedded). */
+    public <T> T queryHistory(String sql, SqlFunction<T> reader) {
+        return query(config.historyUrl(), sql, reader);
+    }
+
+    private <T> T query(String url, String sql, SqlFunction<T> reader) {
         String user = backend == Backend.MYSQL ? MYSQL_USER : "";
         String password = backend == Backend.MYSQL ? MYSQL_PASSWORD : "";
-        try (Connection connection = DriverManager.getConnection(config.url(), user, password);
+        try (Connection connection = DriverManager.getConnection(url, user, password);
              Statement statement = connection.createStatement();
              var rows = statement.executeQuery(sql)) {
             return reader.apply(rows);
