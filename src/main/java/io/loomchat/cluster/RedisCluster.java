@@ -327,7 +327,9 @@ public final class RedisCluster implements Cluster {
         try {
             redis(jedis -> jedis.publish(keys.everyone(), Envelope.devicesChanged(userId)));
         } catch (JedisException e) {
-            LOG.debug("user {} has a new device but the other servers could not be told: {}", userId, e.getMessage());
+            // Their cached device sets of this user stay stale until their caches are dropped:
+            // worth seeing (issue 21's failover with devices).
+            LOG.warn("user {} has a new device but the other servers could not be told: {}", userId, e.getMessage());
         }
     }
 

@@ -6,6 +6,8 @@ import io.loomchat.store.StoreException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mailboxes each user's messages are kept in (protocol 2.3): one per known device, the
@@ -23,6 +25,10 @@ final class KnownDevices {
     private final DeviceDao devices;
     private final Cluster cluster;
     private final ConcurrentHashMap<Integer, int[]> mailboxes = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(KnownDevices.class);
+
+    /** How often the devices of a user could not be read. */
+    private final AtomicLong unknown = new AtomicLong();
     /** Counts invalidations; see {@link GroupMembers} for why a read during one is not cached. */
     private final AtomicLong changes = new AtomicLong();
 
@@ -48,6 +54,11 @@ final class KnownDevices {
         try {
             known = devices.mailboxesOf(userId);
         } catch (StoreException e) {
+            long times = unknown.incrementAndGet();
+            if (times == 1 || times % 1_000 == 0) { // visible, without flooding the log during an outage
+                LOG.warn("the devices of user {} could not be read ({} times so far): messages are kept only for "
+                        + "sessions reached or as for a user without devices: {}", userId, times, e.getMessage());
+            }
             return null; // live chat needs no database (DatabaseOutageEndToEndTest)
         }
         if (known.isEmpty()) {
