@@ -54,12 +54,16 @@ final class Ledger {
             BitSet heardOf = (BitSet) owed.clone();
             for (SimUser recipient : stream.recipients) {
                 for (SimDevice device : recipient.devices()) {
-                    copies.add(owed, device.arrivals().of(stream.key()), heardOf);
+                    if (owes(device, recipient)) {
+                        copies.add(owed, device.arrivals().of(stream.key()), heardOf);
+                    }
                 }
             }
             List<SimDevice> senders = stream.sender.devices();
             for (int d = 0; senders.size() > 1 && d < senders.size(); d++) {
-                carbons.add(stream.carbonsOwed(acknowledgedDialect, d), senders.get(d).arrivals().of(stream.key()), heardOf);
+                if (owes(senders.get(d), stream.sender)) {
+                    carbons.add(stream.carbonsOwed(acknowledgedDialect, d), senders.get(d).arrivals().of(stream.key()), heardOf);
+                }
             }
             BitSet notOwed = stream.sent();
             notOwed.andNot(owed);
@@ -70,6 +74,16 @@ final class Ledger {
         }
         return new Shortfall(copies.received + carbons.received, copies.lost + carbons.lost, unacknowledged,
                 copies.owed + carbons.owed, ackPending, carbons.received, carbons.lost);
+    }
+
+    /**
+     * Whether the server owes a device its copies. With devices (protocol 2.3) a device the server
+     * has never seen is not known, and nothing is kept for it: a device session that never logged
+     * in during the run (a first-round login that failed for good) is owed nothing. Without device
+     * ids every user is owed, logged in or not: the server keeps their messages either way.
+     */
+    private static boolean owes(SimDevice device, SimUser user) {
+        return user.devices().size() == 1 || device.everLoggedIn();
     }
 
     /** Owed copies of one kind, and how many of them one device got. */

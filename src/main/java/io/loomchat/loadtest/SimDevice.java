@@ -37,6 +37,8 @@ final class SimDevice implements LoadConnection.Listener {
     private volatile InetSocketAddress target;
     /** Resume token of this device's last login (modern dialect), so a reconnect skips password hashing. */
     private volatile String token;
+    /** Whether this device has logged in once: only then does the server know it (protocol 2.3). */
+    private volatile boolean everLoggedIn;
     private volatile long lastSentNanos;
     /** When this device last logged in again after a drop; 0 before any drop. */
     private volatile long reloggedAtNanos;
@@ -50,6 +52,16 @@ final class SimDevice implements LoadConnection.Listener {
 
     Arrivals arrivals() {
         return arrivals;
+    }
+
+    /** Whether this device ever logged in during the run. */
+    boolean everLoggedIn() {
+        return everLoggedIn;
+    }
+
+    /** For the ledger's tests, which account without a server: this device counts as logged in once. */
+    void seenByTheServer() {
+        everLoggedIn = true;
     }
 
     boolean isConnected() {
@@ -96,6 +108,7 @@ final class SimDevice implements LoadConnection.Listener {
             }
             throw new LoginRefusedException(this + " could not log in: " + ack, ack.errno);
         }
+        everLoggedIn = true;
         run.metrics.record(Latency.LOGIN, System.nanoTime() - start);
         run.metrics.add(Count.LOGINS);
         run.metrics.connected();

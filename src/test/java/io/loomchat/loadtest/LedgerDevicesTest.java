@@ -31,6 +31,8 @@ class LedgerDevicesTest {
         bob = new SimUser(run, 1);
         alice.registeredAs(101);
         bob.registeredAs(102);
+        alice.devices().forEach(SimDevice::seenByTheServer);
+        bob.devices().forEach(SimDevice::seenByTheServer);
         toBob = Pairs.open(run, List.of(alice, bob)).get(0);
     }
 
@@ -108,5 +110,25 @@ class LedgerDevicesTest {
         for (long number : numbers) {
             user.devices().get(device).arrivals().record(toBob.key(), number);
         }
+    }
+
+    @Test
+    void aDeviceThatNeverLoggedInIsOwedNothing() {
+        SimUser carol = new SimUser(run, 2);
+        SimUser dave = new SimUser(run, 3);
+        carol.registeredAs(103);
+        dave.registeredAs(104);
+        carol.devices().forEach(SimDevice::seenByTheServer);
+        dave.devices().get(0).seenByTheServer(); // dave's d1 and d2 never logged in: the server does not know them
+        Stream toDave = Pairs.open(run, List.of(carol, dave)).get(0);
+        assertEquals(0, toDave.nextNumber(System.nanoTime(), 0));
+        toDave.acknowledged(0);
+        dave.devices().get(0).arrivals().record(toDave.key(), 0);
+        carol.devices().get(1).arrivals().record(toDave.key(), 0);
+        carol.devices().get(2).arrivals().record(toDave.key(), 0);
+
+        Ledger.Shortfall all = run.ledger.shortfall(true);
+        assertEquals(3, all.owed(), "dave's d0 and carol's two other devices; dave's unknown devices are owed nothing");
+        assertEquals(0, all.lost());
     }
 }
