@@ -3,8 +3,6 @@ package io.loomchat.service;
 import io.loomchat.store.DeviceDao;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +25,7 @@ final class DeviceExpiry implements AutoCloseable {
     private final Duration expiry;
     /** Epoch milliseconds now; tests move it. */
     private final LongSupplier clock;
-    private final Semaphore wake = new Semaphore(0);
-    private volatile boolean stopping;
-    private Thread thread;
+    private final Sweeper sweeper = new Sweeper("loomchat-device-expiry", SWEEP_INTERVAL, PAUSE_BETWEEN_BATCHES);
 
     DeviceExpiry(DeviceDao devices, KnownDevices known, Duration expiry, LongSupplier clock) {
         this.devices = devices;
@@ -39,36 +35,18 @@ final class DeviceExpiry implements AutoCloseable {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("loomchat-device-expiry").start(this::run);
-    }
-
-    private void run() {
-        while (!stopping) {
-            try {
-                wake.tryAcquire(SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (stopping) {
-                return;
-            }
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                LOG.warn("device expiry failed; trying again in {} min: {}", SWEEP_INTERVAL.toMinutes(), e.getMessage());
-            }
-        }
+        sweeper.start(this::sweep);
     }
 
     /** Forgets every expired device, batch by batch; returns how many. */
     int sweep() {
         long before = clock.getAsLong() - expiry.toMillis();
         int forgotten = 0;
-        while (!stopping) {
+        while (!sweeper.stopping()) {
             List<DeviceDao.Forgotten> batch = devices.forgetIdle(before, BATCH);
             batch.stream().map(DeviceDao.Forgotten::userId).distinct().forEach(known::added);
             forgotten += batch.size();
-            if (batch.size() < BATCH || !rest()) {
+            if (batch.size() < BATCH || !sweeper.rest()) {
                 break;
             }
         }
@@ -78,25 +56,8 @@ final class DeviceExpiry implements AutoCloseable {
         return forgotten;
     }
 
-    private boolean rest() {
-        try {
-            return !wake.tryAcquire(PAUSE_BETWEEN_BATCHES.toMillis(), TimeUnit.MILLISECONDS) && !stopping;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Override
     public void close() {
-        stopping = true;
-        wake.release();
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        sweeper.close();
     }
 }

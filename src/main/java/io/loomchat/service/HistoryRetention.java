@@ -1,8 +1,6 @@
 package io.loomchat.service;
 
 import io.loomchat.store.HistoryDao;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,50 +20,30 @@ final class HistoryRetention implements AutoCloseable {
     private final HistoryPolicy policy;
     /** Epoch milliseconds now; tests move it. */
     private final LongSupplier clock;
-    private final Semaphore wake = new Semaphore(0);
-    private volatile boolean stopping;
-    private Thread thread;
+    private final Sweeper sweeper;
 
     HistoryRetention(HistoryDao dao, HistoryPolicy policy, LongSupplier clock) {
         this.dao = dao;
         this.policy = policy;
         this.clock = clock;
+        this.sweeper = new Sweeper("loomchat-history-retention", policy.sweepInterval(), policy.pauseBetweenBatches());
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("loomchat-history-retention").start(this::run);
-    }
-
-    private void run() {
-        while (!stopping) {
-            try {
-                wake.tryAcquire(policy.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (stopping) {
-                return;
-            }
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                LOG.warn("history retention failed; trying again in {} s: {}", policy.sweepInterval().toSeconds(),
-                        e.getMessage());
-            }
-        }
+        sweeper.start(this::sweep);
     }
 
     /** Deletes every expired message, batch by batch; returns how many. */
     long sweep() {
         long cutoff = MessageIds.firstMidAt(clock.getAsLong() - policy.retention().toMillis());
         long removed = 0;
-        while (!stopping) {
+        while (!sweeper.stopping()) {
             int deleted = dao.deleteOlderThan(cutoff, policy.deleteBatchRows());
             removed += deleted;
             if (deleted < policy.deleteBatchRows()) {
                 break;
             }
-            if (!rest()) {
+            if (!sweeper.rest()) {
                 break;
             }
         }
@@ -82,26 +60,8 @@ final class HistoryRetention implements AutoCloseable {
         return days > 0 ? days + " days" : policy.retention().toSeconds() + " s";
     }
 
-    /** The pause between two batches; false when the job is stopping. */
-    private boolean rest() {
-        try {
-            return !wake.tryAcquire(policy.pauseBetweenBatches().toMillis(), TimeUnit.MILLISECONDS) && !stopping;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Override
     public void close() {
-        stopping = true;
-        wake.release();
-        if (thread != null) {
-            try {
-                thread.join(policy.sweepInterval().plusSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        sweeper.close();
     }
 }

@@ -11,9 +11,7 @@ import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,37 +91,37 @@ final class MessageRouter {
      * A recipient counts as online when a session of theirs got it live.
      */
     Fanout sendToAll(Chat chat, Collection<Integer> recipientIds) {
-        List<Integer> elsewhere = null; // allocated only when someone is not wholly here
-        Map<Integer, List<Integer>> reachedHere = null;
+        // A recipient not wholly reached here: what reached it, and its known mailboxes (read once).
+        record Partial(int userId, List<Integer> here, int[] known) {
+        }
+        List<Partial> elsewhere = null; // allocated only when someone is not wholly here
         int reachedUsers = 0;
         for (int recipientId : recipientIds) {
             List<Integer> here = deliverHere(chat, recipientId, 0);
-            if (allReached(devices.mailboxesOf(recipientId), 0, here)) {
+            int[] known = devices.mailboxesOf(recipientId);
+            if (allReached(known, 0, here)) {
                 reachedUsers++;
                 continue;
             }
             if (elsewhere == null) {
                 elsewhere = new ArrayList<>();
-                reachedHere = new HashMap<>();
             }
-            elsewhere.add(recipientId);
-            reachedHere.put(recipientId, here);
+            elsewhere.add(new Partial(recipientId, here, known));
         }
         if (elsewhere == null) {
             return new Fanout(reachedUsers, 0);
         }
-        Cluster.Reached there = cluster.forward(delivery(chat), elsewhere, 0);
+        Cluster.Reached there = cluster.forward(delivery(chat), elsewhere.stream().map(Partial::userId).toList(), 0);
         List<Mailbox> unreached = new ArrayList<>();
         int offlineUsers = 0;
-        for (int recipientId : elsewhere) {
-            List<Integer> here = reachedHere.get(recipientId);
-            List<Integer> remote = there.mailboxesOf(recipientId);
-            if (here.isEmpty() && remote.isEmpty()) {
+        for (Partial recipient : elsewhere) {
+            List<Integer> remote = there.mailboxesOf(recipient.userId());
+            if (recipient.here().isEmpty() && remote.isEmpty()) {
                 offlineUsers++;
             } else {
                 reachedUsers++;
             }
-            unreached.addAll(unreached(recipientId, devices.mailboxesOf(recipientId), 0, here, remote));
+            unreached.addAll(unreached(recipient.userId(), recipient.known(), 0, recipient.here(), remote));
         }
         store(chat, unreached);
         return new Fanout(reachedUsers, offlineUsers);

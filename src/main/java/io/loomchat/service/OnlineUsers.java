@@ -90,11 +90,6 @@ final class OnlineUsers {
         return byUser.containsKey(userId);
     }
 
-    /** A snapshot of the ids of the users logged in here. */
-    List<Integer> userIds() {
-        return List.copyOf(byUser.keySet());
-    }
-
     /** A snapshot of every seat here. */
     List<Seat> seats() {
         return List.copyOf(byMailbox.values());
