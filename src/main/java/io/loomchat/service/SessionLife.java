@@ -57,7 +57,7 @@ final class SessionLife {
         Seat seat = new Seat(session, id, start.device(), mailbox.id());
         Cluster.Claim claim = claim(services, seat, start.receipts());
         try {
-            if (mailbox.isDevice()) {
+            if (mailbox.isDevice() && !seen.withoutDeviceKnown()) {
                 takeUnaddressed(services, id, mailbox);
             }
             PutBack.leftovers(services, mailbox);
@@ -120,9 +120,7 @@ final class SessionLife {
      * its kind").
      */
     private static void takeUnaddressed(Services services, int userId, Mailbox mailbox) {
-        if (!services.db().devices().mailboxesOf(userId).contains(userId)) {
-            services.db().offlineMessages().move(userId, mailbox.id());
-        }
+        services.db().offlineMessages().move(userId, mailbox.id());
     }
 
     /**

@@ -22,23 +22,34 @@ public final class DeviceDao {
     /**
      * A device of a user.
      *
-     * @param mailbox  where its messages wait: the user's id for {@link #NO_DEVICE}, minus the row id otherwise
-     * @param first    whether this login is the device's first (it is known from now on)
+     * @param mailbox              where its messages wait: the user's id for {@link #NO_DEVICE}, minus the row id otherwise
+     * @param first                whether this login is the device's first (it is known from now on)
+     * @param withoutDeviceKnown   whether the user's session without a device id is a known device
      */
-    public record Seen(int mailbox, boolean first) {
+    public record Seen(int mailbox, boolean first, boolean withoutDeviceKnown) {
     }
 
-    /** Records a login of a device, creating the device on its first one. */
+    /**
+     * Records a login of a device, creating the device on its first one. One read of the user's
+     * devices (a handful of rows) tells both whether this one exists and whether the session
+     * without a device id does.
+     */
     public Seen loggedIn(int userId, String name, long nowMillis) {
         byte[] key = name.getBytes(StandardCharsets.US_ASCII);
-        Integer id = idOf(userId, key);
+        record Row(int id, String name) {
+        }
+        List<Row> rows = sql.list("cannot read the devices of user " + userId,
+                "SELECT id, name FROM Device WHERE userid = ?", statement -> statement.setInt(1, userId),
+                row -> new Row(row.getInt(1), new String(row.getBytes(2), StandardCharsets.US_ASCII)));
+        boolean withoutDevice = name.equals(NO_DEVICE) || rows.stream().anyMatch(row -> row.name().equals(NO_DEVICE));
+        Integer id = rows.stream().filter(row -> row.name().equals(name)).map(Row::id).findFirst().orElse(null);
         if (id != null) {
             sql.update("cannot record a login of a device of user " + userId,
                     "UPDATE Device SET last_login = ? WHERE id = ?", statement -> {
                         statement.setLong(1, nowMillis);
                         statement.setInt(2, id);
                     });
-            return new Seen(mailbox(userId, name, id), false);
+            return new Seen(mailbox(userId, name, id), false, withoutDevice);
         }
         try {
             long created = sql.insert("cannot record a new device of user " + userId,
@@ -47,13 +58,13 @@ public final class DeviceDao {
                         statement.setBytes(2, key);
                         statement.setLong(3, nowMillis);
                     });
-            return new Seen(mailbox(userId, name, (int) created), true);
+            return new Seen(mailbox(userId, name, (int) created), true, withoutDevice);
         } catch (DuplicateKeyException e) { // the same device logging in twice at once: one of them is refused later
             Integer raced = idOf(userId, key);
             if (raced == null) {
                 throw e;
             }
-            return new Seen(mailbox(userId, name, raced), false);
+            return new Seen(mailbox(userId, name, raced), false, withoutDevice);
         }
     }
 
