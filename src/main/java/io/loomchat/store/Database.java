@@ -23,6 +23,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String SCHEMA_RESOURCE = "/sql/schema.sql";
+    /** The embedded history file's only table, laid out for H2 (the file says why). */
+    private static final String EMBEDDED_HISTORY_SCHEMA_RESOURCE = "/sql/history-embedded.sql";
 
     private final HikariDataSource pool;
     /** The embedded database's history file (see {@link StoreConfig#historyUrl}); null when history shares {@link #pool}. */
@@ -55,12 +57,13 @@ public final class Database implements AutoCloseable {
 
     /** As {@link #open(StoreConfig)}, with the pool's metrics in {@code metrics} (null: none). */
     public static Database open(StoreConfig config, MeterRegistry metrics) {
-        HikariDataSource pool = openPool(config, "loomchat-db", config.url(), config.poolSize(), metrics);
+        HikariDataSource pool = openPool(config, "loomchat-db", config.url(), config.poolSize(), metrics, SCHEMA_RESOURCE);
         if (config.historyUrl().equals(config.url())) {
             return new Database(pool, null);
         }
         try {
-            return new Database(pool, openPool(config, "loomchat-history", config.historyUrl(), HISTORY_POOL_SIZE, null));
+            return new Database(pool, openPool(config, "loomchat-history", config.historyUrl(), HISTORY_POOL_SIZE, null,
+                    EMBEDDED_HISTORY_SCHEMA_RESOURCE));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -70,8 +73,9 @@ public final class Database implements AutoCloseable {
     /** The history file's connections: its writers and the HISTORY reads. */
     private static final int HISTORY_POOL_SIZE = 4;
 
-    /** A pool over {@code url}, with the schema created. */
-    private static HikariDataSource openPool(StoreConfig config, String name, String url, int size, MeterRegistry metrics) {
+    /** A pool over {@code url}, with the tables of {@code schemaResource} created. */
+    private static HikariDataSource openPool(StoreConfig config, String name, String url, int size, MeterRegistry metrics,
+            String schemaResource) {
         HikariConfig hikari = new HikariConfig();
         if (metrics != null) {
             hikari.setMetricRegistry(metrics);
@@ -98,7 +102,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = connect(hikari);
         try {
-            createSchema(pool);
+            createSchema(pool, schemaResource);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -120,25 +124,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void createSchema(HikariDataSource pool) {
-        List<String> statements = schemaStatements();
+    private static void createSchema(HikariDataSource pool, String schemaResource) {
+        List<String> statements = schemaStatements(schemaResource);
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
-            SchemaUpgrade.apply(connection);
+            if (schemaResource.equals(SCHEMA_RESOURCE)) { // the upgrades are to the main schema's tables
+                SchemaUpgrade.apply(connection);
+            }
         } catch (SQLException e) {
             throw Sql.translate("cannot create the schema", e);
         }
         LOG.info("database ready ({} schema statements checked)", statements.size());
     }
 
-    /** The statements of schema.sql: comment lines dropped, split at each {@code ;} ending a line. */
+    /** The statements of schema.sql. */
     static List<String> schemaStatements() {
+        return schemaStatements(SCHEMA_RESOURCE);
+    }
+
+    /** The statements of a schema file: comment lines dropped, split at each {@code ;} ending a line. */
+    private static List<String> schemaStatements(String schemaResource) {
         String text;
-        try (InputStream in = Database.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+        try (InputStream in = Database.class.getResourceAsStream(schemaResource)) {
             if (in == null) {
-                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(schemaResource + " is missing from the classpath");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -160,12 +171,12 @@ public final class Database implements AutoCloseable {
         return statements;
     }
 
-    /** Whether the database answers now (a pooled connection that validates within 2 s). */
     /** Connections the pool holds at most: how much database work this server can do at once. */
     public int poolSize() {
         return pool.getMaximumPoolSize();
     }
 
+    /** Whether the database answers now (a pooled connection that validates within 2 s). */
     public boolean isReachable() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(2);
