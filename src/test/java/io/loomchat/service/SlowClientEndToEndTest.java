@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.protocol.Json;
-import io.loomchat.server.NetworkConfig;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
@@ -36,10 +35,9 @@ class SlowClientEndToEndTest extends EndToEndTest {
 
     @Override
     protected RunningServer startServerFor(Backend backend) {
-        NetworkConfig base = RunningServer.defaultNetwork();
         // A short queue (256 KB: 64 of these 4 KB messages) makes the slow client quick to reach.
-        return RunningServer.start(backend, new NetworkConfig(base.host(), 0, base.maxConnections(),
-                base.maxFrameBytes(), base.idleTimeout(), 256, 256 * 1024, Duration.ofSeconds(1)));
+        return RunningServer.start(backend, RunningServer.defaultNetwork().toBuilder()
+                .maxQueuedFrames(256).maxQueuedBytes(256 * 1024).flushTimeout(Duration.ofSeconds(1)).build());
     }
 
     @Test
