@@ -1,19 +1,15 @@
 package io.loomchat.cli;
 
 import io.loomchat.LoomChatServer;
+import io.loomchat.ServerSettings;
 import io.loomchat.cluster.ClusterConfig;
 import io.loomchat.cluster.ClusterUnavailableException;
-import io.loomchat.ops.OpsServer;
-import io.loomchat.ops.ServerMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.server.WebConfig;
 import io.loomchat.service.HistoryPolicy;
 import io.loomchat.service.ServiceConfig;
 import io.loomchat.store.StoreConfig;
 import io.loomchat.store.StoreException;
-import io.loomchat.tls.CertificateReloader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -155,50 +151,18 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NetworkConfig network;
-        StoreConfig store;
-        ServiceConfig service;
-        ClusterConfig cluster = null;
-        WebConfig web = null;
+        ServerSettings settings;
         try {
             logging.apply();
-            NetworkConfig defaults = NetworkConfig.defaults();
-            network = new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                    defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), defaults.flushTimeout(), proxyProtocol)
-                    .withTls(tls.load());
-            if (tls.reloadInterval.isNegative()) {
-                throw new IllegalArgumentException("--tls-reload-interval must not be negative (0s: never)");
-            }
-            store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
-                    dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
-            service = new ServiceConfig(passwordIterations,
-                    hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
-                    maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy(), accounts.devicePolicy(),
-                    HistoryPolicy.defaults().withRetention(historyRetention));
-            if (webPort != null) {
-                web = new WebConfig(webPort, nonBlank(webOrigins), nonBlank(webTrustedProxies));
-            }
-            if (redis != null && !redis.isBlank()) {
-                if (store.embedded()) {
-                    throw new IllegalArgumentException("--redis (cluster mode) needs --db-url naming the MySQL/MariaDB "
-                            + "database that every server of the cluster shares; the embedded database belongs to one server");
-                }
-                cluster = ClusterConfig.of(redis, nodeId, channelPrefix);
-            } else if (nodeId != null && !nodeId.isBlank()) {
-                throw new IllegalArgumentException("--node-id names a server of a cluster: give --redis too");
-            }
+            settings = settings();
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.USAGE;
         }
 
         LoomChatServer server;
-        PrometheusMeterRegistry registry;
         try {
-            registry = metricsPort == null ? null
-                    : ServerMetrics.newRegistry(cluster == null ? "single" : cluster.nodeName());
-            server = LoomChatServer.start(network, store, service, cluster,
-                    registry == null ? new CompositeMeterRegistry() : registry, web);
+            server = LoomChatServer.start(settings);
         } catch (ClusterUnavailableException e) {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.NO_CLUSTER;
@@ -206,43 +170,19 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.NO_CLUSTER;
         } catch (StoreException e) {
-            System.err.println("loomchat server: cannot open the database " + store.url() + ": " + e.getMessage());
+            System.err.println("loomchat server: cannot open the database " + settings.store().url() + ": "
+                    + e.getMessage());
             return ExitCodes.NO_DATABASE;
-        } catch (IOException e) {
-            System.err.println("loomchat server: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        } catch (IOException e) { // names the port that could not be bound
+            System.err.println("loomchat server: " + e.getMessage());
             return ExitCodes.CANNOT_LISTEN;
         }
-
-        OpsServer ops = null;
-        if (registry != null) {
-            try {
-                ops = OpsServer.start(host, metricsPort, registry, server::unreadiness);
-            } catch (IOException e) {
-                server.close();
-                System.err.println("loomchat server: cannot listen on " + host + ":" + metricsPort + " for metrics: "
-                        + e.getMessage());
-                return ExitCodes.CANNOT_LISTEN;
-            }
-        }
         // Said once everything listens: scripts and tests wait for this line before they connect.
-        System.err.println("loomchat server listening on " + host + ":" + server.port()
-                + (network.tls() == null ? "" : " with TLS")
-                + " (database " + describe(store.url())
-                + (cluster == null ? "" : "; cluster node " + server.nodeName() + " via " + cluster.redisAddress())
-                + ")" + (web == null ? "" : "; browser client on " + (network.tls() == null ? "http" : "https") + "://" + host + ":" + server.webPort() + "/")
-                + "; stop with Ctrl-C");
-        OpsServer opsServer = ops;
-        CertificateReloader reloader = network.tls() == null || tls.reloadInterval.isZero() ? null
-                : CertificateReloader.start(network.tls(), tls.reloadInterval);
+        System.err.println(listeningLine(settings, server));
+
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (reloader != null) {
-                reloader.close();
-            }
             server.close();
-            if (opsServer != null) {
-                opsServer.close();
-            }
             stopped.countDown();
         }, "loomchat-shutdown"));
         try {
@@ -252,6 +192,44 @@ final class ServerCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The options as one server's settings; every check of them happens in the settings records.
+     *
+     * @throws IllegalArgumentException an option is bad or does not fit with another; the message names it
+     */
+    ServerSettings settings() {
+        NetworkConfig network = NetworkConfig.builder().host(host).port(port).maxConnections(maxConnections)
+                .maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout).proxyProtocol(proxyProtocol).build()
+                .withTls(tls.load()); // the files are read only once the other network options are known good
+        StoreConfig store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
+                dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
+        ServiceConfig service = new ServiceConfig(passwordIterations,
+                hashThreads == 0 ? ServiceConfig.DEFAULT_HASH_THREADS : hashThreads, maxMessageChars,
+                maxRequestsPerSecond, accounts.limits(), accounts.loginPolicy(), accounts.devicePolicy(),
+                HistoryPolicy.defaults().withRetention(historyRetention));
+        return ServerSettings.builder(store)
+                .network(network)
+                .service(service)
+                .web(webPort == null ? null : new WebConfig(webPort, nonBlank(webOrigins), nonBlank(webTrustedProxies)))
+                .cluster(redis, nodeId, channelPrefix)
+                .metricsPort(metricsPort)
+                .tlsReloadInterval(tls.reloadInterval)
+                .build();
+    }
+
+    private static String listeningLine(ServerSettings settings, LoomChatServer server) {
+        NetworkConfig network = settings.network();
+        return "loomchat server listening on " + network.host() + ":" + server.port()
+                + (network.tls() == null ? "" : " with TLS")
+                + " (database " + describe(settings.store().url())
+                + (settings.cluster() == null ? ""
+                        : "; cluster node " + server.nodeName() + " via " + settings.cluster().redisAddress())
+                + ")" + (settings.web() == null ? ""
+                        : "; browser client on " + (network.tls() == null ? "http" : "https") + "://" + network.host()
+                                + ":" + server.webPort() + "/")
+                + "; stop with Ctrl-C";
     }
 
     /** An empty environment variable gives one empty entry; it means "none". */

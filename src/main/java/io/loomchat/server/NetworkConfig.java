@@ -48,38 +48,111 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
         require(flushTimeout != null && !flushTimeout.isNegative(), "the flush timeout must not be negative");
     }
 
-    /** Plaintext. */
-    public NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes, Duration idleTimeout,
-                         int maxQueuedFrames, int maxQueuedBytes, Duration flushTimeout, boolean proxyProtocol) {
-        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout,
-                proxyProtocol, null);
-    }
-
-    /** Plaintext, without the PROXY protocol: clients connect directly. */
-    public NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes, Duration idleTimeout,
-                         int maxQueuedFrames, int maxQueuedBytes, Duration flushTimeout) {
-        this(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames, maxQueuedBytes, flushTimeout, false, null);
-    }
-
+    /** Every default, listening on {@link #DEFAULT_HOST}:{@link #DEFAULT_PORT} in plaintext. */
     public static NetworkConfig defaults() {
-        return new NetworkConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FRAME_BYTES,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_QUEUED_FRAMES, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_FLUSH_TIMEOUT);
+        return builder().build();
+    }
+
+    /** Settings that start as {@link #defaults()}; set only what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).maxConnections(maxConnections).maxFrameBytes(maxFrameBytes)
+                .idleTimeout(idleTimeout).maxQueuedFrames(maxQueuedFrames).maxQueuedBytes(maxQueuedBytes)
+                .flushTimeout(flushTimeout).proxyProtocol(proxyProtocol).tls(tls);
     }
 
     public NetworkConfig withPort(int newPort) {
-        return new NetworkConfig(host, newPort, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol, tls);
+        return toBuilder().port(newPort).build();
     }
 
     public NetworkConfig withProxyProtocol(boolean enabled) {
-        return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout, enabled, tls);
+        return toBuilder().proxyProtocol(enabled).build();
     }
 
     /** {@code null} turns TLS off. */
     public NetworkConfig withTls(ServerTls newTls) {
-        return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout,
-                maxQueuedFrames, maxQueuedBytes, flushTimeout, proxyProtocol, newTls);
+        return toBuilder().tls(newTls).build();
+    }
+
+    /**
+     * Named setters instead of a ten-argument constructor: the settings are many, several of the
+     * same type, and most callers change one or two of them. {@link #build} validates.
+     */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+        private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
+        private boolean proxyProtocol;
+        private ServerTls tls;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int value) {
+            maxFrameBytes = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder maxQueuedFrames(int value) {
+            maxQueuedFrames = value;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(int value) {
+            maxQueuedBytes = value;
+            return this;
+        }
+
+        public Builder flushTimeout(Duration value) {
+            flushTimeout = value;
+            return this;
+        }
+
+        public Builder proxyProtocol(boolean value) {
+            proxyProtocol = value;
+            return this;
+        }
+
+        /** {@code null}: plaintext. */
+        public Builder tls(ServerTls value) {
+            tls = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException a setting is out of range; the message names its option */
+        public NetworkConfig build() {
+            return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames,
+                    maxQueuedBytes, flushTimeout, proxyProtocol, tls);
+        }
     }
 
     private static void require(boolean condition, String message) {

@@ -36,11 +36,20 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
      * there is none). Starts listening to the cluster before the network accepts anyone.
      */
     public ChatService(ServiceConfig config, Database database, Cluster cluster, MeterRegistry registry) {
+        this(config, database, cluster, registry, () -> { });
+    }
+
+    /**
+     * As above; {@code beforeOfflineStore} runs on the storing thread just before a message is
+     * written to the offline store, so that a test can make a login race it every time.
+     */
+    ChatService(ServiceConfig config, Database database, Cluster cluster, MeterRegistry registry,
+                Runnable beforeOfflineStore) {
         OnlineUsers online = new OnlineUsers();
         ChatMetrics metrics = new ChatMetrics(registry);
         KnownDevices devices = new KnownDevices(database.devices(), cluster);
         this.services = new Services(config, database, online,
-                new MessageRouter(online, database.offlineMessages(), cluster, devices, metrics),
+                new MessageRouter(online, database.offlineMessages(), cluster, devices, metrics, beforeOfflineStore),
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),

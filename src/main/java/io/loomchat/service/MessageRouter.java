@@ -57,16 +57,20 @@ final class MessageRouter {
     private final Cluster cluster;
     private final KnownDevices devices;
     private final ChatMetrics metrics;
-    /** Runs just before a message is stored offline; tests use it to make the login race happen. */
-    static volatile Runnable storeHook = () -> { };
+    /**
+     * Runs just before a message is stored offline; a test's hook makes the login race happen.
+     * Given to this router, not a static, so that tests with routers of their own can run at once.
+     */
+    private final Runnable beforeStore;
 
     MessageRouter(OnlineUsers online, OfflineMessageDao offline, Cluster cluster, KnownDevices devices,
-                  ChatMetrics metrics) {
+                  ChatMetrics metrics, Runnable beforeStore) {
         this.online = online;
         this.offline = offline;
         this.cluster = cluster;
         this.devices = devices;
         this.metrics = metrics;
+        this.beforeStore = beforeStore;
     }
 
     /**
@@ -222,7 +226,7 @@ final class MessageRouter {
         for (Mailbox mailbox : mailboxes) {
             stored.add(new OfflineMessageDao.Pending(mailbox.id(), chat.mid(), json));
         }
-        storeHook.run();
+        beforeStore.run();
         offline.storeAll(stored);
         metrics.offlineStored(stored.size());
         pushIfOnlineNow(mailboxes);

@@ -139,10 +139,7 @@ class ConsoleClientTest {
 
     @Test
     void heartbeatKeepsAnIdleSessionAliveWhileASilentOneIsClosedByTheIdleTimeout() {
-        NetworkConfig defaults = RunningServer.defaultNetwork();
-        NetworkConfig impatient = new NetworkConfig(defaults.host(), 0, defaults.maxConnections(),
-                defaults.maxFrameBytes(), Duration.ofSeconds(2), defaults.maxQueuedFrames(),
-                defaults.maxQueuedBytes(), defaults.flushTimeout());
+        NetworkConfig impatient = RunningServer.defaultNetwork().toBuilder().idleTimeout(Duration.ofSeconds(2)).build();
         try (RunningServer server = RunningServer.start(Backend.H2, impatient);
              ClientProcess beating = ClientProcess.start("beating", server.port(), "pw",
                      "--heartbeat", "250ms", "--register", "dora");

@@ -83,8 +83,8 @@ class ClusterDatabaseOutageEndToEndTest {
     }
 
     private static LoomChatServer node(StoreConfig store, String prefix, String name) throws Exception {
-        return LoomChatServer.start(RunningServer.defaultNetwork(), store, RunningServer.defaultService(),
-                ClusterConfig.of(TestRedis.url(), name, prefix));
+        return LoomChatServer.start(RunningServer.settings(store).cluster(ClusterConfig.of(TestRedis.url(), name, prefix))
+                .build());
     }
 
     /** Sends a chat message and records its text when the server acknowledged it. */

@@ -1,13 +1,14 @@
 package io.loomchat.cluster;
 
+import static io.loomchat.testing.ClusterExtension.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.ChatClient;
-import io.loomchat.testing.ProcessCluster;
-import io.loomchat.testing.TestRedis;
+import io.loomchat.testing.ClusterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real cluster: two `loomchat server` processes on one MariaDB and the local Redis, behind a
@@ -27,26 +27,11 @@ import redis.clients.jedis.Jedis;
  */
 class ClusterThroughNginxEndToEndTest {
 
-    private static final String PASSWORD = "pw";
     /** What the protocol promises: a dead server's sessions stop counting within 10 seconds. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(10);
 
-    private ProcessCluster cluster;
-    private final List<ChatClient> clients = new ArrayList<>();
-    private int names;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = ProcessCluster.start(List.of("a", "b"), true);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterExtension cluster = ClusterExtension.processes(List.of("a", "b"), true);
 
     @Test
     void usersOnDifferentServersChatOneToOneAndInAGroupThroughNginx() {
@@ -83,8 +68,7 @@ class ClusterThroughNginxEndToEndTest {
         Map<Integer, String> tokens = new HashMap<>();
         while (onA.size() < 5) {
             int user = register();
-            ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
-            clients.add(client);
+            ChatClient client = cluster.connectThroughNginx();
             tokens.put(user, client.login(user, PASSWORD).path("token").asText());
             assertEquals(0, watcherClient.call("{\"msgid\":7,\"friendid\":" + user + "}").path("errno").asInt());
             if (nodeOf(user).equals("a")) {
@@ -94,7 +78,7 @@ class ClusterThroughNginxEndToEndTest {
         watcherClient.expectNothing(Duration.ofMillis(200));
 
         long killedAt = System.nanoTime();
-        cluster.server(0).kill9();
+        cluster.processes().server(0).kill9();
         for (ChatClient client : onA.values()) {
             assertTrue(client.closedByServer(Duration.ofSeconds(5)), "nginx passes the crash on to the client");
         }
@@ -103,8 +87,9 @@ class ClusterThroughNginxEndToEndTest {
         Map<Integer, Set<String>> acknowledged = new HashMap<>();
         onA.keySet().forEach(user -> acknowledged.put(user, new HashSet<>()));
         AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicInteger rounds = new AtomicInteger();
         Thread sender = Thread.ofVirtual().start(() -> {
-            for (int n = 0; sending.get(); n++) {
+            for (int n = 0; sending.get(); n++, rounds.incrementAndGet()) {
                 for (int user : onA.keySet()) {
                     String text = "m" + n + "-" + user;
                     JsonNode ack = watcherClient.call("{\"msgid\":6,\"toid\":" + user + ",\"msg\":\"" + text + "\"}");
@@ -112,7 +97,7 @@ class ClusterThroughNginxEndToEndTest {
                         acknowledged.get(user).add(text);
                     }
                 }
-                sleep(20);
+                Await.pause(Duration.ofMillis(20)); // a chat's pace, not a flood
             }
         });
 
@@ -125,8 +110,7 @@ class ClusterThroughNginxEndToEndTest {
                 assertTrue(System.nanoTime() - killedAt < TAKEOVER_LIMIT.toNanos(),
                         "user " + user + " could not log in again within " + TAKEOVER_LIMIT);
                 if (client == null) {
-                    client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
-                    clients.add(client);
+                    client = cluster.connectThroughNginx();
                 }
                 // The resume token: no password hash for a reconnect storm to pay for.
                 JsonNode reply = client.call("{\"msgid\":1,\"id\":" + user + ",\"token\":\"" + tokens.get(user) + "\"}");
@@ -134,7 +118,7 @@ class ClusterThroughNginxEndToEndTest {
                     ack = reply;
                 } else {
                     assertEquals(2, reply.path("errno").asInt(), "until the dead server is cleaned up: " + reply);
-                    sleep(100);
+                    Await.pause(Duration.ofMillis(100)); // only a login can tell that the clean-up is done
                 }
             }
             List<String> texts = new ArrayList<>();
@@ -145,7 +129,9 @@ class ClusterThroughNginxEndToEndTest {
         long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("every user of the killed server was back after " + takeoverMillis + " ms");
 
-        sleep(500); // some more messages reach them live on server b
+        int roundsAtTakeover = rounds.get();
+        Await.until(Duration.ofSeconds(10), "five more rounds of messages, live on server b",
+                () -> rounds.get() >= roundsAtTakeover + 5);
         sending.set(false);
         sender.join();
         for (var entry : again.entrySet()) {
@@ -172,43 +158,28 @@ class ClusterThroughNginxEndToEndTest {
     }
 
     private int register() {
-        try (ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
-            return client.register("user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
-        }
+        return cluster.registerThroughNginx("user");
     }
 
     private ChatClient loginThroughNginx(int user) {
-        ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
-        clients.add(client);
+        ChatClient client = cluster.connectThroughNginx();
         client.login(user, PASSWORD);
         return client;
     }
 
     /** A client on one server, past nginx: it sends the PROXY header itself, as nginx would. */
     private ChatClient connectDirect(int server) {
-        ChatClient client = ChatClient.connect("127.0.0.1", cluster.server(server).port());
+        ChatClient client = cluster.connect(server);
         client.sendRaw("PROXY TCP4 127.0.0.1 127.0.0.1 40000 6000\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        clients.add(client);
         return client;
     }
 
     /** The node holding a user's session, as the cluster records it in Redis. */
     private String nodeOf(int user) {
-        try (Jedis jedis = TestRedis.connect()) {
-            return jedis.get(cluster.prefix() + "user:" + user);
-        }
+        return cluster.nodeOf(user);
     }
 
     private String stateOf(int user) {
         return cluster.database().query("SELECT state FROM User WHERE id = " + user, rows -> rows.next() ? rows.getString(1) : null);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

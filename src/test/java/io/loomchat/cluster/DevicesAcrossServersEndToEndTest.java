@@ -1,17 +1,18 @@
 package io.loomchat.cluster;
 
+import static io.loomchat.testing.ClusterExtension.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.ChatClient;
-import io.loomchat.testing.ProcessCluster;
+import io.loomchat.testing.ClusterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Protocol 2.3 devices across two `loomchat server` processes sharing MariaDB and Redis: a
@@ -21,24 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class DevicesAcrossServersEndToEndTest {
 
-    private static final String PASSWORD = "pw";
 
-    private ProcessCluster cluster;
-    private final List<ChatClient> clients = new ArrayList<>();
-    private int names;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = ProcessCluster.start(List.of("a", "b"), false);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterExtension cluster = ClusterExtension.processes(List.of("a", "b"), false);
 
     @Test
     void devicesOnTwoServersGetEveryMessageAndEachOthersCarbons() {
@@ -91,7 +77,7 @@ class DevicesAcrossServersEndToEndTest {
             assertEquals(mid, phone.next(6).path("mid").asLong()); // read, never confirmed
             assertEquals(mid, laptop.next(6).path("mid").asLong());
         }
-        cluster.server(0).kill9();
+        cluster.processes().server(0).kill9();
         assertTrue(phone.closedByServer(Duration.ofSeconds(5)));
 
         for (int i = 0; i < 20; i++) {
@@ -114,15 +100,11 @@ class DevicesAcrossServersEndToEndTest {
     }
 
     private int register() {
-        try (ChatClient client = ChatClient.connect("127.0.0.1", cluster.server(0).port())) {
-            return client.register("device-user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
-        }
+        return cluster.register(0, "device-user");
     }
 
     private ChatClient connect(int server) {
-        ChatClient client = ChatClient.connect("127.0.0.1", cluster.server(server).port());
-        clients.add(client);
-        return client;
+        return cluster.connect(server);
     }
 
     private ChatClient login(int server, int user, String device) {
@@ -146,12 +128,8 @@ class DevicesAcrossServersEndToEndTest {
                 return ack;
             }
             client.call("{\"msgid\":12}");
-            try {
-                Thread.sleep(200); // the clean-up runs on the survivors' heartbeat; nothing to await from here
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            // The clean-up runs on the survivors' heartbeat; only a login can tell it is done.
+            Await.pause(Duration.ofMillis(200));
         }
     }
 

@@ -1,19 +1,17 @@
 package io.loomchat.cluster;
 
+import static io.loomchat.testing.ClusterExtension.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.testing.ChatClient;
-import io.loomchat.testing.ProcessCluster;
-import io.loomchat.testing.TestRedis;
+import io.loomchat.testing.ClusterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Protocol 2.2 across the death of a server: two `loomchat server` processes behind a real nginx.
@@ -23,26 +21,11 @@ import redis.clients.jedis.Jedis;
  */
 class ReceiptsAcrossAServerDeathEndToEndTest {
 
-    private static final String PASSWORD = "pw";
     private static final int FROM_OTHER_SERVER = 200;
     private static final int FROM_SAME_SERVER = 50;
 
-    private ProcessCluster cluster;
-    private final List<ChatClient> clients = new ArrayList<>();
-    private int names;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = ProcessCluster.start(List.of("a", "b"), true);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterExtension cluster = ClusterExtension.processes(List.of("a", "b"), true);
 
     @Test
     void everyAcknowledgedMessageArrivesAfterTheRecipientsServerIsKilled() {
@@ -70,11 +53,10 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
             bobClient.next(6);
         }
 
-        cluster.server(0).kill9();
+        cluster.processes().server(0).kill9();
         assertTrue(bobClient.closedByServer(Duration.ofSeconds(5)), "nginx passes the crash on to the client");
 
-        ChatClient again = ChatClient.connect("127.0.0.1", cluster.nginxPort());
-        clients.add(again);
+        ChatClient again = cluster.connectThroughNginx();
         JsonNode ack = again.loginWithReceipts(bob, PASSWORD, Duration.ofSeconds(15));
         List<Long> received = new ArrayList<>();
         ack.path("offlinemsg").forEach(message -> received.add(message.path("mid").asLong()));
@@ -87,9 +69,7 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
     }
 
     private int register() {
-        try (ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort())) {
-            return client.register("user-" + (++names) + "-" + System.nanoTime(), PASSWORD);
-        }
+        return cluster.registerThroughNginx("user");
     }
 
     /**
@@ -102,12 +82,12 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
         List<ChatClient> elsewhere = new ArrayList<>();
         try {
             for (int attempt = 0; attempt < 50; attempt++) {
-                ChatClient client = ChatClient.connect("127.0.0.1", cluster.nginxPort());
+                ChatClient client = ChatClient.connect("127.0.0.1", cluster.processes().nginxPort());
                 JsonNode ack = client.call("{\"msgid\":1,\"id\":" + user + ",\"password\":\"" + PASSWORD + "\""
                         + (receipts ? ",\"receipts\":true" : "") + "}");
                 assertEquals(0, ack.path("errno").asInt(), ack::toString);
-                if (node.equals(nodeOf(user))) {
-                    clients.add(client);
+                if (node.equals(cluster.nodeOf(user))) {
+                    cluster.track(client);
                     return client;
                 }
                 assertEquals(0, client.call("{\"msgid\":3}").path("errno").asInt());
@@ -117,11 +97,5 @@ class ReceiptsAcrossAServerDeathEndToEndTest {
             elsewhere.forEach(ChatClient::close);
         }
         throw new AssertionError("nginx never put user " + user + " on server " + node);
-    }
-
-    private String nodeOf(int user) {
-        try (Jedis jedis = TestRedis.connect()) {
-            return jedis.get(cluster.prefix() + "user:" + user);
-        }
     }
 }

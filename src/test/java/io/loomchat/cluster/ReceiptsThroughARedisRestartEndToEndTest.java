@@ -1,12 +1,14 @@
 package io.loomchat.cluster;
 
+import static io.loomchat.testing.ClusterExtension.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.ClusterExtension;
 import io.loomchat.testing.PrivateRedis;
-import io.loomchat.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,9 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Protocol 2.2 through a Redis crash: a private Redis with its append-only file is killed with
@@ -26,37 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class ReceiptsThroughARedisRestartEndToEndTest {
 
-    private static final String PASSWORD = "pw";
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(15);
 
-    private PrivateRedis redis;
-    private TestCluster cluster;
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void startCluster() {
-        redis = PrivateRedis.createWithAppendOnlyFile();
-        cluster = TestCluster.start(2, redis.url());
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterExtension cluster = ClusterExtension.inJvmOnPrivateRedisWithAppendOnlyFile(2);
 
     @Test
     void noAcknowledgedMessageIsLostAndNoConfirmedOneComesAgain() {
-        int alice = register(0, "alice");
-        int bob = register(1, "bob");
-        ChatClient aliceClient = connect(0);
-        aliceClient.login(alice, PASSWORD);
-        ChatClient bobClient = connect(1);
+        PrivateRedis redis = cluster.redis();
+        int alice = cluster.register(0, "alice");
+        int bob = cluster.register(1, "bob");
+        ChatClient aliceClient = cluster.login(0, alice);
+        ChatClient bobClient = cluster.connect(1);
         bobClient.loginWithReceipts(bob, PASSWORD);
 
         Set<Long> acknowledged = new LinkedHashSet<>();
@@ -76,7 +58,7 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         for (int i = 0; i < 100; i++, n++) {
             acknowledged.add(send(aliceClient, bob, n));
             readAndConfirm(bobClient, confirmed);
-            sleep(10);
+            Await.pause(Duration.ofMillis(10)); // paced: the restart must fall amid the chat, not after it
         }
         assertTrue(System.nanoTime() - restartedAt < RECOVERY_LIMIT.toNanos() * 2, "sending took too long");
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -103,11 +85,11 @@ class ReceiptsThroughARedisRestartEndToEndTest {
 
     @Test
     void copiesLeftInRedisBySessionsThatEndedWhileItWasAwayArePutBackOnceAtTheNextLogin() {
-        int alice = register(0, "alice");
-        int bob = register(1, "bob");
-        ChatClient aliceClient = connect(0);
-        aliceClient.login(alice, PASSWORD);
-        ChatClient bobClient = connect(1);
+        PrivateRedis redis = cluster.redis();
+        int alice = cluster.register(0, "alice");
+        int bob = cluster.register(1, "bob");
+        ChatClient aliceClient = cluster.login(0, alice);
+        ChatClient bobClient = cluster.connect(1);
         bobClient.loginWithReceipts(bob, PASSWORD);
         List<Long> sent = new ArrayList<>();
         for (int n = 0; n < 5; n++) {
@@ -118,10 +100,12 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         }
         redis.kill();
         bobClient.close(); // the session ends while Redis is away: its server stores what it holds itself
-        sleep(500);
+        // His server has put back what he held once it marks him offline.
+        Await.until(Duration.ofSeconds(10), "bob's server ending his session",
+                () -> "offline".equals(cluster.inJvm().stateOf(bob)));
         redis.start(); // the copies are still there, on the append-only file
 
-        ChatClient again = connect(1);
+        ChatClient again = cluster.connect(1);
         JsonNode ack = again.loginWithReceipts(bob, PASSWORD, RECOVERY_LIMIT);
         List<Long> redelivered = new ArrayList<>();
         ack.path("offlinemsg").forEach(message -> redelivered.add(message.path("mid").asLong()));
@@ -149,27 +133,6 @@ class ReceiptsThroughARedisRestartEndToEndTest {
         if (!mids.isEmpty()) {
             client.send("{\"msgid\":15,\"mids\":" + mids + "}");
             confirmed.addAll(mids);
-        }
-    }
-
-    private int register(int server, String prefix) {
-        try (ChatClient client = cluster.connect(server)) {
-            return client.register(prefix + "-" + System.nanoTime(), PASSWORD);
-        }
-    }
-
-    private ChatClient connect(int server) {
-        ChatClient client = cluster.connect(server);
-        clients.add(client);
-        return client;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -1,21 +1,21 @@
 package io.loomchat.cluster;
 
+import static io.loomchat.testing.ClusterExtension.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.ChatClient;
+import io.loomchat.testing.ClusterExtension;
 import io.loomchat.testing.PrivateRedis;
-import io.loomchat.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A cluster whose Redis (a private one, on a port of its own) is killed and restarted empty
@@ -24,39 +24,19 @@ import redis.clients.jedis.Jedis;
  */
 class RedisOutageEndToEndTest {
 
-    private static final String PASSWORD = "pw";
     /** How soon live cross-server delivery must work again after Redis returns. */
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(5);
 
-    private PrivateRedis redis;
-    private TestCluster cluster;
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void startCluster() {
-        redis = PrivateRedis.create();
-        cluster = TestCluster.start(2, redis.url());
-    }
-
-    @AfterEach
-    void stopCluster() {
-        clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterExtension cluster = ClusterExtension.inJvmOnPrivateRedis(2);
 
     @Test
     void everyAcknowledgedMessageArrivesOnceThroughARedisRestartAndTheClusterRecovers() {
-        int alice = register(0, "alice");
-        int bob = register(1, "bob");
-        ChatClient aliceClient = connect(0);
-        aliceClient.login(alice, PASSWORD);
-        ChatClient bobClient = connect(1);
-        bobClient.login(bob, PASSWORD);
+        PrivateRedis redis = cluster.redis();
+        int alice = cluster.register(0, "alice");
+        int bob = cluster.register(1, "bob");
+        ChatClient aliceClient = cluster.login(0, alice);
+        ChatClient bobClient = cluster.login(1, bob);
 
         Set<String> acknowledged = new HashSet<>();
         Set<String> storedOffline = new HashSet<>();
@@ -79,7 +59,7 @@ class RedisOutageEndToEndTest {
             send(aliceClient, bob, "m" + n, acknowledged, storedOffline);
         }
         assertTrue(!storedOffline.isEmpty(), "with Redis down, messages for another server go to the offline store");
-        JsonNode refused = connect(1).call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
+        JsonNode refused = cluster.connect(1).call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
         assertEquals(10, refused.path("errno").asInt(), "no login while the one-session rule cannot be checked: " + refused);
 
         redis.start(); // empty: it keeps nothing on disk
@@ -89,7 +69,7 @@ class RedisOutageEndToEndTest {
             assertTrue(System.nanoTime() - restartedAt < RECOVERY_LIMIT.toNanos(),
                     "live cross-server delivery did not come back within " + RECOVERY_LIMIT);
             stored = send(aliceClient, bob, "m" + n++, acknowledged, storedOffline);
-            sleep(20);
+            Await.pause(Await.POLL); // live delivery can only be tried; a message a try keeps the count small
         } while (!"online".equals(stored));
         for (int i = 0; i < 50; n++, i++) {
             assertEquals("online", send(aliceClient, bob, "m" + n, acknowledged, storedOffline));
@@ -97,14 +77,8 @@ class RedisOutageEndToEndTest {
 
         // The one-session rule holds again once each server has claimed its users once more (until
         // then a second login would win, and the older session would be evicted).
-        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
-        try (Jedis jedis = redis.connect()) {
-            while (!jedis.exists(cluster.prefix() + "user:" + alice)) {
-                assertTrue(System.nanoTime() < deadline, "server 0 did not claim alice again within " + RECOVERY_LIMIT);
-                sleep(20);
-            }
-        }
-        JsonNode second = connect(1).call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
+        Await.until(RECOVERY_LIMIT, "server 0 claiming alice again", () -> cluster.nodeOf(alice) != null);
+        JsonNode second = cluster.connect(1).call("{\"msgid\":1,\"id\":" + alice + ",\"password\":\"" + PASSWORD + "\"}");
         assertEquals(2, second.path("errno").asInt(), second::toString);
 
         // Live ones arrived; the ones stored during the outage come with bob's next login.
@@ -146,27 +120,5 @@ class RedisOutageEndToEndTest {
             storedOffline.add(text);
         }
         return ack.path("stored").asText();
-    }
-
-    private int register(int server, String prefix) {
-        try (ChatClient client = cluster.connect(server)) {
-            return client.register(prefix + "-" + System.nanoTime(), PASSWORD);
-        }
-    }
-
-    private ChatClient connect(int server) {
-        ChatClient client = cluster.connect(server);
-        clients.add(client);
-        return client;
-    }
-
-    private static boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -1,11 +1,12 @@
 package io.loomchat.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.RunningServer;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -137,11 +138,7 @@ class SimUserReceiptsTest {
         }
     }
 
-    private void awaitCount(Count count, long expected) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (run.metrics.get(count) < expected && System.nanoTime() < end) {
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        assertTrue(run.metrics.get(count) >= expected, count + " reached " + run.metrics.get(count) + ", not " + expected);
+    private void awaitCount(Count count, long expected) {
+        Await.until(Duration.ofSeconds(10), count + " reaching " + expected, () -> run.metrics.get(count) >= expected);
     }
 }

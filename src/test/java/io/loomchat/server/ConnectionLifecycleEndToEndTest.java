@@ -27,9 +27,8 @@ class ConnectionLifecycleEndToEndTest extends EndToEndTest {
 
     @Override
     protected RunningServer startServerFor(Backend backend) {
-        NetworkConfig base = RunningServer.defaultNetwork();
-        return RunningServer.start(backend, new NetworkConfig(base.host(), 0, 3, base.maxFrameBytes(),
-                IDLE_TIMEOUT, base.maxQueuedFrames(), base.maxQueuedBytes(), base.flushTimeout()));
+        return RunningServer.start(backend, RunningServer.defaultNetwork().toBuilder()
+                .maxConnections(3).idleTimeout(IDLE_TIMEOUT).build());
     }
 
     @Test

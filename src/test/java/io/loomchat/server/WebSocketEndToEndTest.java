@@ -41,9 +41,8 @@ class WebSocketEndToEndTest {
     }
 
     private void start(List<String> origins) {
-        NetworkConfig base = RunningServer.defaultNetwork();
-        NetworkConfig network = new NetworkConfig(base.host(), 0, base.maxConnections(), MAX_FRAME_BYTES, IDLE_TIMEOUT,
-                base.maxQueuedFrames(), base.maxQueuedBytes(), base.flushTimeout());
+        NetworkConfig network = RunningServer.defaultNetwork().toBuilder()
+                .maxFrameBytes(MAX_FRAME_BYTES).idleTimeout(IDLE_TIMEOUT).build();
         server = RunningServer.startWithWeb(Backend.H2, network, new WebConfig(0, origins, List.of()));
     }
 

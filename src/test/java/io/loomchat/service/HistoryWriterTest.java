@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.store.Database;
 import io.loomchat.store.HistoryDao;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.PrivateMariaDb;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.TestDatabase;
@@ -107,11 +108,9 @@ class HistoryWriterTest {
                     assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(),
                             "only the first failure waits for the database");
                     mariadb.startDaemon();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    while (pageSize(away) < 50 && System.nanoTime() < deadline) {
-                        Thread.sleep(100); // the writer retries on its own, once a second
-                    }
-                    assertEquals(50, pageSize(away), "every row kept during the outage is written once it is back");
+                    // The writer retries on its own, once a second.
+                    Await.until(Duration.ofSeconds(30), "every row kept during the outage written once it is back",
+                            () -> pageSize(away) == 50);
                 } finally {
                     writer.close();
                 }

@@ -3,9 +3,11 @@ package io.loomchat.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,11 +57,8 @@ class LoginStormEndToEndTest extends EndToEndTest {
         assertEquals(USERS, onlineCount(), "every user of the storm is online");
 
         clients.forEach(ChatClient::close);
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (onlineCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, onlineCount(), "every user is offline once all disconnected at once");
+        Await.until(Duration.ofSeconds(20), "every user offline once all disconnected at once",
+                () -> onlineCount() == 0);
     }
 
     private int onlineCount() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.loomchat.server.NetworkConfig;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
@@ -28,10 +27,8 @@ class ReceiptsEndToEndTest extends EndToEndTest {
 
     @Override
     protected RunningServer startServerFor(Backend backend) {
-        NetworkConfig base = RunningServer.defaultNetwork();
         return RunningServer.start(TestDatabase.create(backend), true,
-                new NetworkConfig(base.host(), 0, base.maxConnections(), base.maxFrameBytes(), IDLE_TIMEOUT,
-                        base.maxQueuedFrames(), base.maxQueuedBytes(), base.flushTimeout()),
+                RunningServer.defaultNetwork().toBuilder().idleTimeout(IDLE_TIMEOUT).build(),
                 RunningServer.defaultService().withLogin(LoginPolicy.defaults().withLoginBacklog(PAGE)), web());
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.protocol.Json;
-import io.loomchat.server.NetworkConfig;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
@@ -36,10 +36,9 @@ class SlowClientEndToEndTest extends EndToEndTest {
 
     @Override
     protected RunningServer startServerFor(Backend backend) {
-        NetworkConfig base = RunningServer.defaultNetwork();
         // A short queue (256 KB: 64 of these 4 KB messages) makes the slow client quick to reach.
-        return RunningServer.start(backend, new NetworkConfig(base.host(), 0, base.maxConnections(),
-                base.maxFrameBytes(), base.idleTimeout(), 256, 256 * 1024, Duration.ofSeconds(1)));
+        return RunningServer.start(backend, RunningServer.defaultNetwork().toBuilder()
+                .maxQueuedFrames(256).maxQueuedBytes(256 * 1024).flushTimeout(Duration.ofSeconds(1)).build());
     }
 
     @Test
@@ -55,7 +54,7 @@ class SlowClientEndToEndTest extends EndToEndTest {
         bob.connect(new InetSocketAddress("127.0.0.1", server.port()));
         bob.getOutputStream().write(("{\"msgid\":1,\"id\":" + bobId + ",\"password\":\"" + PASSWORD + "\"}\n")
                 .getBytes(StandardCharsets.UTF_8));
-        Thread.sleep(200);
+        awaitOnline(bobId);
 
         String text = "z".repeat(4000);
         List<Long> acknowledged = new ArrayList<>();
@@ -97,7 +96,7 @@ class SlowClientEndToEndTest extends EndToEndTest {
         bob.connect(new InetSocketAddress("127.0.0.1", server.port()));
         bob.getOutputStream().write(("{\"msgid\":1,\"id\":" + bobId + ",\"password\":\"" + PASSWORD
                 + "\",\"receipts\":true}\n").getBytes(StandardCharsets.UTF_8));
-        Thread.sleep(200);
+        awaitOnline(bobId);
 
         String text = "z".repeat(4000);
         List<Long> acknowledged = new ArrayList<>();
@@ -139,5 +138,11 @@ class SlowClientEndToEndTest extends EndToEndTest {
             }
         }
         // A frame cut short by the close (left in pending) is not a delivery; it went to the offline store.
+    }
+
+    /** Bob's login, sent on a raw socket that nobody reads, has been served. */
+    private void awaitOnline(int userId) {
+        Await.until(Duration.ofSeconds(10), "user " + userId + " logged in", () -> "online".equals(server.database()
+                .query("SELECT state FROM User WHERE id = " + userId, rows -> rows.next() ? rows.getString(1) : null)));
     }
 }

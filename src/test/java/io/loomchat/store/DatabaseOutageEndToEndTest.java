@@ -21,8 +21,8 @@ class DatabaseOutageEndToEndTest {
     @Test
     void requestsNeedingTheDatabaseGetErrno10WhileItIsDownAndWorkAgainAfter() throws Exception {
         try (PrivateMariaDb mariadb = PrivateMariaDb.start();
-             LoomChatServer server = LoomChatServer.start(RunningServer.defaultNetwork(),
-                     mariadb.storeConfig(Duration.ofSeconds(1)), RunningServer.defaultService());
+             LoomChatServer server = LoomChatServer.start(
+                     RunningServer.settings(mariadb.storeConfig(Duration.ofSeconds(1))).build());
              ChatClient alice = ChatClient.connect("127.0.0.1", server.port());
              ChatClient bob = ChatClient.connect("127.0.0.1", server.port());
              ChatClient newcomer = ChatClient.connect("127.0.0.1", server.port())) {

@@ -59,6 +59,14 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(WebSocketLink.open(http, URI.create("wss://" + host + ":" + webPort + "/ws"), null));
     }
 
+    /**
+     * A client of {@code service} without a network: its frames reach the service's session on a
+     * reader thread of its own and its replies are recorded (see {@link InProcessLink}).
+     */
+    public static ChatClient connectInProcess(io.loomchat.server.ConnectionListener.Factory service) {
+        return new ChatClient(new InProcessLink(service));
+    }
+
     public static ChatClient connect(String host, int port) {
         try {
             Socket socket = new Socket(host, port);

@@ -1,11 +1,12 @@
 package io.loomchat.testing;
 
 import io.loomchat.LoomChatServer;
+import io.loomchat.ServerSettings;
 import io.loomchat.cluster.ClusterConfig;
 import io.loomchat.server.NetworkConfig;
 import io.loomchat.server.WebConfig;
 import io.loomchat.service.ServiceConfig;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.loomchat.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -22,22 +23,14 @@ public final class RunningServer implements AutoCloseable {
 
     private final TestDatabase database;
     private final boolean ownsDatabase;
-    private NetworkConfig network;
-    private final ServiceConfig service;
-    /** Null for a single node. */
-    private final ClusterConfig cluster;
-    /** Null without a web port. */
-    private WebConfig web;
+    /** What the server is started from; after the first start, with the ports it got. */
+    private ServerSettings settings;
     private LoomChatServer server;
 
-    private RunningServer(TestDatabase database, boolean ownsDatabase, NetworkConfig network, ServiceConfig service,
-                          ClusterConfig cluster, WebConfig web) {
+    private RunningServer(TestDatabase database, boolean ownsDatabase, ServerSettings settings) {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
-        this.network = network;
-        this.service = service;
-        this.cluster = cluster;
-        this.web = web;
+        this.settings = settings;
     }
 
     public static RunningServer start(Backend backend) {
@@ -77,8 +70,10 @@ public final class RunningServer implements AutoCloseable {
 
     private static RunningServer start(TestDatabase database, boolean ownsDatabase, NetworkConfig network,
                                        ServiceConfig service, ClusterConfig cluster, WebConfig web) {
-        RunningServer running = new RunningServer(database, ownsDatabase, network, service, cluster, web);
+        RunningServer running;
         try {
+            running = new RunningServer(database, ownsDatabase, settings(database.config())
+                    .network(network).service(service).cluster(cluster).web(web).build());
             running.boot();
         } catch (RuntimeException e) {
             if (ownsDatabase) {
@@ -89,10 +84,18 @@ public final class RunningServer implements AutoCloseable {
         return running;
     }
 
+    /** 127.0.0.1, a free port, room for a thousand clients, and a short flush at shutdown. */
     public static NetworkConfig defaultNetwork() {
-        NetworkConfig defaults = NetworkConfig.defaults();
-        return new NetworkConfig("127.0.0.1", 0, 1_000, defaults.maxFrameBytes(), defaults.idleTimeout(),
-                defaults.maxQueuedFrames(), defaults.maxQueuedBytes(), Duration.ofSeconds(2));
+        return NetworkConfig.builder().host("127.0.0.1").port(0).maxConnections(1_000)
+                .flushTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /**
+     * A test server's settings over {@code store}: {@link #defaultNetwork}, {@link #defaultService},
+     * a single node; for tests that start a {@link LoomChatServer} of their own.
+     */
+    public static ServerSettings.Builder settings(StoreConfig store) {
+        return ServerSettings.builder(store).network(defaultNetwork()).service(defaultService());
     }
 
     /** Unlimited requests: several tests pipeline thousands of messages on purpose. */
@@ -102,15 +105,13 @@ public final class RunningServer implements AutoCloseable {
 
     private void boot() {
         try {
-            server = LoomChatServer.start(network, database.config(), service, cluster, new CompositeMeterRegistry(), web);
+            server = LoomChatServer.start(settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // A restart comes back on the same ports, as a real server would.
-        network = network.withPort(server.port());
-        if (web != null) {
-            web = web.withPort(server.webPort());
-        }
+        settings = settings.toBuilder().network(settings.network().withPort(server.port()))
+                .web(settings.web() == null ? null : settings.web().withPort(server.webPort())).build();
     }
 
     /** Stops the server as SIGTERM would, then starts it again over the same database and port. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomchat.store.StoreConfig;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.RunningServer;
 import io.loomchat.testing.ServerProcess;
@@ -22,8 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -124,14 +125,8 @@ class CertificateRenewalEndToEndTest {
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void awaitLine(ServerProcess server, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (server.output().stream().anyMatch(line -> line.contains(text))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the server never logged \"" + text + "\": " + server.output());
+    private static void awaitLine(ServerProcess server, String text) {
+        Await.until(Duration.ofSeconds(10), "the server logging \"" + text + "\"",
+                () -> server.output().stream().anyMatch(line -> line.contains(text)));
     }
 }
