@@ -70,7 +70,7 @@ final class ReadStateHandlers {
     private static Target target(Services services, UserSession session, Request request, String userField) {
         boolean direct = request.has(userField);
         if (direct == request.has("groupid")) {
-            throw new ServiceException(Errno.BAD_REQUEST, "either " + userField + " or groupid is needed, not both");
+            throw new ServiceException(Errno.BAD_REQUEST, "name the conversation with " + userField + " or groupid, one of them");
         }
         int self = session.userId();
         if (direct) {
