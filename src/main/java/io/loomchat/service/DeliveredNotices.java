@@ -9,6 +9,7 @@ import io.loomchat.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ final class DeliveredNotices {
         int recipient = session.userId();
         Map<Integer, List<Long>> bySender = new LinkedHashMap<>();
         for (byte[] frame : confirmed.liveFrames()) {
-            received(parse(frame), recipient, bySender);
+            if (isOneToOne(frame)) {
+                received(parse(frame), recipient, bySender);
+            }
         }
         if (!confirmed.rowIds().isEmpty()) {
             try {
@@ -50,6 +53,18 @@ final class DeliveredNotices {
         }
         bySender.forEach((sender, mids) -> services.router().notify(MessageType.DELIVERED,
                 () -> frame(recipient, mids), List.of(sender)));
+    }
+
+    /**
+     * The server builds chat frames with msgid first ({@link Frames}): a group message is told
+     * apart without parsing it.
+     */
+    private static final byte[] ONE_CHAT_START = ("{\"msgid\":" + MessageType.ONE_CHAT.code() + ",")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isOneToOne(byte[] frame) {
+        return Arrays.equals(frame, 0, Math.min(frame.length, ONE_CHAT_START.length), ONE_CHAT_START, 0,
+                ONE_CHAT_START.length);
     }
 
     /** Adds a one-to-one message to {@code recipient} from someone else to its sender's list. */

@@ -17,11 +17,17 @@ final class TypingPace {
     /** Conversations remembered before the stale ones are dropped; a person types in a few at a time. */
     private static final int PRUNE_ABOVE = 32;
 
-    /** When a TYPING of each conversation last went out. */
-    private final Map<Long, Long> lastSent = new HashMap<>();
+    /**
+     * When a TYPING of each conversation last went out; made at the first one, since most
+     * sessions (every 2.2 client) never type and a server holds tens of thousands of them.
+     */
+    private Map<Long, Long> lastSent;
 
     /** Whether a TYPING for {@code conv} at {@code nowMillis} goes out; if so it counts from now. */
     boolean allow(long conv, long nowMillis) {
+        if (lastSent == null) {
+            lastSent = new HashMap<>();
+        }
         Long last = lastSent.get(conv);
         if (last != null && nowMillis - last < INTERVAL_MILLIS) {
             return false;

@@ -3,7 +3,6 @@ package io.loomchat.store;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The {@code User} table. */
@@ -30,9 +29,15 @@ public final class UserDao {
                 }));
     }
 
-    /** How names are compared by FIND_USERS: without case, the same on every database. */
+    /**
+     * How names are compared by FIND_USERS: without case, the same on every database. Code point
+     * by code point, so that the key is exactly as long as the name and fits its column (a whole
+     * string's lower case may be longer: "İ" becomes two characters).
+     */
     static String searchKey(String name) {
-        return name.toLowerCase(Locale.ROOT);
+        StringBuilder key = new StringBuilder(name.length());
+        name.codePoints().map(Character::toLowerCase).forEach(key::appendCodePoint);
+        return key.toString();
     }
 
     /** The user with this name (protocol 2.3, login by name), or {@code null}. */
