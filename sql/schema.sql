@@ -4,13 +4,21 @@
 -- file at start-up, so every statement must be safe to run again.
 
 -- password holds a salted PBKDF2 hash, "pbkdf2-sha256$<iterations>$<salt>$<hash>", never the password.
+-- name_len and name_lower (protocol 2.3, FIND_USERS) serve "names starting with a prefix, without
+-- case, shortest first" from one index: per length, one range of (name_len, name_lower) by the
+-- lower-cased prefix. The lower-cased copy is there because H2 compares case-sensitively, unlike
+-- MariaDB's default collation. A table created before 2.3 gets both, filled, at start-up
+-- (store/SchemaUpgrade.java).
 CREATE TABLE IF NOT EXISTS User (
-    id       INT          NOT NULL AUTO_INCREMENT,
-    name     VARCHAR(50)  NOT NULL,
-    password VARCHAR(255) NOT NULL,
-    state    VARCHAR(8)   NOT NULL DEFAULT 'offline',
+    id         INT          NOT NULL AUTO_INCREMENT,
+    name       VARCHAR(50)  NOT NULL,
+    password   VARCHAR(255) NOT NULL,
+    state      VARCHAR(8)   NOT NULL DEFAULT 'offline',
+    name_len   INT          NOT NULL DEFAULT 0,
+    name_lower VARCHAR(50)  NOT NULL DEFAULT '',
     PRIMARY KEY (id),
-    UNIQUE KEY uk_user_name (name)
+    UNIQUE KEY uk_user_name (name),
+    KEY idx_user_find (name_len, name_lower)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- Friendship is mutual: adding a friend writes both rows.
@@ -94,10 +102,30 @@ CREATE TABLE IF NOT EXISTS Device (
 -- so "a page of one conversation before mid X" is one backward range scan of the primary key
 -- (conv = ? AND mid < ? ORDER BY mid DESC LIMIT n). mid grows with time, so the key by mid lets
 -- retention delete the oldest rows in small batches without scanning conversations.
+-- sender (protocol 2.3, unread counts) is the message's author: "unread" counts the messages of
+-- others after a read mark, one bounded range of the primary key with sender filtered on the way.
+-- Rows written before 2.3 have 0 (counted as from others); the column is added at start-up to a
+-- table created before it (store/SchemaUpgrade.java).
 CREATE TABLE IF NOT EXISTS History (
     conv    BIGINT     NOT NULL,
     mid     BIGINT     NOT NULL,
     message MEDIUMTEXT NOT NULL,
+    sender  INT        NOT NULL DEFAULT 0,
     PRIMARY KEY (conv, mid),
     KEY idx_history_mid (mid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Protocol 2.3, conversations and read state: one row per user and conversation they take part in.
+-- A one-to-one conversation gets its two rows when its first message is written to History, in
+-- the same transaction (the history writer's batch); a group conversation gets a row for a member
+-- when the member first sends READ for it (the groups of a user are GroupUser's). read_mid is the
+-- user's read mark: the newest mid they have read, 0 for none. It only ever grows (one conditional
+-- UPDATE: ... SET read_mid = ? WHERE ... AND read_mid < ?), so a late or repeated READ cannot move
+-- it back. Nothing here is deleted: a conversation whose history expired has no newest message and
+-- is not listed. With the embedded H2 this table is in the history file, beside History.
+CREATE TABLE IF NOT EXISTS UserConversation (
+    userid   INT    NOT NULL,
+    conv     BIGINT NOT NULL,
+    read_mid BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (userid, conv)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

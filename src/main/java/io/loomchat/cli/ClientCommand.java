@@ -46,6 +46,11 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--script", description = "Read commands line by line even when stdin is a terminal.")
     boolean script;
 
+    @Option(names = "--notices",
+            description = "Also in script mode, show when someone read your messages or is typing (protocol 2.3); "
+                    + "a terminal always shows them.")
+    boolean notices;
+
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "Send a PING after this long without sending (default ${DEFAULT-VALUE}).")
     Duration heartbeat;
@@ -70,7 +75,7 @@ final class ClientCommand implements Callable<Integer> {
             String password = System.getenv("LOOMCHAT_PASSWORD");
             options = new ClientOptions(server.host, server.port, user, register, password == null || password.isEmpty() ? null : password,
                     script, heartbeat, reconnectDelay, reconnectMaxDelay, ClientOptions.DEFAULT_CONNECT_TIMEOUT,
-                    ClientOptions.DEFAULT_REPLY_TIMEOUT, tls.load(), device, deviceFile);
+                    ClientOptions.DEFAULT_REPLY_TIMEOUT, tls.load(), device, deviceFile, notices);
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat client: " + e.getMessage());
             return ExitCodes.USAGE;

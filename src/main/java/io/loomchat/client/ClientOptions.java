@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
  * @param deviceFile        protocol 2.3, when {@code device} is {@code null}: the file that keeps this
  *                          installation's device id (see {@link DeviceFile}); both {@code null} logs in
  *                          without a device, as a 2.2 client (one session per user)
+ * @param notices           protocol 2.3: show "read by" and "is typing" notices in script mode too
+ *                          (a terminal always shows them; a script's output stays what it was)
  */
 public record ClientOptions(String host, int port, Integer userId, String registerName, String password,
                             boolean script, Duration heartbeatInterval, Duration reconnectMinDelay,
                             Duration reconnectMaxDelay, Duration connectTimeout, Duration replyTimeout,
-                            ClientTls tls, String device, Path deviceFile) {
+                            ClientTls tls, String device, Path deviceFile, boolean notices) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The server's default port. */
@@ -67,7 +69,7 @@ public record ClientOptions(String host, int port, Integer userId, String regist
     public static ClientOptions defaults(String host, int port) {
         return new ClientOptions(host, port, null, null, null, false, DEFAULT_HEARTBEAT_INTERVAL,
                 DEFAULT_RECONNECT_MIN_DELAY, DEFAULT_RECONNECT_MAX_DELAY, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REPLY_TIMEOUT, null, null, defaultDeviceFile());
+                DEFAULT_REPLY_TIMEOUT, null, null, defaultDeviceFile(), false);
     }
 
     /** Where this installation's device id is kept: {@code $XDG_CONFIG_HOME/loomchat/device} or the like. */

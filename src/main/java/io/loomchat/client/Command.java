@@ -19,9 +19,11 @@ sealed interface Command {
                     "the last n messages (" + History.DEFAULT_LIMIT + ", at most " + History.MAX_LIMIT
                             + ") with a user, from any of your devices"),
             new Usage("ghistory", "ghistory <gid> [n] [before <mid>]", "the last n messages of a group you are in"),
+            new Usage("unread", "unread", "your conversations, the most recent first, with what is unread"),
+            new Usage("find", "find <prefix>", "people whose names start with prefix (any case), to addfriend"),
             new Usage("friends", "friends", "list your friends and who is online"),
             new Usage("groups", "groups", "list your groups and their members"),
-            new Usage("login", "login <id> [password]", "log in; asks for the password if left out"),
+            new Usage("login", "login <id|name> [password]", "log in by user id or name; asks for the password if left out"),
             new Usage("register", "register <name> [password]", "create an account and log in to it"),
             new Usage("loginout", "loginout", "log out and stay connected; also logout"),
             new Usage("help", "help", "show this list"),
@@ -72,11 +74,29 @@ sealed interface Command {
     record Groups() implements Command {
     }
 
-    record Login(int userId, String password) implements Command {
+    /** By {@code userId}, or when it is 0 by {@code name} (protocol 2.3). */
+    record Login(int userId, String name, String password) implements Command {
+        Login(int userId, String password) {
+            this(userId, null, password);
+        }
+
+        /** "user 7" or "alice", for messages. */
+        String who() {
+            return userId != 0 ? "user " + userId : name;
+        }
+
         @Override
         public String toString() {
-            return "Login[userId=" + userId + "]";
+            return "Login[" + who() + "]";
         }
+    }
+
+    /** Protocol 2.3 FIND_USERS. */
+    record Find(String prefix) implements Command {
+    }
+
+    /** Protocol 2.3 CONVERSATIONS. */
+    record Unread() implements Command {
     }
 
     record Register(String name, String password) implements Command {

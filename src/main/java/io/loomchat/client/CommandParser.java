@@ -29,7 +29,9 @@ final class CommandParser {
             Map.entry("ghistory", new Spec(4, args -> history(args, true))),
             Map.entry("friends", new Spec(0, args -> new Command.Friends())),
             Map.entry("groups", new Spec(0, args -> new Command.Groups())),
-            Map.entry("login", new Spec(2, args -> new Command.Login(id(args, 0, "login", "user"), optional(args, 1)))),
+            Map.entry("login", new Spec(2, CommandParser::login)),
+            Map.entry("find", new Spec(1, args -> new Command.Find(text(args, 0, "find")))),
+            Map.entry("unread", new Spec(0, args -> new Command.Unread())),
             Map.entry("register", new Spec(2, args -> new Command.Register(text(args, 0, "register"), optional(args, 1)))),
             Map.entry("loginout", new Spec(0, args -> new Command.Logout())),
             Map.entry("logout", new Spec(0, args -> new Command.Logout())),
@@ -102,6 +104,15 @@ final class CommandParser {
                     + synopsis(command) + ".");
         }
         throw new Problem("A " + what + " id is a positive number, not " + value + ".");
+    }
+
+    /** {@code <id|name> [password]}: a whole number is an id; anything else a name (protocol 2.3). */
+    private static Command login(String[] args) {
+        String who = text(args, 0, "login");
+        if (who.chars().allMatch(Character::isDigit)) {
+            return new Command.Login(id(args, 0, "login", "user"), optional(args, 1));
+        }
+        return new Command.Login(0, who, optional(args, 1));
     }
 
     /** {@code <id> [n] [before <mid>]}. */

@@ -32,14 +32,24 @@ final class CommandRunner {
      * one (protocol 2.1: no password hash for the server to pay), the password otherwise or when
      * the token is refused. Kept in memory only.
      */
-    private record Credentials(int userId, String password, String token) {
+    private record Credentials(int userId, String name, String password, String token) {
         Credentials withToken(String newToken) {
-            return new Credentials(userId, password, newToken);
+            return new Credentials(userId, name, password, newToken);
+        }
+
+        /** Once logged in the server has said the id: later logins (and tokens) use it. */
+        Credentials withId(int id) {
+            return new Credentials(id, null, password, token);
+        }
+
+        /** "user 7", or before the first login by name (protocol 2.3) the name. */
+        String who() {
+            return userId != 0 ? "user " + userId : name;
         }
 
         @Override
         public String toString() {
-            return "Credentials[userId=" + userId + "]";
+            return "Credentials[" + who() + "]";
         }
     }
 
@@ -107,6 +117,11 @@ final class CommandRunner {
                     "send to " + roster.groupLabel(chat.groupId()),
                     ack -> console.show(renderer.groupChatSent(chat.groupId(), ack)));
             case Command.History history -> history(history);
+            case Command.Find find -> request(frame(MessageType.FIND_USERS).put("name", find.prefix()),
+                    "find people named " + find.prefix() + "...", ack -> console.show(renderer.found(find.prefix(), ack)),
+                    refusal -> console.show(EventRenderer.failure("find people", refusal)));
+            case Command.Unread unread -> request(frame(MessageType.CONVERSATIONS), "list your conversations",
+                    ack -> console.show(renderer.conversations(ack)));
             case Command.AddFriend add -> request(frame(MessageType.ADD_FRIEND).put("friendid", add.userId()),
                     "add friend " + add.userId(), ack -> {
                         Roster.Person friend = Roster.Person.of(ack.path("friend"));
@@ -160,13 +175,37 @@ final class CommandRunner {
         }
         String action = "show the history " + (history.group() ? "of " + roster.groupLabel(history.id())
                 : "with " + roster.userLabel(history.id()));
-        request(frame, action, ack -> console.show(renderer.history(history, ack)), refusal -> {
+        request(frame, action, ack -> {
+            console.show(renderer.history(history, ack));
+            markRead(history, ack.path("messages"));
+        }, refusal -> {
             boolean unknownType = refusal.path("errno").asInt() == Errno.BAD_REQUEST.code()
                     && refusal.path("errmsg").asText("").startsWith("unknown msgid");
             console.show(unknownType
                     ? Line.error("Could not " + action + ": the server keeps no history (it predates protocol 2.3).")
                     : EventRenderer.failure(action, refusal));
         });
+    }
+
+    /**
+     * Protocol 2.3: what the user has just been shown is read. READ has no reply when it is good,
+     * so it goes without a seq; a refusal is shown as any unasked-for one is.
+     */
+    private void markRead(Command.History history, JsonNode messages) {
+        long upto = 0;
+        for (JsonNode message : messages) {
+            upto = Math.max(upto, message.path("mid").asLong());
+        }
+        if (upto == 0) {
+            return;
+        }
+        try {
+            connector.send(frame(MessageType.READ).put(history.group() ? "groupid" : "with", history.id())
+                    .put("upto", upto));
+        } catch (IOException e) {
+            // The unread count stays as it was; the next history marks it read.
+            console.show(Line.notice("Could not mark the conversation read: " + e.getMessage() + "."));
+        }
     }
 
     private void login(Command.Login login) {
@@ -177,9 +216,9 @@ final class CommandRunner {
             return;
         }
         String password = login.password() != null ? login.password()
-                : password("Password for user " + login.userId() + ": ", false);
+                : password("Password for " + login.who() + ": ", false);
         if (password != null) {
-            sendLogin(login.userId(), password, false);
+            sendLogin(new Credentials(login.userId(), login.name(), password, null), false);
         }
     }
 
@@ -197,7 +236,7 @@ final class CommandRunner {
                 "register " + register.name(), ack -> {
                     int userId = ack.path("id").asInt();
                     console.show(Line.info("Registered " + register.name() + " as user " + userId + "."));
-                    sendLogin(userId, password, false);
+                    sendLogin(new Credentials(userId, null, password, null), false);
                 });
     }
 
@@ -213,13 +252,14 @@ final class CommandRunner {
         }
     }
 
-    private void sendLogin(int userId, String password, boolean again) {
-        sendLogin(new Credentials(userId, password, null), again);
-    }
-
     private void sendLogin(Credentials attempt, boolean again) {
         // Protocol 2.2; a server that predates it ignores the field and does not echo it.
-        ObjectNode login = frame(MessageType.LOGIN).put("id", attempt.userId()).put("receipts", true);
+        ObjectNode login = frame(MessageType.LOGIN).put("receipts", true);
+        if (attempt.userId() != 0) {
+            login.put("id", attempt.userId());
+        } else {
+            login.put("name", attempt.name()); // protocol 2.3; an older server says the id is missing
+        }
         if (device != null) {
             // Protocol 2.3; an older server ignores it, and the ack then names no device.
             login.put("device", device);
@@ -229,14 +269,15 @@ final class CommandRunner {
         } else {
             login.put("password", attempt.password());
         }
-        request(login, again ? "log in again as user " + attempt.userId() : "log in as user " + attempt.userId(),
+        request(login, again ? "log in again as " + attempt.who() : "log in as " + attempt.who(),
                 ack -> loggedIn(ack, attempt, again),
                 refusal -> loginRefused(refusal, attempt, again));
     }
 
     private void loggedIn(JsonNode ack, Credentials attempt, boolean again) {
         String token = ack.path("token").asText(null);
-        credentials = token != null ? attempt.withToken(token) : attempt;
+        Credentials known = attempt.withId(ack.path("id").asInt());
+        credentials = token != null ? known.withToken(token) : known;
         roster.reset(ack);
         console.user(roster.me().name());
         if (ack.path("receipts").booleanValue()) {
@@ -273,8 +314,7 @@ final class CommandRunner {
             roster.clear();
             console.user(null);
         }
-        console.show(EventRenderer.failure((again ? "log in again as user " : "log in as user ") + attempt.userId(),
-                refusal));
+        console.show(EventRenderer.failure((again ? "log in again as " : "log in as ") + attempt.who(), refusal));
         if (device != null && refusal.path("errno").asInt() == Errno.ALREADY_ONLINE.code()
                 && refusal.path("errmsg").asText("").contains("this device")) {
             // Two clients of one installation share the device file, and so the device id.

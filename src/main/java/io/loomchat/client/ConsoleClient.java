@@ -42,7 +42,9 @@ public final class ConsoleClient {
         CommandRunner runner = new CommandRunner(options, connector, pending, roster, renderer, console, timer,
                 receipts, device(options, console));
         try (Heartbeat heartbeat = new Heartbeat(connector, options.heartbeatInterval(), timer); receipts) {
-            connector.start(new FrameHandler(pending, roster, renderer, console, runner, receipts));
+            // Notices would interleave with what a script reads back, so a script asks for them.
+            connector.start(new FrameHandler(pending, roster, renderer, console, runner, receipts,
+                    console.interactive() || options.notices()));
             // A refused certificate ends the client before anything is typed or sent (the
             // handler has said why); an unreachable server does not, it may come back.
             if (connector.awaitFirstAttempt() != null) {

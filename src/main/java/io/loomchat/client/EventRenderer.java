@@ -161,6 +161,65 @@ final class EventRenderer {
         return lines;
     }
 
+    /**
+     * 2.3 CONVERSATIONS, one line each, the most recent first:
+     * {@code bob (2): 2 unread, last [19:14] bob (2): how are you?}; one's own last message says
+     * whether the other user has read it.
+     */
+    List<Line> conversations(JsonNode ack) {
+        JsonNode list = ack.path("conversations");
+        if (list.isEmpty()) {
+            return List.of(Line.info("No conversations yet."));
+        }
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode conversation : list) {
+            boolean group = conversation.has("groupid");
+            String title = group
+                    ? conversation.path("groupname").asText("?") + " (" + conversation.path("groupid").asInt() + ")"
+                    : conversation.path("name").asText("?") + " (" + conversation.path("with").asInt() + ")";
+            int unread = conversation.path("unread").asInt();
+            JsonNode last = conversation.path("last");
+            Roster.Person me = roster.me();
+            boolean mine = me != null && last.path("id").asInt() == me.id();
+            String seen = !group && mine && conversation.path("read_by_them").asLong() >= last.path("mid").asLong()
+                    ? " (read)" : "";
+            lines.add(Line.info(title + ": " + (unread == 0 ? "nothing unread" : unreadCount(unread) + " unread")
+                    + ", last " + chatText(last, "you") + seen));
+        }
+        lines.add(Line.info("history <id> or ghistory <gid> shows one and marks it read."));
+        return lines;
+    }
+
+    /** The server counts up to 100 unread messages (docs/protocol.md); more reads "99+". */
+    private static String unreadCount(int unread) {
+        return unread >= 100 ? "99+" : String.valueOf(unread);
+    }
+
+    /** 2.3 FIND_USERS: {@code Found: bob (2, online), bobby (7, offline).} */
+    Line found(String prefix, JsonNode ack) {
+        JsonNode users = ack.path("users");
+        if (users.isEmpty()) {
+            return Line.info("Nobody's name starts with " + prefix + ".");
+        }
+        List<String> people = new ArrayList<>();
+        users.forEach(user -> people.add(user.path("name").asText("?") + " (" + user.path("id").asInt() + ", "
+                + user.path("state").asText("offline") + ")"));
+        return Line.info("Found: " + String.join(", ", people) + ". addfriend <id> adds one.");
+    }
+
+    /** 2.3 READ_NOTICE from the other user: {@code bob (2) read your messages.} */
+    Line readBy(int readerId) {
+        return new Line(Console.Tone.PRESENCE, roster.userLabel(readerId) + " read your messages.");
+    }
+
+    /** 2.3 TYPING: {@code bob (2) is typing...} or {@code bob (2) is typing in team (7)...}. */
+    Line typing(JsonNode frame) {
+        String who = frame.path("name").asText("?") + " (" + frame.path("id").asInt() + ")";
+        return new Line(Console.Tone.PRESENCE, frame.has("groupid")
+                ? who + " is typing in " + roster.groupLabel(frame.path("groupid").asInt()) + "..."
+                : who + " is typing...");
+    }
+
     /** {@code bob (2) added you as a friend; they are online.} (2.2 FRIEND_ADDED) */
     Line addedYou(Roster.Person friend) {
         return new Line(Console.Tone.PRESENCE, friend.name() + " (" + friend.id() + ") added you as a friend; they are "

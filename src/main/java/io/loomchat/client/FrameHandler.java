@@ -26,9 +26,12 @@ final class FrameHandler implements Connector.Listener {
     private final Console console;
     private final CommandRunner runner;
     private final DeliveryReceipts receipts;
+    /** Whether 2.3 read and typing notices are shown (a terminal, or a script that asked with --notices). */
+    private final boolean notices;
 
     FrameHandler(PendingRequests pending, Roster roster, EventRenderer renderer, Console console,
-                 CommandRunner runner, DeliveryReceipts receipts) {
+                 CommandRunner runner, DeliveryReceipts receipts, boolean notices) {
+        this.notices = notices;
         this.pending = pending;
         this.roster = roster;
         this.renderer = renderer;
@@ -45,6 +48,27 @@ final class FrameHandler implements Connector.Listener {
         handlers.put(MessageType.PRESENCE, this::presence);
         handlers.put(MessageType.FRIEND_ADDED, this::friendAdded);
         handlers.put(MessageType.GROUP_JOINED, this::memberJoined);
+        handlers.put(MessageType.READ_NOTICE, this::readNotice);
+        handlers.put(MessageType.TYPING, this::typing);
+        // DELIVERED (22) is a tick for a page's messages; the console shows no ticks.
+    }
+
+    /**
+     * 2.3: someone read the conversation. Shown only when the other user read ours; a read on
+     * one of our own other devices changes nothing on this screen.
+     */
+    private void readNotice(JsonNode frame) {
+        Roster.Person me = roster.me();
+        int reader = frame.path("reader").asInt();
+        if (notices && me != null && reader != me.id()) {
+            console.show(renderer.readBy(reader));
+        }
+    }
+
+    private void typing(JsonNode frame) {
+        if (notices) {
+            console.show(renderer.typing(frame));
+        }
     }
 
     @Override

@@ -26,7 +26,19 @@ public enum MessageType {
     /** 2.2: someone joined one of the user's groups. */
     GROUP_JOINED(17),
     /** 2.3: a page of a conversation's history. */
-    HISTORY(18);
+    HISTORY(18),
+    /** 2.3: the user's conversations, the most recently active first, with unread counts. */
+    CONVERSATIONS(19),
+    /** 2.3: the user has read a conversation up to a message. */
+    READ(20),
+    /** 2.3: a read mark moved (to the reader's other sessions, and in one-to-one to the other user's). */
+    READ_NOTICE(21),
+    /** 2.3: a device of the recipient confirmed one-to-one messages. */
+    DELIVERED(22),
+    /** 2.3: the user is typing, both ways. */
+    TYPING(23),
+    /** 2.3: users whose names start with a prefix. */
+    FIND_USERS(24);
 
     /** Room for every code of PROTOCOL.md, up to 24. */
     private static final MessageType[] BY_CODE = new MessageType[25];

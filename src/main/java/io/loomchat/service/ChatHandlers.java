@@ -32,7 +32,7 @@ final class ChatHandlers {
                 Frames.oneChat(mid, senderId, session.userName(), toId, text, System.currentTimeMillis()));
         // 2.3: in the history before anyone gets it, so that errno 10 here means "not delivered".
         long conversation = Conversation.between(senderId, toId);
-        services.history().record(conversation, chat);
+        services.history().record(conversation, senderId, chat);
         // Live first: a recipient that some server holds exists, so the online path asks no database.
         MessageRouter.Reach reach = services.router().deliver(chat, toId, 0);
         if (!reach.live() && !services.db().users().exists(toId)) {
@@ -61,7 +61,7 @@ final class ChatHandlers {
         long mid = services.messageIds().next();
         MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
                 Frames.groupChat(mid, senderId, session.userName(), groupId, text, System.currentTimeMillis()));
-        services.history().record(Conversation.ofGroup(groupId), chat); // 2.3: before anyone gets it
+        services.history().record(Conversation.ofGroup(groupId), senderId, chat); // 2.3: before anyone gets it
         MessageRouter.Fanout fanout = services.router().sendToAll(chat,
                 members.stream().filter(id -> id != senderId).toList());
         carbons(services, session, chat);
@@ -102,6 +102,7 @@ final class ChatHandlers {
         if (confirmed.isEmpty()) {
             return; // unknown or already confirmed, or not a receipts session: nothing to do
         }
+        DeliveredNotices.afterReceipt(services, session, confirmed);
         int mailbox = session.mailbox();
         if (!confirmed.rowIds().isEmpty()) {
             services.db().offlineMessages().delete(mailbox, confirmed.rowIds());

@@ -179,6 +179,35 @@ final class Frames {
         return frame;
     }
 
+    /**
+     * 2.3 READ_NOTICE: {@code reader} read the conversation up to {@code upto}; the conversation is
+     * the one-to-one with user {@code with}, or group {@code groupId} (the other one 0).
+     */
+    static ObjectNode readNotice(int with, int groupId, int reader, long upto) {
+        ObjectNode frame = typed(MessageType.READ_NOTICE);
+        if (groupId != 0) {
+            frame.put("groupid", groupId);
+        } else {
+            frame.put("with", with);
+        }
+        frame.put("reader", reader);
+        frame.put("upto", upto);
+        return frame;
+    }
+
+    /** 2.3 TYPING as its recipients get it: to user {@code to}, or in group {@code groupId} (the other one 0). */
+    static ObjectNode typing(int typist, String name, int to, int groupId) {
+        ObjectNode frame = typed(MessageType.TYPING);
+        frame.put("id", typist);
+        frame.put("name", name);
+        if (groupId != 0) {
+            frame.put("groupid", groupId);
+        } else {
+            frame.put("to", to);
+        }
+        return frame;
+    }
+
     static ObjectNode presence(int userId, String name, boolean online) {
         ObjectNode frame = typed(MessageType.PRESENCE);
         frame.put("id", userId);

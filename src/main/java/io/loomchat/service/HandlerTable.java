@@ -46,7 +46,11 @@ final class HandlerTable {
         routes.put(MessageType.CREATE_GROUP, new Route(SocialHandlers::createGroup, true, true));
         routes.put(MessageType.ADD_GROUP, new Route(SocialHandlers::joinGroup, true, true));
         routes.put(MessageType.HISTORY, new Route(HistoryHandler::history, true, false));
-        // 2, 5, 11, 13, 14, 16 and 17 only go from server to client: a client sending them gets errno 4.
+        routes.put(MessageType.CONVERSATIONS, new Route(ConversationsHandler::conversations, true, false));
+        routes.put(MessageType.READ, new Route(ReadStateHandlers::read, true, false));
+        routes.put(MessageType.TYPING, new Route(ReadStateHandlers::typing, true, false));
+        routes.put(MessageType.FIND_USERS, new Route(FindUsersHandler::findUsers, true, false));
+        // 2, 5, 11, 13, 14, 16, 17, 21 and 22 only go from server to client: a client sending them gets errno 4.
         ROUTES = Collections.unmodifiableMap(routes);
     }
 

@@ -41,9 +41,9 @@ final class History implements AutoCloseable {
      * while the database is away, kept to be written when it is back (see {@link HistoryWriter}):
      * chat between live users never waits for the database to return.
      */
-    void record(long conv, MessageRouter.Chat chat) {
+    void record(long conv, int sender, MessageRouter.Chat chat) {
         if (writer != null) {
-            writer.write(new HistoryDao.Entry(conv, chat.mid(), chat.json()));
+            writer.write(new HistoryDao.Entry(conv, chat.mid(), chat.json(), sender));
         }
     }
 

@@ -21,7 +21,10 @@ final class Login {
     }
 
     static void handle(Services services, UserSession session, Request request) {
-        int id = request.requiredInt("id");
+        // Protocol 2.3: a name instead of the id, with a password; a token stays tied to an id.
+        boolean byName = !request.has("id") && request.has("name") && !request.has("token");
+        int givenId = byName ? 0 : request.requiredInt("id");
+        String name = byName ? request.requiredText("name", FindUsersHandler.MAX_PREFIX_CHARS) : null;
         boolean byToken = request.has("token");
         String secret = byToken
                 ? request.requiredText("token", ResumeTokens.MAX_CHARS)
@@ -34,6 +37,7 @@ final class Login {
         }
         String address = session.clientAddress();
         services.sessionGate().login(() -> {
+            int id = byName ? idOf(services, name) : givenId;
             try {
                 services.throttle().check(id, address);
             } catch (ServiceException e) {
@@ -47,7 +51,7 @@ final class Login {
 
     private static void logIn(Services services, UserSession session, Request request, int id, boolean byToken,
                               String secret, String address) {
-        User user = services.db().users().find(id);
+        User user = id > 0 ? services.db().users().find(id) : null;
         String tokenHash = byToken ? ResumeTokens.hash(secret) : null;
         long tokenExpires = byToken ? tokenExpiry(services, user, id, tokenHash, secret) : 0;
         if (!(byToken ? tokenExpires > System.currentTimeMillis() : validPassword(services, user, secret))) {
@@ -71,6 +75,17 @@ final class Login {
                 new SessionLife.Start(user, device, receipts, tokenHash, newToken, byToken ? secret : null, tokenExpires, byToken));
         LOG.info("login of user {} from {} ({}{})", id, address, byToken ? "token" : "password",
                 device == null ? "" : ", device " + device);
+    }
+
+    /**
+     * The id of a user by name; for a name nobody has, a negative number of its own, which no user
+     * has: the login then fails as a wrong password does (errno 1), after the same password check
+     * and with failures counted for that name alone, so that neither the answer, its timing nor the
+     * back-off tells which names exist.
+     */
+    private static int idOf(Services services, String name) {
+        User user = services.db().users().findByName(name);
+        return user != null ? user.id() : -1 - (name.hashCode() & Integer.MAX_VALUE);
     }
 
     /** The device id of a 2.3 login, null when it names none; errno 4 when it is not one. */

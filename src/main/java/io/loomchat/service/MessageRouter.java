@@ -271,12 +271,23 @@ final class MessageRouter {
      * {@link UserSession#deliver}).
      */
     void notify(MessageType type, Supplier<ObjectNode> notice, Collection<Integer> userIds) {
+        notify(type, notice, userIds, 0);
+    }
+
+    /**
+     * As {@link #notify(MessageType, Supplier, Collection)}, but not to the session of
+     * {@code exceptMailbox} (2.3 READ_NOTICE: the reader's own session knows; 0 for none).
+     */
+    void notify(MessageType type, Supplier<ObjectNode> notice, Collection<Integer> userIds, int exceptMailbox) {
         byte[] frame = null;
         List<Integer> elsewhere = new ArrayList<>();
         for (int userId : userIds) {
             Seat[] seats = online.seatsOf(userId);
             List<Integer> reached = new ArrayList<>(seats.length);
             for (Seat seat : seats) {
+                if (seat.mailbox() == exceptMailbox) {
+                    continue;
+                }
                 if (frame == null) {
                     frame = Json.frame(notice.get());
                 }
@@ -285,12 +296,13 @@ final class MessageRouter {
                 }
                 reached.add(seat.mailbox());
             }
-            if (seats.length == 0 || !allReached(devices.mailboxesOf(userId), 0, reached)) {
+            if (reached.isEmpty() || !allReached(devices.mailboxesOf(userId), exceptMailbox, reached)) {
                 elsewhere.add(userId);
             }
         }
         if (!elsewhere.isEmpty()) {
-            cluster.forward(Delivery.notice(type.code(), frame == null ? Json.frame(notice.get()) : frame), elsewhere, 0);
+            cluster.forward(Delivery.notice(type.code(), frame == null ? Json.frame(notice.get()) : frame), elsewhere,
+                    exceptMailbox);
         }
     }
 

@@ -64,6 +64,15 @@ final class MidTable {
         return mids[slot] == mid ? rowIds[slot] : -1;
     }
 
+    /** The frame of a live message here; null for one from the offline store, or a mid not here. */
+    byte[] frameOf(long mid) {
+        if (mid == FREE) {
+            return null;
+        }
+        int slot = slotOf(mid);
+        return mids[slot] == mid ? frames[slot] : null;
+    }
+
     void remove(long mid) {
         if (mid == FREE) {
             return;

@@ -36,8 +36,13 @@ final class Unconfirmed {
         }
     }
 
-    /** What a receipt confirmed: the offline rows to delete and the mids whose copies to drop. */
-    record Confirmed(List<Long> rowIds, List<Long> mids) {
+    /**
+     * What a receipt confirmed: the offline rows to delete and the mids whose copies to drop; and
+     * the frames of the live ones among them (protocol 2.3: DELIVERED tells their senders).
+     */
+    record Confirmed(List<Long> rowIds, List<Long> mids, List<byte[]> liveFrames) {
+        static final Confirmed NONE = new Confirmed(List.of(), List.of(), List.of());
+
         boolean isEmpty() {
             return mids.isEmpty();
         }
@@ -90,6 +95,7 @@ final class Unconfirmed {
         Arrays.sort(sorted);
         List<Long> rowIds = new ArrayList<>(0);
         List<Long> confirmed = new ArrayList<>(sorted.length);
+        List<byte[]> frames = new ArrayList<>(sorted.length);
         for (int i = 0; i < sorted.length; i++) {
             long mid = sorted[i];
             long rowId = i > 0 && sorted[i - 1] == mid ? -1 : byMid.rowIdOf(mid);
@@ -97,10 +103,15 @@ final class Unconfirmed {
                 confirmed.add(mid);
                 if (rowId != 0) {
                     rowIds.add(rowId);
+                } else {
+                    byte[] frame = byMid.frameOf(mid);
+                    if (frame != null) {
+                        frames.add(frame);
+                    }
                 }
             }
         }
-        return new Confirmed(rowIds, confirmed);
+        return new Confirmed(rowIds, confirmed, frames);
     }
 
     void forget(List<Long> mids) {

@@ -54,6 +54,8 @@ final class UserSession implements ConnectionListener {
     private Unconfirmed unconfirmed;
     /** Whether this is a receipts session; written under lock, read by delivering threads first. */
     private volatile boolean receipts;
+    /** How often this session may say it is typing (protocol 2.3); used by its requests only, which never overlap. */
+    private final TypingPace typingPace = new TypingPace();
 
     /**
      * What a session leaves behind when it ends.
@@ -131,6 +133,10 @@ final class UserSession implements ConnectionListener {
     /** Whether this is a receipts session (protocol 2.2). */
     boolean receipts() {
         return receipts;
+    }
+
+    TypingPace typingPace() {
+        return typingPace;
     }
 
     /** Sends a reply or notice, if this session's dialect carries its type. */
@@ -277,7 +283,7 @@ final class UserSession implements ConnectionListener {
     Unconfirmed.Confirmed confirmed(long[] mids) {
         lock.lock();
         try {
-            return unconfirmed == null ? new Unconfirmed.Confirmed(List.of(), List.of()) : unconfirmed.peek(mids);
+            return unconfirmed == null ? Unconfirmed.Confirmed.NONE : unconfirmed.peek(mids);
         } finally {
             lock.unlock();
         }
@@ -386,6 +392,11 @@ final class UserSession implements ConnectionListener {
     }
 
     private boolean carries(int msgid) {
+        if (msgid >= MessageType.READ_NOTICE.code() && msgid <= MessageType.TYPING.code()) {
+            // Protocol 2.3 notices go to 2.3 sessions only, and a 2.3 client is one that names its
+            // device: 2.2 clients and the legacy dialect never see them.
+            return device != null;
+        }
         if (dialect() == Dialect.MODERN) {
             return true;
         }

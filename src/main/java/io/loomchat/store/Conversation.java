@@ -17,6 +17,21 @@ public final class Conversation {
         return low << 32 | high;
     }
 
+    /** The two users of a one-to-one conversation, lower id first. */
+    public static int[] users(long conv) {
+        return new int[] {(int) (conv >>> 32), (int) conv};
+    }
+
+    /** Whether the key names a group's conversation. */
+    public static boolean isGroup(long conv) {
+        return conv < 0;
+    }
+
+    /** The group of a group conversation's key. */
+    public static int groupOf(long conv) {
+        return (int) -conv;
+    }
+
     /** A group's conversation. */
     public static long ofGroup(int groupId) {
         return -(long) groupId;

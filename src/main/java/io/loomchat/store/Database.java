@@ -36,6 +36,7 @@ public final class Database implements AutoCloseable {
     private final TokenDao tokens;
     private final DeviceDao devices;
     private final HistoryDao history;
+    private final ConversationDao conversations;
 
     private Database(HikariDataSource pool, HikariDataSource historyPool) {
         this.pool = pool;
@@ -47,7 +48,9 @@ public final class Database implements AutoCloseable {
         this.offlineMessages = new OfflineMessageDao(sql);
         this.tokens = new TokenDao(sql);
         this.devices = new DeviceDao(sql);
-        this.history = new HistoryDao(historyPool == null ? sql : new Sql(historyPool));
+        Sql historySql = historyPool == null ? sql : new Sql(historyPool);
+        this.history = new HistoryDao(historySql);
+        this.conversations = new ConversationDao(historySql);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -211,6 +214,11 @@ public final class Database implements AutoCloseable {
 
     public HistoryDao history() {
         return history;
+    }
+
+    /** Conversations and read marks (protocol 2.3); beside the history, on its connections. */
+    public ConversationDao conversations() {
+        return conversations;
     }
 
     @Override

@@ -68,6 +68,19 @@ public final class GroupDao {
                 }, row -> row.getLong(1));
     }
 
+    /** A group of a user's, with where the user's history of it starts (protocol 2.3). */
+    public record Membership(int groupId, String groupName, long joinedMid) {
+    }
+
+    /** The groups a user belongs to, without their members. Plan: {@code ref} on idx_groupuser_user, then AllGroup by key. */
+    public List<Membership> membershipsOf(int userId) {
+        return sql.list("cannot read the groups of user " + userId,
+                "SELECT g.id, g.groupname, gu.joined_mid FROM GroupUser gu JOIN AllGroup g ON g.id = gu.groupid"
+                        + " WHERE gu.userid = ?",
+                statement -> statement.setInt(1, userId),
+                row -> new Membership(row.getInt(1), row.getString(2), row.getLong(3)));
+    }
+
     /** How many groups a user is a member of. */
     public int countOf(int userId) {
         return sql.first("cannot count the groups of user " + userId, "SELECT COUNT(*) FROM GroupUser WHERE userid = ?",

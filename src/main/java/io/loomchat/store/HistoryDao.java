@@ -3,7 +3,10 @@ package io.loomchat.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@code History} table (protocol 2.3): every acknowledged chat message, by conversation. */
 public final class HistoryDao {
@@ -21,13 +24,25 @@ public final class HistoryDao {
     }
 
     /**
+     * One-to-one conversations whose two UserConversation rows this server has written (or found
+     * written): a conversation's later messages need not write them again. Rows are never deleted,
+     * so an entry never goes stale; the set is emptied when it grows past {@link #MAX_INDEXED}.
+     */
+    private final Set<Long> indexed = ConcurrentHashMap.newKeySet();
+    private static final int MAX_INDEXED = 200_000;
+
+    /**
      * A message of a conversation.
      *
-     * @param conv the conversation, from {@link Conversation}
-     * @param mid  the message id: orders the conversation
-     * @param json the delivered frame, as JSON text
+     * @param conv   the conversation, from {@link Conversation}
+     * @param mid    the message id: orders the conversation
+     * @param json   the delivered frame, as JSON text
+     * @param sender the author's user id (unread counts leave out one's own messages); 0 unknown
      */
-    public record Entry(long conv, long mid, String json) {
+    public record Entry(long conv, long mid, String json, int sender) {
+        public Entry(long conv, long mid, String json) {
+            this(conv, mid, json, 0);
+        }
     }
 
     /**
@@ -39,21 +54,56 @@ public final class HistoryDao {
         if (entries.isEmpty()) {
             return;
         }
+        Set<Long> newConversations = new HashSet<>();
+        for (Entry entry : entries) {
+            if (entry.conv() > 0 && !indexed.contains(entry.conv())) {
+                newConversations.add(entry.conv());
+            }
+        }
         sql.transaction("cannot write " + entries.size() + " messages to the history", connection -> {
             insert(connection, entries);
+            index(connection, newConversations);
             return null;
         });
+        if (indexed.size() + newConversations.size() > MAX_INDEXED) {
+            indexed.clear();
+        }
+        indexed.addAll(newConversations);
     }
 
     private static void insert(Connection connection, List<Entry> entries) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT IGNORE INTO History (conv, mid, message) VALUES (?, ?, ?)")) {
+                "INSERT IGNORE INTO History (conv, mid, message, sender) VALUES (?, ?, ?, ?)")) {
             statement.setQueryTimeout(WRITE_TIMEOUT_SECONDS);
             for (Entry entry : entries) {
                 statement.setLong(1, entry.conv());
                 statement.setLong(2, entry.mid());
                 statement.setString(3, entry.json());
+                statement.setInt(4, entry.sender());
                 statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /**
+     * Protocol 2.3: each user of a new one-to-one conversation gets its row in UserConversation,
+     * in the transaction of its first message, so that CONVERSATIONS finds every conversation
+     * with history. Groups need none: GroupUser lists them.
+     */
+    private static void index(Connection connection, Set<Long> conversations) throws SQLException {
+        if (conversations.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT IGNORE INTO UserConversation (userid, conv) VALUES (?, ?)")) {
+            statement.setQueryTimeout(WRITE_TIMEOUT_SECONDS);
+            for (long conv : conversations) {
+                for (int user : Conversation.users(conv)) {
+                    statement.setInt(1, user);
+                    statement.setLong(2, conv);
+                    statement.addBatch();
+                }
             }
             statement.executeBatch();
         }

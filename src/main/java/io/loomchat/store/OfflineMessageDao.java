@@ -105,6 +105,20 @@ public final class OfflineMessageDao {
         return waiting;
     }
 
+    /** The stored frames of a mailbox's rows (protocol 2.3: who sent what a RECEIPT confirmed). */
+    public List<String> messages(int userId, List<Long> ids) {
+        List<String> messages = new ArrayList<>(ids.size());
+        Sql.chunked(ids, chunk -> messages.addAll(sql.list("cannot read offline messages of user " + userId,
+                "SELECT message FROM OfflineMessage WHERE userid = ? AND id IN (" + Sql.placeholders(chunk.size()) + ")",
+                statement -> {
+                    statement.setInt(1, userId);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setLong(i + 2, chunk.get(i));
+                    }
+                }, row -> row.getString(1))));
+        return messages;
+    }
+
     /** Deletes a user's stored copies of these messages, by mid, wherever they are. */
     public void deleteMids(int userId, List<Long> mids) {
         deleteWhereIn(userId, "mid", mids, "cannot delete stored copies of confirmed messages of user " + userId);

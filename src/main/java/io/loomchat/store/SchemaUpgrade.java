@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Columns that later versions added to tables an older server created. schema.sql creates new
  * tables whole, but {@code CREATE TABLE IF NOT EXISTS} leaves an existing one as it was, and
  * MySQL 8 (unlike MariaDB) has no {@code ADD COLUMN IF NOT EXISTS}: so each column is looked up
- * in the driver's metadata, which every database here answers, and added when missing.
+ * in the driver's metadata, which every database here answers, and added when missing. Indexes
+ * likewise, and the 2.3 search keys of users registered before they existed are filled in.
  */
 final class SchemaUpgrade {
 
@@ -25,7 +26,27 @@ final class SchemaUpgrade {
 
     private static final List<Column> ADDED_COLUMNS = List.of(
             // 2.3: group history starts at the join; members from before the upgrade see all of it.
-            new Column("GroupUser", "joined_mid", "ALTER TABLE GroupUser ADD COLUMN joined_mid BIGINT NOT NULL DEFAULT 0"));
+            new Column("GroupUser", "joined_mid", "ALTER TABLE GroupUser ADD COLUMN joined_mid BIGINT NOT NULL DEFAULT 0"),
+            // 2.3: unread counts leave out one's own messages; older rows (0) count as from others.
+            new Column("History", "sender", "ALTER TABLE History ADD COLUMN sender INT NOT NULL DEFAULT 0"),
+            // 2.3: FIND_USERS (see schema.sql); filled below.
+            new Column("User", "name_len", "ALTER TABLE User ADD COLUMN name_len INT NOT NULL DEFAULT 0"),
+            new Column("User", "name_lower", "ALTER TABLE User ADD COLUMN name_lower VARCHAR(50) NOT NULL DEFAULT ''"));
+
+    /** An index and the statement that adds it. */
+    private record Index(String table, String index, String addition) {
+    }
+
+    private static final List<Index> ADDED_INDEXES = List.of(
+            new Index("User", "idx_user_find", "CREATE INDEX idx_user_find ON User (name_len, name_lower)"));
+
+    /**
+     * Users registered before 2.3, or by an older server of a cluster being upgraded one server at
+     * a time, have no search key yet (name_len 0: every real name has at least one character).
+     * Run at every start: with the key by name_len it reads only those rows.
+     */
+    private static final String FILL_SEARCH_KEYS =
+            "UPDATE User SET name_len = CHAR_LENGTH(name), name_lower = LOWER(name) WHERE name_len = 0";
 
     private SchemaUpgrade() {
     }
@@ -45,6 +66,40 @@ final class SchemaUpgrade {
                 }
             }
         }
+        for (Index index : ADDED_INDEXES) {
+            if (indexExists(connection, index)) {
+                continue;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(index.addition());
+                LOG.info("added index {} to table {} of an older version", index.index(), index.table());
+            } catch (SQLException e) {
+                if (!indexExists(connection, index)) {
+                    throw e;
+                }
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            int filled = statement.executeUpdate(FILL_SEARCH_KEYS);
+            if (filled > 0) {
+                LOG.info("gave {} users registered by an older version their search key", filled);
+            }
+        }
+    }
+
+    private static boolean indexExists(Connection connection, Index index) throws SQLException {
+        DatabaseMetaData metadata = connection.getMetaData();
+        String catalog = connection.getCatalog();
+        for (String table : List.of(index.table(), index.table().toLowerCase(), index.table().toUpperCase())) {
+            try (ResultSet indexes = metadata.getIndexInfo(catalog, null, table, false, true)) {
+                while (indexes.next()) {
+                    if (index.index().equalsIgnoreCase(indexes.getString("INDEX_NAME"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
