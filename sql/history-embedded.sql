@@ -1,5 +1,6 @@
 -- The conversation history of a single server on embedded H2, in a file of its own
--- (StoreConfig.historyUrl). Same columns and meaning as History in schema.sql (MySQL/MariaDB),
+-- (StoreConfig.historyUrl): History and UserConversation, whose rows the history writer adds in
+-- the same transaction. Same columns and meaning as in schema.sql (MySQL/MariaDB); History is
 -- laid out for H2 instead of InnoDB:
 --  - InnoDB clusters rows by the primary key, so (conv, mid) there makes a page of one
 --    conversation one range scan of the rows themselves.
@@ -14,7 +15,15 @@ CREATE TABLE IF NOT EXISTS History (
     mid     BIGINT     NOT NULL,
     conv    BIGINT     NOT NULL,
     message MEDIUMTEXT NOT NULL,
+    sender  INT        NOT NULL DEFAULT 0,
     PRIMARY KEY (mid)
 );
 
 CREATE INDEX IF NOT EXISTS idx_history_conv_mid ON History (conv, mid);
+
+CREATE TABLE IF NOT EXISTS UserConversation (
+    userid   INT    NOT NULL,
+    conv     BIGINT NOT NULL,
+    read_mid BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (userid, conv)
+);

@@ -133,9 +133,7 @@ public final class Database implements AutoCloseable {
             for (String sql : statements) {
                 statement.execute(sql);
             }
-            if (schemaResource.equals(SCHEMA_RESOURCE)) { // the upgrades are to the main schema's tables
-                SchemaUpgrade.apply(connection);
-            }
+            SchemaUpgrade.apply(connection);
         } catch (SQLException e) {
             throw Sql.translate("cannot create the schema", e);
         }

@@ -51,9 +51,13 @@ final class SchemaUpgrade {
     private SchemaUpgrade() {
     }
 
+    /**
+     * Upgrades the tables of this database that are older than their schema. A table that is not
+     * here is left alone: the embedded history file holds History and UserConversation only.
+     */
     static void apply(Connection connection) throws SQLException {
         for (Column column : ADDED_COLUMNS) {
-            if (exists(connection, column)) {
+            if (!tableExists(connection, column.table()) || exists(connection, column)) {
                 continue;
             }
             try (Statement statement = connection.createStatement()) {
@@ -67,7 +71,7 @@ final class SchemaUpgrade {
             }
         }
         for (Index index : ADDED_INDEXES) {
-            if (indexExists(connection, index)) {
+            if (!tableExists(connection, index.table()) || indexExists(connection, index)) {
                 continue;
             }
             try (Statement statement = connection.createStatement()) {
@@ -79,12 +83,28 @@ final class SchemaUpgrade {
                 }
             }
         }
+        if (!tableExists(connection, "User")) {
+            return;
+        }
         try (Statement statement = connection.createStatement()) {
             int filled = statement.executeUpdate(FILL_SEARCH_KEYS);
             if (filled > 0) {
                 LOG.info("gave {} users registered by an older version their search key", filled);
             }
         }
+    }
+
+    /** Whether the table is here; names compared without case, as in {@link #exists}. */
+    private static boolean tableExists(Connection connection, String name) throws SQLException {
+        DatabaseMetaData metadata = connection.getMetaData();
+        for (String table : List.of(name, name.toLowerCase(), name.toUpperCase())) {
+            try (ResultSet tables = metadata.getTables(connection.getCatalog(), null, table, null)) {
+                if (tables.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean indexExists(Connection connection, Index index) throws SQLException {
