@@ -50,6 +50,7 @@ final class ConversationsHandler {
             session.send(ack); // no history, no conversations
             return;
         }
+        services.history().awaitRecorded(); // every message acknowledged before is counted
         ConversationDao dao = services.db().conversations();
         Map<Long, Long> marks = dao.ofUser(userId);
         // Where the user's view of each conversation starts: 0, or for a group the join.

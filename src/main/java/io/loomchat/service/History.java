@@ -50,6 +50,7 @@ final class History implements AutoCloseable {
     /** Takes back a recorded message that was then refused (its recipient does not exist). */
     void forget(long conv, long mid) {
         if (writer != null) {
+            writer.awaitWritten(); // or the row could be written after its delete
             dao.delete(conv, mid);
         }
     }
@@ -59,11 +60,22 @@ final class History implements AutoCloseable {
         if (writer == null) {
             return Page.EMPTY;
         }
+        awaitRecorded();
         // One row more than asked tells whether older ones exist, in the same range scan.
         List<HistoryDao.Entry> newestFirst = dao.newestBefore(conv, afterMid, beforeMid, limit + 1);
         boolean more = newestFirst.size() > limit;
         List<HistoryDao.Entry> page = more ? newestFirst.subList(0, limit) : newestFirst;
         return new Page(page.reversed(), more);
+    }
+
+    /**
+     * Returns once every message recorded before this call can be read: a reader of the history
+     * calls it first, so that what it shows includes every message acknowledged before.
+     */
+    void awaitRecorded() {
+        if (writer != null) {
+            writer.awaitWritten();
+        }
     }
 
     /** The group-commit writer, for tests and metrics; null when history is off. */

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the history: every chat message is in the history before its sender's ACK,
- * and one INSERT and commit per message would cost the database a log flush per message. So
+ * Group commit for the history: every chat message is in the history before its sender's ACK
+ * (on a database server; see below for the embedded file), and one INSERT and commit per message would cost the database a log flush per message. So
  * senders (each on its connection's virtual thread) put their row in the open batch and park;
  * a writer thread takes the whole batch, writes it with one batched INSERT in one transaction,
  * and wakes everyone in it with the outcome. While a batch commits the next one fills, so the
@@ -23,6 +23,14 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing is queued without a sender parked on it, so the queue is bounded by the
  * connections being served; a database that hangs fails a batch after the DAO's statement
  * timeout.
+ *
+ * <p><b>Commits that are not durable.</b> The embedded history file is written to disk every
+ * 200 ms, not at each commit ({@link HistoryDao#durableCommits}), so a sender that waited for its
+ * commit would be no safer from a kill -9 of the server, only slower: parking and waking every
+ * sender cost the single server a fifth of its CPU per message. There senders go on at once
+ * while at most {@link #MAX_UNAWAITED_ROWS} rows wait (beyond that they wait, as above), and
+ * readers of the history call {@link #awaitWritten} first, so that HISTORY and CONVERSATIONS
+ * still show every message acknowledged before them.
  *
  * <p><b>The database away.</b> Chat between live users needs no database, and goes on while it is
  * away (ClusterDatabaseOutageEndToEndTest): a batch that fails is kept here, <em>behind</em>, and
@@ -47,6 +55,8 @@ final class HistoryWriter implements AutoCloseable {
     static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     /** Rows kept while the database is away: about 60 MB of typical messages. */
     static final int MAX_BEHIND = 200_000;
+    /** Rows queued without their senders waiting, when commits are not durable: a few batches. */
+    static final int MAX_UNAWAITED_ROWS = 5 * MAX_BATCH_ROWS;
 
     /** Rows written together; senders wait on {@link #done}. */
     private static final class Batch {
@@ -55,11 +65,17 @@ final class HistoryWriter implements AutoCloseable {
     }
 
     private final HistoryDao dao;
+    /** Whether a sender waits for its row's commit (see the class comment). */
+    private final boolean sendersWait;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a batch is queued, or on close. */
     private final Condition batchQueued = lock.newCondition();
     /** Batches no writer has taken yet, oldest first; only the last one takes more rows. Guarded by lock. */
     private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+    /** Rows in {@link #queued}. Guarded by lock. */
+    private int queuedRows;
+    /** Batches queued or being committed, oldest first: what {@link #awaitWritten} waits for. Guarded by lock. */
+    private final ArrayDeque<Batch> unfinished = new ArrayDeque<>();
     /** Rows of failed batches, and those that came while any were left, oldest first. Guarded by lock. */
     private final ArrayDeque<HistoryDao.Entry> behind = new ArrayDeque<>();
     /** Whether a writer is trying the rows behind again (one at a time). Guarded by lock. */
@@ -74,6 +90,7 @@ final class HistoryWriter implements AutoCloseable {
 
     HistoryWriter(HistoryDao dao, int writerThreads) {
         this.dao = dao;
+        this.sendersWait = dao.durableCommits();
         for (int i = 1; i <= writerThreads; i++) {
             writers.add(Thread.ofPlatform().daemon().name("loomchat-history-writer-" + i).start(this::run));
         }
@@ -81,7 +98,7 @@ final class HistoryWriter implements AutoCloseable {
 
     /**
      * Writes one row and returns once it is committed; or, while the database is away, once it
-     * is kept to be written when it is back.
+     * is kept to be written when it is back; or, when commits are not durable, once it is queued.
      */
     void write(HistoryDao.Entry entry) {
         Batch batch;
@@ -98,9 +115,14 @@ final class HistoryWriter implements AutoCloseable {
             if (batch == null || batch.entries.size() >= MAX_BATCH_ROWS) {
                 batch = new Batch();
                 queued.addLast(batch);
+                unfinished.addLast(batch);
             }
             batch.entries.add(entry);
+            queuedRows++;
             batchQueued.signal();
+            if (!sendersWait && queuedRows <= MAX_UNAWAITED_ROWS) {
+                return;
+            }
         } finally {
             lock.unlock();
         }
@@ -137,6 +159,9 @@ final class HistoryWriter implements AutoCloseable {
                     batchQueued.awaitUninterruptibly();
                 }
                 batch = queued.pollFirst();
+                if (batch != null) {
+                    queuedRows -= batch.entries.size();
+                }
                 if (batch == null && !behind.isEmpty() && !retrying) {
                     retrying = true;
                     retry = new ArrayList<>(behind.stream().limit(MAX_BATCH_ROWS).toList());
@@ -171,8 +196,32 @@ final class HistoryWriter implements AutoCloseable {
                 lock.unlock();
             }
         } finally {
+            lock.lock();
+            try {
+                unfinished.remove(batch);
+            } finally {
+                lock.unlock();
+            }
             batch.done.countDown();
         }
+    }
+
+    /**
+     * Returns once every row written before this call is committed, or kept behind while the
+     * database is away. Immediate when senders wait for their commits themselves.
+     */
+    void awaitWritten() {
+        if (sendersWait) {
+            return;
+        }
+        List<Batch> pending;
+        lock.lock();
+        try {
+            pending = List.copyOf(unfinished);
+        } finally {
+            lock.unlock();
+        }
+        pending.forEach(HistoryWriter::awaitCommitted);
     }
 
     /** Under lock: keeps rows for a later try, dropping the oldest beyond {@link #MAX_BEHIND}. */

@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
         this.tokens = new TokenDao(sql);
         this.devices = new DeviceDao(sql);
         Sql historySql = historyPool == null ? sql : new Sql(historyPool);
-        this.history = new HistoryDao(historySql);
+        this.history = new HistoryDao(historySql, historyPool == null);
         this.conversations = new ConversationDao(historySql);
     }
 

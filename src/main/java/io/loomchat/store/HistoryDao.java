@@ -18,9 +18,20 @@ public final class HistoryDao {
     private static final int WRITE_TIMEOUT_SECONDS = 10;
 
     private final Sql sql;
+    private final boolean durableCommits;
 
-    HistoryDao(Sql sql) {
+    HistoryDao(Sql sql, boolean durableCommits) {
         this.sql = sql;
+        this.durableCommits = durableCommits;
+    }
+
+    /**
+     * Whether a committed write is on disk when the commit returns. True for a database server;
+     * false for the embedded history file, which H2 writes to disk every
+     * {@link StoreConfig#HISTORY_WRITE_DELAY_MILLIS} ms (see {@link StoreConfig#historyUrl}).
+     */
+    public boolean durableCommits() {
+        return durableCommits;
     }
 
     /**
