@@ -26,7 +26,8 @@ final class FailoverScenario implements Scenario {
         int chatting = session.share(session.options.chatUsers(), 2);
         List<SimUser> users = session.register(chatting + session.options.idleUsers);
         List<Stream> streams = Pairs.open(run, users.subList(0, chatting));
-        session.loginAll(users);
+        // The kill must find every client in: first logins the storm fails are tried again.
+        session.loginAll(users, session.options.recoveryTimeout.toNanos());
         RecoveryWatch watch = new RecoveryWatch(run.metrics,
                 users.subList(chatting, users.size()).stream().flatMap(user -> user.devices().stream()).toList());
         run.recovery(watch);

@@ -43,11 +43,28 @@ final class Population {
         return users;
     }
 
+    /** The first pause before a failed login is tried again (with patience); it doubles up to the longest. */
+    private static final long FIRST_RETRY_PAUSE_MILLIS = 100;
+    private static final long LONGEST_RETRY_PAUSE_MILLIS = 2_000;
+
     /**
      * Logs every user in, --concurrency at a time, starting at most --ramp per second. A refused
      * or failed login is counted and the user stays offline; the run goes on with the others.
      */
     static void loginAll(RunContext run, List<SimUser> users) throws InterruptedException {
+        loginAll(run, users, 0);
+    }
+
+    /**
+     * As {@link #loginAll(RunContext, List)}, but a device whose login timed out or was refused
+     * as busy (errno 10) or as still logged in (errno 2: the server has not yet seen the timed-out
+     * attempt's connection close) is tried again, after a growing pause, for up to
+     * {@code patienceNanos} from the start, as a real client would. A storm of thousands of
+     * first logins on a small cluster fails some of them for a while (a login waits for one of a
+     * few database connections); a scenario that must start with every client in (failover)
+     * would otherwise run with a few hundred missing.
+     */
+    static void loginAll(RunContext run, List<SimUser> users, long patienceNanos) throws InterruptedException {
         Semaphore inFlight = new Semaphore(run.options.concurrency);
         long start = System.nanoTime();
         long gapNanos = run.options.rampPerSecond > 0 ? 1_000_000_000L / run.options.rampPerSecond : 0;
@@ -60,9 +77,16 @@ final class Population {
                 }
                 inFlight.acquire();
                 SimUser user = users.get(i);
+                long giveUpAt = start + patienceNanos;
                 pool.submit(() -> {
                     try {
-                        user.login();
+                        if (patienceNanos <= 0) {
+                            user.login();
+                        } else {
+                            for (SimDevice device : user.devices()) {
+                                loginPatiently(run, device, giveUpAt);
+                            }
+                        }
                     } catch (IOException e) {
                         run.metrics.error(user + ": login failed: " + e.getMessage());
                     } catch (InterruptedException e) {
@@ -72,6 +96,27 @@ final class Population {
                     }
                 });
             }
+        }
+    }
+
+    /** One device's login, tried again until {@code giveUpAt} when it failed for a reason that passes. */
+    private static void loginPatiently(RunContext run, SimDevice device, long giveUpAt) throws IOException, InterruptedException {
+        long pause = FIRST_RETRY_PAUSE_MILLIS;
+        while (true) {
+            try {
+                device.login(device.target(), run.framing);
+                return;
+            } catch (LoginRefusedException e) {
+                if ((e.errno != 2 && e.errno != 10) || System.nanoTime() >= giveUpAt) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() >= giveUpAt) {
+                    throw e;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(pause); // every failure is counted (LOGIN_FAILURES) by the device
+            pause = Math.min(pause * 2, LONGEST_RETRY_PAUSE_MILLIS);
         }
     }
 

@@ -61,9 +61,14 @@ final class Session {
      * so that what follows (the measured phase) starts everywhere at once.
      */
     void loginAll(List<SimUser> users) throws InterruptedException {
+        loginAll(users, 0);
+    }
+
+    /** As {@link #loginAll(List)}, trying failed logins again for up to {@code patienceNanos} (see {@link Population}). */
+    void loginAll(List<SimUser> users, long patienceNanos) throws InterruptedException {
         progress.phase("login");
         long start = System.nanoTime();
-        Population.loginAll(run, users);
+        Population.loginAll(run, users, patienceNanos);
         loginSeconds = seconds(System.nanoTime() - start);
         if (startLine != null) {
             progress.phase("waiting");

@@ -13,6 +13,14 @@ public final class DeviceDao {
     /** The name that stands for a session without a device id. */
     public static final String NO_DEVICE = "";
 
+    /**
+     * How stale a device's last login may be before a login writes it again. It only decides when
+     * an idle device is forgotten (an expiry of at least an hour, 30 days by default), so ten
+     * minutes change nothing a user sees, and a device logging in again soon (a reconnect, a
+     * relogin storm after a server's death) costs a read instead of a read and a committed write.
+     */
+    static final long LAST_LOGIN_PRECISION_MILLIS = 600_000;
+
     private final Sql sql;
 
     DeviceDao(Sql sql) {
@@ -36,14 +44,18 @@ public final class DeviceDao {
      */
     public Seen loggedIn(int userId, String name, long nowMillis) {
         byte[] key = name.getBytes(StandardCharsets.US_ASCII);
-        record Row(int id, String name) {
+        record Row(int id, String name, long lastLogin) {
         }
         List<Row> rows = sql.list("cannot read the devices of user " + userId,
-                "SELECT id, name FROM Device WHERE userid = ?", statement -> statement.setInt(1, userId),
-                row -> new Row(row.getInt(1), new String(row.getBytes(2), StandardCharsets.US_ASCII)));
+                "SELECT id, name, last_login FROM Device WHERE userid = ?", statement -> statement.setInt(1, userId),
+                row -> new Row(row.getInt(1), new String(row.getBytes(2), StandardCharsets.US_ASCII), row.getLong(3)));
         boolean withoutDevice = name.equals(NO_DEVICE) || rows.stream().anyMatch(row -> row.name().equals(NO_DEVICE));
-        Integer id = rows.stream().filter(row -> row.name().equals(name)).map(Row::id).findFirst().orElse(null);
-        if (id != null) {
+        Row known = rows.stream().filter(row -> row.name().equals(name)).findFirst().orElse(null);
+        if (known != null) {
+            int id = known.id();
+            if (nowMillis - known.lastLogin() < LAST_LOGIN_PRECISION_MILLIS) {
+                return new Seen(mailbox(userId, name, id), false, withoutDevice);
+            }
             sql.update("cannot record a login of a device of user " + userId,
                     "UPDATE Device SET last_login = ? WHERE id = ?", statement -> {
                         statement.setLong(1, nowMillis);

@@ -84,4 +84,20 @@ class DeviceExpiryTest {
         assertEquals(0, new DeviceExpiry(devices, known, EXPIRY, () -> NOW).sweep());
         assertArrayEquals(new int[] {first.mailbox()}, known.mailboxesOf(3));
     }
+
+    @Test
+    void aLoginSoonAfterTheLastWritesNothingButALaterOneDoes() {
+        DeviceDao devices = database.devices();
+        KnownDevices known = new KnownDevices(devices, new SingleNode());
+        long firstLogin = LONG_AGO;
+        devices.loggedIn(4, "phone", firstLogin);
+        devices.loggedIn(4, "phone", firstLogin + Duration.ofMinutes(5).toMillis()); // a reconnect: not written
+        assertEquals(1, new DeviceExpiry(devices, known, EXPIRY, () -> NOW + Duration.ofMinutes(1).toMillis()).sweep(),
+                "the expiry counts from the last login written, at most ten minutes before the last one");
+
+        int phone = devices.loggedIn(4, "phone", firstLogin).mailbox();
+        devices.loggedIn(4, "phone", firstLogin + Duration.ofMinutes(11).toMillis()); // written
+        assertEquals(0, new DeviceExpiry(devices, known, EXPIRY, () -> NOW + Duration.ofMinutes(1).toMillis()).sweep());
+        assertArrayEquals(new int[] {phone}, known.mailboxesOf(4));
+    }
 }
