@@ -103,10 +103,12 @@ public interface Cluster extends AutoCloseable {
         Collection<Mailbox> localSessions();
 
         /**
-         * A session of this server has been taken over by another server while Redis was away
-         * (it came back empty and the other server won the login): end the local session.
+         * A session of this server has been taken over by another server: Redis lost track of it
+         * (it came back empty, or a failover lost the claim) and the user logged in there, or this
+         * server was paused past its lease and taken for dead ({@code reaped}: the copies kept
+         * for its sessions were put back in the offline store then). End the local session.
          */
-        void evicted(int mailbox);
+        void evicted(int mailbox, boolean reaped);
 
         /**
          * Users whose last session was held by a server that died (or by this server's previous

@@ -28,6 +28,12 @@ final class Membership {
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private static final Duration REAPING_LOCK = Duration.ofSeconds(30);
+    /**
+     * How long the mark of a reaped server stays ({@link RedisKeys#reaped}): a server paused for
+     * longer than that and then resumed stores its evicted sessions' messages again, so they may
+     * come twice; never lost.
+     */
+    private static final Duration REAPED_MARK = Duration.ofHours(1);
 
     /** Runs a command on a pooled connection (see {@link RedisCluster#redis}). */
     interface Commands {
@@ -58,6 +64,7 @@ final class Membership {
         this.listener = newListener;
         awaitNoReaping();
         reap(config.nodeName());
+        commands.run(jedis -> jedis.del(keys.reaped(keys.me()))); // this run's sessions are all to come
     }
 
     void inbox(RedisInbox kept) {
@@ -112,6 +119,10 @@ final class Membership {
         }
         try {
             List<Mailbox> sessions = commands.run(jedis -> sessions(jedis.smembers(keys.usersOf(node))));
+            // Before the put-back: a server that was only paused must not find its copies gone and
+            // take its sessions' unconfirmed messages for lost (set first, so a failure in between
+            // can at worst deliver a message again, never lose one).
+            commands.run(jedis -> jedis.set(keys.reaped(node), keys.me(), SetParams.setParams().px(REAPED_MARK.toMillis())));
             putBackUnconfirmed(node, sessions.stream().map(Mailbox::id).toList());
             List<Integer> lost = withoutSessionsElsewhere(node, sessions);
             if (!lost.isEmpty()) {
@@ -195,11 +206,13 @@ final class Membership {
     /**
      * Rebuilds what this server keeps in Redis after an outage: a claim for every user it
      * holds, none for users it no longer holds. A user that another server claimed meanwhile
-     * (Redis came back empty and the user logged in there) is evicted here.
+     * (Redis came back empty and the user logged in there) is evicted here; so is every session
+     * of a server that the others took for dead (see {@link RedisKeys#reaped}).
      */
     void rebuild() {
         List<Integer> regained = new ArrayList<>();
         List<Integer> evicted = new ArrayList<>();
+        boolean[] reaped = new boolean[1];
         List<Integer> receiptsHere = new ArrayList<>();
         // A survivor that took us for dead may be dropping our claims right now: let it finish
         // (our lease is renewed, so no new clean-up starts), then claim again what we hold.
@@ -207,8 +220,18 @@ final class Membership {
         claimLock.writeLock().lock();
         try {
             commands.run(jedis -> {
-                Set<String> recorded = new HashSet<>(jedis.smembers(keys.usersOf(keys.me())));
+                reaped[0] = jedis.del(keys.reaped(keys.me())) > 0;
                 List<Mailbox> local = new ArrayList<>(listener.localSessions());
+                if (reaped[0]) {
+                    // Taken for dead (paused past the lease): the cluster has closed these sessions,
+                    // told their friends they are offline and put back what they had not confirmed;
+                    // their users may have logged in elsewhere and confirmed it. Carrying on with
+                    // them would hold confirmed messages as unconfirmed: they end here, and their
+                    // clients log in again like those of a server that died.
+                    local.forEach(session -> evicted.add(session.id()));
+                    return null;
+                }
+                Set<String> recorded = new HashSet<>(jedis.smembers(keys.usersOf(keys.me())));
                 for (int from = 0; from < local.size(); from += RedisCluster.CHUNK) {
                     List<Mailbox> chunk = local.subList(from, Math.min(local.size(), from + RedisCluster.CHUNK));
                     List<byte[]> claimKeys = new ArrayList<>(chunk.size() * 2 + 1);
@@ -246,7 +269,7 @@ final class Membership {
         } finally {
             claimLock.writeLock().unlock();
         }
-        evicted.forEach(listener::evicted);
+        evicted.forEach(mailbox -> listener.evicted(mailbox, reaped[0]));
         // A message published while Redis was away may have had its copy kept but never reached us.
         inbox.keptFor(receiptsHere).forEach(listener::missed);
         listener.storedMeanwhile();
@@ -254,8 +277,8 @@ final class Membership {
         if (!users.isEmpty()) {
             listener.usersRegained(users);
         }
-        LOG.info("rebuilt this server's state in Redis: {} sessions claimed again, {} taken over elsewhere",
-                regained.size(), evicted.size());
+        LOG.info("rebuilt this server's state in Redis{}: {} sessions claimed again, {} taken over elsewhere",
+                reaped[0] ? " after another server took this one for dead" : "", regained.size(), evicted.size());
     }
 
     private void awaitNoReaping() {

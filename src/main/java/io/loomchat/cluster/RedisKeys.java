@@ -59,6 +59,15 @@ final class RedisKeys {
         return prefix + "reaping:" + node;
     }
 
+    /**
+     * Set when a server was taken for dead and the copies kept for its sessions were put back in
+     * the offline store: if it was only paused and comes back, what its sessions held is there
+     * already (see {@link Membership#rebuild}).
+     */
+    String reaped(String node) {
+        return prefix + "reaped:" + node;
+    }
+
     String nodeNumber() {
         return prefix + "node-number";
     }

@@ -108,6 +108,13 @@ final class ChatHandlers {
             services.db().offlineMessages().delete(mailbox, confirmed.rowIds());
             services.metrics().offlineDelivered(confirmed.rowIds().size());
         }
+        if (session.storedMeanwhile()) {
+            // A message got live may also be stored for this mailbox (its sender stored it when
+            // Redis lost the reply of a forward that ran, or a server taken for dead put its copy
+            // back): that row goes now, not when the session ends, which a kill -9 of this server
+            // would skip, and the next login would bring a confirmed message back.
+            services.db().offlineMessages().deleteMids(mailbox, confirmed.mids());
+        }
         List<Long> toErase = new ArrayList<>(confirmed.mids());
         toErase.addAll(session.takeNotErased()); // those an earlier receipt could not drop
         boolean erased = services.cluster().inbox().confirmed(mailbox, toErase);

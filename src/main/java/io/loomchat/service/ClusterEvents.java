@@ -44,8 +44,8 @@ final class ClusterEvents implements Cluster.Listener {
     }
 
     @Override
-    public void evicted(int mailbox) {
-        SessionLife.evict(services, mailbox);
+    public void evicted(int mailbox, boolean reaped) {
+        SessionLife.evict(services, mailbox, reaped);
     }
 
     @Override

@@ -277,17 +277,28 @@ final class SessionLife {
      * session logged in there). The database and the user's friends are left alone: for them the
      * user is online, on the other server.
      */
-    static void evict(Services services, int mailboxId) {
+    static void evict(Services services, int mailboxId, boolean reaped) {
         Seat seat = services.online().byMailbox(mailboxId);
         if (seat == null) {
             return;
         }
         UserSession.Ended ended = seat.session().detachIf(mailboxId);
         if (ended != null) {
-            LOG.warn("user {} logged in on another server while Redis was away; closing their session here", seat.userId());
+            if (reaped) {
+                LOG.warn("user {}: the cluster closed their session when it took this server for dead (paused past its "
+                        + "lease); closing it here", seat.userId());
+            } else {
+                LOG.warn("user {} logged in on another server while Redis had lost track of them; closing their session here",
+                        seat.userId());
+            }
             services.online().release(seat.userId(), seat.session());
             seat.session().close();
-            PutBack.evicted(services, new Mailbox(seat.userId(), mailboxId), ended);
+            if (!reaped) {
+                PutBack.evicted(services, new Mailbox(seat.userId(), mailboxId), ended);
+            }
+            // Reaped: every message the session held unconfirmed had its copy kept, and the copies
+            // were put back when this server was taken for dead; the user's new session may have
+            // confirmed them since, so storing them again would bring confirmed messages back.
         }
     }
 

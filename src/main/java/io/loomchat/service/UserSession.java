@@ -135,6 +135,16 @@ final class UserSession implements ConnectionListener {
         return receipts;
     }
 
+    /** Whether messages were stored for this receipts session's mailbox while it lived (see {@link Unconfirmed}). */
+    boolean storedMeanwhile() {
+        lock.lock();
+        try {
+            return unconfirmed != null && unconfirmed.wasStoredMeanwhile();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     TypingPace typingPace() {
         return typingPace;
     }
@@ -330,7 +340,10 @@ final class UserSession implements ConnectionListener {
             }
             int sent = 0;
             for (Inbox.Copy copy : copies) {
-                if (unconfirmed.contains(copy.mid()) || unconfirmed.isConfirmedButNotErased(copy.mid())) {
+                // The copies were read before this call: the client may have confirmed one since
+                // (its copy erased after the read), and a confirmed message never comes again.
+                if (unconfirmed.contains(copy.mid()) || unconfirmed.isConfirmedButNotErased(copy.mid())
+                        || unconfirmed.wasConfirmed(copy.mid())) {
                     continue;
                 }
                 if (outbound.send(OutboundFrame.of(copy.frame()))) {
