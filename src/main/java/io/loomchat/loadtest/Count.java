@@ -43,6 +43,11 @@ enum Count {
     DUPLICATED_SHOWN("duplicated"),
     /** Receipts: chat frames whose mid the client had seen and dropped (redelivered unconfirmed messages). */
     DUPLICATED_DROPPED("duplicatedDropped"),
+    /**
+     * Receipts, proved (chaos): chat frames whose mid the device had confirmed in a RECEIPT that
+     * the server proved handled (see {@link ConfirmationProofs}). Protocol 2.2: must be 0.
+     */
+    CONFIRMED_AGAIN("confirmedAgain"),
     /** Deliveries that arrived after a later message of the same sender and conversation. */
     REORDERED("reordered"),
     /** Sent, neither acknowledged nor delivered: the connection died with the message on it. */

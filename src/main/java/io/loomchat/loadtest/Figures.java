@@ -77,6 +77,7 @@ final class Figures {
         json.put("lost", count(Count.LOST));
         json.put("duplicated", count(Count.DUPLICATED_SHOWN));
         json.put("duplicatedDropped", count(Count.DUPLICATED_DROPPED));
+        json.put("confirmedAgain", count(Count.CONFIRMED_AGAIN));
         // Devices (--devices): the carbons lost (of lost), and the frames the devices got per second.
         json.put("carbonsLost", count(Count.CARBONS_LOST));
         json.put("deviceFramesPerSecond", Math.round(perSecond(deviceFrames())));

@@ -124,6 +124,26 @@ public final class LoadOptions {
             description = "failover: clients held idle (heartbeats only) besides the chatting ones; they are back when logged in again.")
     int idleUsers;
 
+    @Option(names = "--fault", paramLabel = "NAME=COMMAND",
+            description = "chaos: a fault to inject, a name and a shell command (run with sh -c), e.g. "
+                    + "'pause-node2=./cluster pause node2 5'; give several, one is picked at random each time.")
+    List<String> faults = List.of();
+
+    @Option(names = "--fault-every", defaultValue = "10s", converter = DurationConverter.class,
+            description = "chaos: mean time between faults; each gap is drawn from half to one and a half of it (default ${DEFAULT-VALUE}).")
+    Duration faultEvery;
+
+    @Option(names = "--seed", defaultValue = "0",
+            description = "chaos: seed of the fault schedule, to run the same schedule again (default 0: one drawn and printed).")
+    long seed;
+
+    /**
+     * Set by the chaos scenario, not an option: every RECEIPT is followed by a PING whose PONG
+     * proves it handled, and a message delivered again after that is counted (see
+     * {@link ConfirmationProofs}).
+     */
+    volatile boolean proveConfirmations;
+
     @Option(names = "--chatting-percent", defaultValue = "10",
             description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
     int chattingPercent;
@@ -227,6 +247,23 @@ public final class LoadOptions {
         }
         if (scenario.equals("failover") && framing() == Framing.CLASSIC) {
             return "failover needs --framing modern: without ACKs a message on a dying connection cannot be called lost";
+        }
+        if (scenario.equals("chaos") && faults.isEmpty()) {
+            return "chaos needs at least one --fault NAME=COMMAND";
+        }
+        for (String fault : faults) {
+            if (fault.indexOf('=') < 1 || fault.indexOf('=') == fault.length() - 1) {
+                return "--fault must be NAME=COMMAND, not " + fault;
+            }
+        }
+        if (scenario.equals("chaos") && !receipts()) {
+            return "chaos needs receipts (modern framing, no --no-receipts): it checks that a confirmed message never comes again";
+        }
+        if (scenario.equals("chaos") && (chatUsers() % 2 != 0 || processes > 1)) {
+            return "chaos needs an even --users (or --pairs) and runs in one process (its faults are one schedule)";
+        }
+        if (faultEvery.toMillis() < 100) {
+            return "--fault-every must be at least 100ms";
         }
         if (scenario.equals("login") && users < 2 * concurrency) {
             return "login needs --users of at least twice --concurrency, so no user logs in again before its logout is done";

@@ -108,6 +108,10 @@ public final class LoadTest {
         if (figures.count(Count.LOST) > 0) {
             figures.failures.add(figures.count(Count.LOST) + " messages lost");
         }
+        if (figures.count(Count.CONFIRMED_AGAIN) > 0) {
+            figures.failures.add(figures.count(Count.CONFIRMED_AGAIN)
+                    + " messages delivered again after a RECEIPT the server had handled");
+        }
         if (figures.count(Count.DUPLICATED_SHOWN) > 0) {
             figures.failures.add(figures.count(Count.DUPLICATED_SHOWN) + " messages duplicated (shown to a user)");
         }

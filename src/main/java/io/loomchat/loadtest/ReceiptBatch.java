@@ -23,6 +23,8 @@ final class ReceiptBatch {
 
     private final LoadConnection connection;
     private final Metrics metrics;
+    /** Null unless the run proves confirmations (chaos): then every flush is followed by a PING. */
+    private final ConfirmationProofs proofs;
     /**
      * Held while taking mids out or putting them in, never during I/O: the reader thread adds under
      * it and must not wait behind a socket write.
@@ -43,13 +45,19 @@ final class ReceiptBatch {
      */
     private final ReentrantLock sending = new ReentrantLock();
 
-    ReceiptBatch(LoadConnection connection, Metrics metrics) {
+    ReceiptBatch(LoadConnection connection, Metrics metrics, ConfirmationProofs proofs) {
         this.connection = connection;
         this.metrics = metrics;
+        this.proofs = proofs;
     }
 
     LoadConnection connection() {
         return connection;
+    }
+
+    /** Null unless the run proves confirmations. */
+    ConfirmationProofs proofs() {
+        return proofs;
     }
 
     /**
@@ -108,6 +116,10 @@ final class ReceiptBatch {
                 connection.send(frame(taken, from, to));
                 metrics.add(Count.RECEIPT_FRAMES);
                 metrics.add(Count.CONFIRMED, to - from);
+            }
+            if (proofs != null) {
+                proofs.pingAfter(connection, taken);
+                metrics.add(Count.PINGS);
             }
         } finally {
             sending.unlock();

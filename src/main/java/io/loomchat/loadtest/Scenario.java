@@ -19,9 +19,10 @@ interface Scenario {
             case "login" -> new LoginScenario();
             case "failover" -> new FailoverScenario();
             case "mixed" -> new MixedScenario();
+            case "chaos" -> new ChaosScenario();
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; one of " + NAMES);
         };
     }
 
-    List<String> NAMES = List.of("connect", "chat", "group", "login", "failover", "mixed");
+    List<String> NAMES = List.of("connect", "chat", "group", "login", "failover", "mixed", "chaos");
 }

@@ -5,6 +5,8 @@ import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.MessageType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One session of a simulated user: its connection, its resume token, and what it was shown. With
@@ -21,6 +23,7 @@ final class SimDevice implements LoadConnection.Listener {
     private static final int LOGIN_ACK = MessageType.LOGIN_ACK.code();
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();
     private static final int GROUP_CHAT = MessageType.GROUP_CHAT.code();
+    private static final int RECEIPT = MessageType.RECEIPT.code();
 
     final SimUser user;
     /** Which of its user's devices: 0..N-1. */
@@ -31,6 +34,8 @@ final class SimDevice implements LoadConnection.Listener {
     private final Arrivals arrivals = new Arrivals();
     /** What a receipts session drops as already seen; kept across this device's sessions (each device has its own copies). */
     private final MidWindow seen = new MidWindow();
+    /** Mids whose RECEIPT the server proved handled (--prove-confirmations); any of them again is a bug. */
+    private final Set<Long> provenConfirmed = ConcurrentHashMap.newKeySet();
     /** The current receipts session's unconfirmed mids; null while the session has no receipts. */
     private volatile ReceiptBatch receiptBatch;
     private volatile LoadConnection connection;
@@ -181,7 +186,13 @@ final class SimDevice implements LoadConnection.Listener {
     }
 
     void ping() throws IOException {
-        requireConnection().send("{\"msgid\":12}");
+        LoadConnection current = requireConnection();
+        ReceiptBatch batch = receiptBatch;
+        if (batch != null && batch.connection() == current && batch.proofs() != null) {
+            batch.proofs().ping(current); // PONGs pair with PINGs in order
+        } else {
+            current.send("{\"msgid\":12}");
+        }
         run.metrics.add(Count.PINGS);
         lastSentNanos = System.nanoTime();
     }
@@ -208,9 +219,25 @@ final class SimDevice implements LoadConnection.Listener {
     public void onFrame(LoadConnection from, Frame frame) {
         switch (frame.msgid) {
             case 6, 10 -> delivered(from, frame, System.nanoTime());
-            case 11 -> user.acknowledged(frame);
+            case 11 -> {
+                if (frame.ack == RECEIPT && frame.errno != 0) {
+                    ConfirmationProofs proofs = proofsOf(from);
+                    if (proofs != null) {
+                        proofs.receiptRefused();
+                    }
+                }
+                user.acknowledged(frame);
+            }
             case 2 -> loggedIn(from, frame);
-            case 13 -> run.metrics.add(Count.PONGS);
+            case 13 -> {
+                run.metrics.add(Count.PONGS);
+                ConfirmationProofs proofs = proofsOf(from);
+                if (proofs != null) {
+                    for (long mid : proofs.ponged()) {
+                        provenConfirmed.add(mid);
+                    }
+                }
+            }
             case 5, 14, 16, 17, 21, 22, 23 -> {
                 // Registration replies are taken by call(); presence, roster pushes and the 2.3
                 // notices (read, delivered, typing) are not what the load test measures.
@@ -245,7 +272,7 @@ final class SimDevice implements LoadConnection.Listener {
             run.metrics.error(this + ": the login ack did not echo the device (a server without protocol 2.3?): " + ack);
         }
         if (ack.receipts && run.receipts) {
-            receiptBatch = new ReceiptBatch(from, run.metrics);
+            receiptBatch = new ReceiptBatch(from, run.metrics, run.options.proveConfirmations ? new ConfirmationProofs() : null);
             run.metrics.add(Count.RECEIPT_SESSIONS);
         } else {
             receiptBatch = null; // a server without 2.2, or --no-receipts: delivery as in 2.1
@@ -264,6 +291,9 @@ final class SimDevice implements LoadConnection.Listener {
     }
 
     private void delivered(LoadConnection from, Frame message, long now) {
+        if (message.mid != 0 && provenConfirmed.contains(message.mid)) {
+            run.metrics.add(Count.CONFIRMED_AGAIN);
+        }
         boolean carbon = message.id == user.id();
         run.metrics.add(carbon ? Count.DEVICE_FRAMES_CARBONS : Count.DEVICE_FRAMES_FROM_OTHERS);
         ReceiptBatch batch = receiptBatch;
@@ -319,6 +349,12 @@ final class SimDevice implements LoadConnection.Listener {
                 recovery.delivered(stream.sender.devices().get(device), this, sentAt, now);
             }
         }
+    }
+
+    /** The proofs of the receipts session on {@code connection}, if the run proves confirmations. */
+    private ConfirmationProofs proofsOf(LoadConnection connection) {
+        ReceiptBatch batch = receiptBatch;
+        return batch != null && batch.connection() == connection ? batch.proofs() : null;
     }
 
     @Override

@@ -64,6 +64,10 @@ final class Summary {
                 + number(f.count(Count.DUPLICATED_SHOWN)) + " / " + number(f.count(Count.REORDERED))));
         rows.add(new Row("duplicated, dropped by the client", number(f.count(Count.DUPLICATED_DROPPED))
                 + (info.receipts() ? " (repeated mids, e.g. redelivered after a drop)" : " (no receipts: none are dropped)")));
+        if (info.scenario().equals("chaos")) {
+            rows.add(new Row("confirmed, then delivered again", number(f.count(Count.CONFIRMED_AGAIN))
+                    + " (after a RECEIPT a PONG proved handled; must be 0)"));
+        }
         rows.add(new Row("unacknowledged (died in flight)", number(f.count(Count.UNACKNOWLEDGED))));
         rows.add(new Row("delivery latency", latency(f.latencies.get(Latency.DELIVERY))));
         rows.add(new Row("ack latency", latency(f.latencies.get(Latency.ACK))));

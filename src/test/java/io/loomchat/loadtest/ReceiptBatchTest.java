@@ -54,7 +54,7 @@ class ReceiptBatchTest {
 
     @Test
     void pendingMidsGoOutInReceiptsOfAtMostAThousandAndOnlyTheFirstMidQueuesTheBatch() throws Exception {
-        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics, null);
         assertTrue(batch.add(1), "the first mid: hand the batch to the flusher");
         for (long mid = 2; mid <= 2_500; mid++) {
             assertFalse(batch.add(mid), "already queued");
@@ -78,7 +78,7 @@ class ReceiptBatchTest {
 
     @Test
     void theSealSendsWhatIsPendingAndNothingIsNotedOrSentAfterIt() throws Exception {
-        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics, null);
         batch.add(7);
         batch.add(8);
 
@@ -93,7 +93,7 @@ class ReceiptBatchTest {
 
     @Test
     void aFlushWithNothingPendingSendsNothing() throws Exception {
-        ReceiptBatch batch = new ReceiptBatch(connection, metrics);
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics, null);
 
         batch.flush();
         connection.send("{\"msgid\":12}");

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Faults at random under load (issue 25): a local cluster of three servers behind nginx, Redis
+# under Sentinel (./cluster start --servers 3 --sentinel), and `loomchat loadtest chaos` chatting
+# through nginx with receipts while servers are killed (and restarted) or paused past their
+# lease, the Redis master is killed (Sentinel fails over, the old master comes back as a
+# replica) and Sentinels are killed and restarted. The run passes with 0 lost, 0 shown twice and
+# 0 delivered again after a RECEIPT the server had handled.
+#
+#   loadtest/chaos.sh OUT_DIR [SECONDS] [SEED] [loadtest options...]
+#
+# The cluster's logs (every server run, the Redis and Sentinel logs) are copied to OUT_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [SECONDS] [SEED] [loadtest options...]}")
+SECONDS_EACH=${2:-120}
+SEED=${3:-0}
+shift $(($# < 3 ? $# : 3))
+. scripts/jdk.sh
+loomchat_find_jdk
+mkdir -p "$OUT"
+SENTINEL=26380 # the cluster's default --sentinel-first-port: Sentinels on 26382..26384
+
+./cluster stop >/dev/null 2>&1 || true
+LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 LOOMCHAT_PASSWORD_ITERATIONS=1000 ./cluster start --servers 3 --sentinel
+trap './cluster stop >/dev/null 2>&1 || true; cp -r run/cluster/*.log* run/cluster/redis/*.log "$OUT"/ 2>/dev/null || true' EXIT
+
+faults=()
+for k in 1 2 3; do
+    faults+=(--fault "kill-node$k=./cluster kill node$k && sleep 3 && ./cluster restart node$k")
+    faults+=(--fault "pause-node$k-past-lease=./cluster pause node$k 7")
+    faults+=(--fault "pause-node$k-short=./cluster pause node$k 2")
+done
+faults+=(--fault "kill-redis-master=./cluster kill current-master && sleep 12 && (./cluster restart redis-master || ./cluster restart redis-replica)")
+faults+=(--fault "pause-redis-master=./cluster pause current-master 3")
+for port in $((SENTINEL + 2)) $((SENTINEL + 3)) $((SENTINEL + 4)); do
+    faults+=(--fault "kill-sentinel-$port=./cluster kill sentinel-$port && sleep 5 && ./cluster restart sentinel-$port")
+done
+
+"$JAVA_HOME/bin/java" -jar target/loomchat.jar loadtest chaos --port 8000 --pairs 20 --duration "${SECONDS_EACH}s" \
+    --seed "$SEED" --fault-every 8s --recovery-timeout 120s --drain 30s --heartbeat 5s --server-rate-limit 0 \
+    "${faults[@]}" --report "$OUT/report" "$@" 2>&1 | tee "$OUT/chaos.log"

@@ -1,0 +1,76 @@
+package io.loomchat.loadtest;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Proves which of a receipts session's RECEIPTs the server handled, so that a confirmed message
+ * delivered again can be told from an unconfirmed one delivered again (which protocol 2.2 allows).
+ * A server handles one connection's frames in order: a PONG answering a PING sent right after a
+ * RECEIPT proves that the RECEIPT was handled, unless an error ACK for a RECEIPT came first (errno
+ * 10: Redis or the database away, "those messages come again").
+ *
+ * <p>Every PING on the connection goes through here, with the mids of the RECEIPTs before it
+ * (none for a heartbeat), so that PONGs, which carry nothing, pair with PINGs in order. The lock
+ * is held across the write so that the queue's order is the wire's.
+ */
+final class ConfirmationProofs {
+
+    private static final long[] NONE = {};
+    private static final String PING = "{\"msgid\":12}";
+
+    /** The mids a PING follows, and whether a RECEIPT among them was refused. */
+    private static final class Pending {
+        final long[] mids;
+        boolean refused;
+
+        Pending(long[] mids) {
+            this.mids = mids;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock: PINGs sent and not answered yet, oldest first. */
+    private final ArrayDeque<Pending> unanswered = new ArrayDeque<>();
+
+    /** Sends a PING after RECEIPTs for {@code mids}. */
+    void pingAfter(LoadConnection connection, long[] mids) throws IOException {
+        lock.lock();
+        try {
+            unanswered.addLast(new Pending(mids));
+            connection.send(PING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends a heartbeat PING (it proves nothing, but takes its place in the order). */
+    void ping(LoadConnection connection) throws IOException {
+        pingAfter(connection, NONE);
+    }
+
+    /** An error ACK for a RECEIPT: one of those before the oldest unanswered PING was refused. */
+    void receiptRefused() {
+        lock.lock();
+        try {
+            Pending oldest = unanswered.peekFirst();
+            if (oldest != null) {
+                oldest.refused = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A PONG: the mids it proves confirmed (empty for a heartbeat or a refused RECEIPT). */
+    long[] ponged() {
+        lock.lock();
+        try {
+            Pending answered = unanswered.pollFirst();
+            return answered == null || answered.refused ? NONE : answered.mids;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
