@@ -86,6 +86,15 @@ public interface Cluster extends AutoCloseable {
     /** Whether this server is in touch with the cluster now (Redis answers and the subscription is live). */
     boolean healthy();
 
+    /**
+     * Whether the others may have taken this server for dead: its lease was not renewed within
+     * its time to live (a pause: GC, a frozen VM, SIGSTOP), or was found lapsed and what that
+     * means has not been settled yet ({@link Listener#evicted}). Meanwhile the cluster may have
+     * put back what this server's receipts sessions hold, and their users may confirm it
+     * elsewhere: receipts sessions here get nothing live and confirm nothing, until it is settled.
+     */
+    boolean leaseInDoubt();
+
     /** Failed logins, counted across the cluster. */
     FailureCounts loginFailures();
 

@@ -3,6 +3,7 @@ package io.loomchat.cluster;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
@@ -23,7 +24,9 @@ final class Housekeeper {
     /** Run every heartbeat, first: moves the subscription to a new master if one was named. */
     private final Runnable followMaster;
     private final Semaphore wake = new Semaphore(0);
-    private volatile boolean rebuildWanted;
+    /** Rebuilds asked for, and done, so far: one asked during a rebuild is not lost. */
+    private final AtomicLong rebuildsAsked = new AtomicLong();
+    private volatile long rebuildsDone;
     private volatile boolean stopping;
     private Thread thread;
 
@@ -37,9 +40,14 @@ final class Housekeeper {
         thread = Thread.ofVirtual().name("loomchat-cluster-housekeeper").start(this::run);
     }
 
+    /** Whether a rebuild was asked for and has not been done since. */
+    boolean rebuildPending() {
+        return rebuildsAsked.get() > rebuildsDone;
+    }
+
     /** Asks for a rebuild of this server's claims at once rather than at the next heartbeat. */
     void rebuildSoon() {
-        rebuildWanted = true;
+        rebuildsAsked.incrementAndGet();
         wake.release();
     }
 
@@ -63,14 +71,10 @@ final class Housekeeper {
 
     private void tick() {
         followMaster.run();
-        if (rebuildWanted) {
-            rebuildWanted = false;
-            try {
-                membership.rebuild();
-            } catch (RuntimeException e) {
-                rebuildWanted = true;
-                throw e;
-            }
+        long asked = rebuildsAsked.get();
+        if (asked > rebuildsDone) {
+            membership.rebuild(); // on failure, asked stays ahead and the next heartbeat tries again
+            rebuildsDone = asked;
         }
         membership.reapDeadServers();
     }

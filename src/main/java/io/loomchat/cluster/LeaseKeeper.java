@@ -34,6 +34,8 @@ final class LeaseKeeper {
     /** Told when a renewal found the lease gone: Redis restarted, or we were taken for dead. */
     private final Runnable lapsed;
     private volatile boolean stopping;
+    /** When the last successful renewal was sent (System.nanoTime): the lease lasts at least its TTL from then. */
+    private volatile long renewedAtNanos = System.nanoTime();
     private Thread thread;
     private Jedis jedis;
     private HostAndPort connectedTo;
@@ -48,7 +50,7 @@ final class LeaseKeeper {
 
     /** Renews once on the caller's thread, before {@link #start}; throws when Redis cannot be reached. */
     void renewNow() {
-        renew();
+        renew(false); // the first lease of this run: there was none to lapse
     }
 
     void start() {
@@ -58,9 +60,7 @@ final class LeaseKeeper {
     private void run() {
         while (!stopping) {
             try {
-                if (!renew()) {
-                    lapsed.run();
-                }
+                renew(true);
             } catch (JedisException e) {
                 // Redis is away: the outage is reported by the requests that need it; try again.
                 LOG.debug("lease not renewed: {}", e.getMessage());
@@ -75,8 +75,18 @@ final class LeaseKeeper {
         closeConnection();
     }
 
-    /** Renews the lease; false when it had lapsed before this renewal. */
-    private boolean renew() {
+    /**
+     * Whether the lease may have run out: no renewal for longer than its TTL less one heartbeat
+     * (renewals come every heartbeat, so a healthy server is never near this). True from the
+     * first moment a paused server runs again, before this thread has had a chance to renew.
+     */
+    boolean overdue() {
+        return System.nanoTime() - renewedAtNanos > config.leaseTtl().minus(config.heartbeat()).toNanos();
+    }
+
+    /** Renews the lease; false when it had lapsed before this renewal, which is then reported first if asked. */
+    private boolean renew(boolean reportLapse) {
+        long sentAt = System.nanoTime();
         HostAndPort current = master.current();
         if (jedis != null && !current.equals(connectedTo)) {
             closeConnection(); // a failover moved the master: renew on the new one
@@ -88,7 +98,12 @@ final class LeaseKeeper {
         Object renewed = RedisScripts.RENEW_LEASE.run(jedis,
                 List.of(bytes(keys.lease(keys.me())), bytes(keys.nodes())),
                 List.of(bytes(incarnation), bytes(Long.toString(config.leaseTtl().toMillis())), bytes(keys.me())));
-        return Long.valueOf(1).equals(renewed);
+        boolean wasAlive = Long.valueOf(1).equals(renewed);
+        if (!wasAlive && reportLapse) {
+            lapsed.run(); // before the renewal counts: the doubt must not lift until the rebuild settles it
+        }
+        renewedAtNanos = sentAt;
+        return wasAlive;
     }
 
     private void closeConnection() {

@@ -363,6 +363,11 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
+    public boolean leaseInDoubt() {
+        return leaseKeeper.overdue() || housekeeper.rebuildPending();
+    }
+
+    @Override
     public void close() {
         housekeeper.stop();
         leaseKeeper.stop();

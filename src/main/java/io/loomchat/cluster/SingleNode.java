@@ -66,6 +66,11 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
+    public boolean leaseInDoubt() {
+        return false; // nobody else to take this server for dead
+    }
+
+    @Override
     public FailureCounts loginFailures() {
         return loginFailures;
     }

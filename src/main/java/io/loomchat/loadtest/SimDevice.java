@@ -24,6 +24,8 @@ final class SimDevice implements LoadConnection.Listener {
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();
     private static final int GROUP_CHAT = MessageType.GROUP_CHAT.code();
     private static final int RECEIPT = MessageType.RECEIPT.code();
+    /** How many messages delivered again after a proved RECEIPT are named in the log (the count has them all). */
+    private static final long LOGGED_CONFIRMED_AGAIN = 20;
 
     final SimUser user;
     /** Which of its user's devices: 0..N-1. */
@@ -293,6 +295,10 @@ final class SimDevice implements LoadConnection.Listener {
     private void delivered(LoadConnection from, Frame message, long now) {
         if (message.mid != 0 && provenConfirmed.contains(message.mid)) {
             run.metrics.add(Count.CONFIRMED_AGAIN);
+            if (run.metrics.get(Count.CONFIRMED_AGAIN) <= LOGGED_CONFIRMED_AGAIN) {
+                run.log.printf("%s: message %d came again after a RECEIPT the server had handled (%s)%n",
+                        this, message.mid, java.time.LocalTime.now());
+            }
         }
         boolean carbon = message.id == user.id();
         run.metrics.add(carbon ? Count.DEVICE_FRAMES_CARBONS : Count.DEVICE_FRAMES_FROM_OTHERS);

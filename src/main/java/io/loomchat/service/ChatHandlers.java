@@ -98,6 +98,12 @@ final class ChatHandlers {
      */
     static void receipt(Services services, UserSession session, Request request) {
         long[] mids = request.requiredLongs("mids", MAX_RECEIPT_MIDS);
+        if (services.cluster().leaseInDoubt()) {
+            // The cluster may have put these messages back for a login elsewhere: confirmed here,
+            // they would come again there. The client sends the receipt again (errno 10).
+            throw new ServiceException(Errno.UNAVAILABLE,
+                    "this server is making sure it still belongs to the cluster; send the receipt again");
+        }
         Unconfirmed.Confirmed confirmed = session.confirmed(mids);
         if (confirmed.isEmpty()) {
             return; // unknown or already confirmed, or not a receipts session: nothing to do

@@ -142,8 +142,10 @@ final class MessageRouter {
         }
         List<Integer> notKept = keepForReceiptsSessions(chat, seats, exceptMailbox);
         List<Integer> reached = new ArrayList<>(seats.length);
+        boolean inDoubt = cluster.leaseInDoubt(); // as in receive: stored, not live, for receipts sessions
         for (Seat seat : seats) {
-            if (seat.mailbox() != exceptMailbox && !notKept.contains(seat.mailbox()) && deliverLive(chat, seat)) {
+            if (seat.mailbox() != exceptMailbox && !notKept.contains(seat.mailbox())
+                    && !(inDoubt && seat.session().receipts()) && deliverLive(chat, seat)) {
                 reached.add(seat.mailbox());
             }
         }
@@ -207,9 +209,12 @@ final class MessageRouter {
      */
     void receive(Chat chat, List<Mailbox> mailboxes) {
         List<Mailbox> gone = new ArrayList<>(0);
+        boolean inDoubt = cluster.leaseInDoubt();
         for (Mailbox mailbox : mailboxes) {
             Seat seat = online.byMailbox(mailbox.id());
-            if (seat == null || !deliverLive(chat, seat)) {
+            // In doubt (see Cluster#leaseInDoubt) a receipts session may be one the cluster closed:
+            // the message is stored for it instead (one row per mailbox and mid, whoever stores it).
+            if (seat == null || inDoubt && seat.session().receipts() || !deliverLive(chat, seat)) {
                 gone.add(mailbox);
             }
         }
