@@ -60,17 +60,21 @@ export class Session extends EventTarget {
     }
   }
 
-  /** Creates an account and logs into it; resolves with the new user id. */
+  /** Creates an account and logs into it (by the id the reply gives); resolves with that id. */
   async register(name, password) {
     const ack = await this.#requests.send(requests.register(name, password));
-    await this.login(ack.id, password);
+    const login = await this.#requests.send(requests.loginWithPassword(ack.id, password, this.#device));
+    this.#loggedIn(login, { id: ack.id, token: null, password }, false);
     return ack.id;
   }
 
-  /** Logs in with a password the user typed; rejects with a RequestError when refused. */
-  async login(id, password) {
-    const ack = await this.#requests.send(requests.loginWithPassword(id, password, this.#device));
-    this.#loggedIn(ack, { id, token: null, password }, false);
+  /**
+   * Logs in by the name and password the user typed (2.3); rejects with a RequestError when
+   * refused. The ack gives the id, which later logins (by token, after a reconnect) use.
+   */
+  async login(name, password) {
+    const ack = await this.#requests.send(requests.loginByName(name, password, this.#device));
+    this.#loggedIn(ack, { id: ack.id, token: null, password }, false);
   }
 
   async logout() {
