@@ -9,20 +9,35 @@ test('while the user types, TYPING goes out at most once every 3 s per conversat
   const pacer = new TypingPacer();
   const sent = [];
   for (let now = 0; now <= 10_000; now += 250) { // a keystroke every 250 ms for 10 s
-    if (pacer.typed('user:2', now)) {
+    if (pacer.typed('user:2', now) === 0) {
       sent.push(now);
     }
   }
   assert.deepEqual(sent, [0, 3000, 6000, 9000]);
 });
 
+test('a keystroke held back by the pace sends TYPING when the pace allows, if the user typed since', () => {
+  const pacer = new TypingPacer();
+  assert.equal(pacer.typed('user:2', 0), 0);
+  assert.equal(pacer.typed('user:2', 1000), 2000, 'ask again in 2 s');
+  assert.equal(pacer.due('user:2', 2999), false, 'too soon still');
+  assert.equal(pacer.due('user:2', 3000), true);
+  assert.equal(pacer.due('user:2', 3100), false, 'once');
+  assert.equal(pacer.typed('user:2', 3200), 2800);
+  pacer.stopped('user:2'); // the message went out
+  assert.equal(pacer.due('user:2', 6000), false, 'nobody types any more');
+  assert.equal(pacer.typed('user:2', 9000), 0);
+  assert.equal(pacer.typed('user:2', 9100), 2900);
+  assert.equal(pacer.due('user:2', 13_000), false, 'the last keystroke is too long ago to say "typing"');
+});
+
 test('each conversation has its own pace, and a new session starts afresh', () => {
   const pacer = new TypingPacer();
-  assert.equal(pacer.typed('user:2', 0), true);
-  assert.equal(pacer.typed('group:7', 100), true);
-  assert.equal(pacer.typed('user:2', 200), false);
+  assert.equal(pacer.typed('user:2', 0), 0);
+  assert.equal(pacer.typed('group:7', 100), 0);
+  assert.ok(pacer.typed('user:2', 200) > 0);
   pacer.reset();
-  assert.equal(pacer.typed('user:2', 300), true);
+  assert.equal(pacer.typed('user:2', 300), 0);
 });
 
 test('"bob is typing" lasts a few seconds after his last TYPING, longer than his interval', () => {

@@ -5,7 +5,8 @@
 // - READ goes out when the conversation being looked at has messages of others past the read
 //   mark: when it comes on screen (opened, the tab shown, the window focused) and when a message
 //   arrives while it is. The mark moves at once here, so that each message is marked once.
-// - TYPING goes out at most once every 3 s per conversation (TypingPacer).
+// - TYPING goes out at most once every 3 s per conversation (TypingPacer); a keystroke held back
+//   by that pace sends one when the pace allows, if the user is still typing.
 // - Both only while logged in on a live connection: before the login ack the server would refuse
 //   them (errno 3), and a READ lost with a connection is sent again after the next login, since
 //   the mark did not move.
@@ -23,6 +24,8 @@ export class Signals {
   #pacer = new TypingPacer();
   #live = false;
   #expiryTimer = null;
+  /** conversation key -> the timer of a held-back TYPING */
+  #heldBack = new Map();
 
   /** @param now the clock, in ms (tests give their own) */
   constructor(connection, state, now = () => Date.now()) {
@@ -50,6 +53,10 @@ export class Signals {
   /** Logged out, or the connection dropped. */
   stopped() {
     this.#live = false;
+    for (const timer of this.#heldBack.values()) {
+      clearTimeout(timer);
+    }
+    this.#heldBack.clear();
   }
 
   /** Sends READ for the conversation being looked at, if it has anything new. */
@@ -68,11 +75,31 @@ export class Signals {
     }
   }
 
-  /** The user typed in a conversation: TYPING, unless one went out less than 3 s ago. */
+  /** The user typed in a conversation: TYPING, now or when the 3 s pace allows. */
   typed(kind, id) {
-    if (this.#live && this.#pacer.typed(conversationKey(kind, id), this.#now())) {
-      this.#connection.send(requests.typing(kind, id));
+    if (!this.#live) {
+      return;
     }
+    const key = conversationKey(kind, id);
+    const wait = this.#pacer.typed(key, this.#now());
+    if (wait === 0) {
+      this.#connection.send(requests.typing(kind, id));
+    } else if (!this.#heldBack.has(key)) {
+      this.#heldBack.set(key, setTimeout(() => {
+        this.#heldBack.delete(key);
+        if (this.#live && this.#pacer.due(key, this.#now())) {
+          this.#connection.send(requests.typing(kind, id));
+        }
+      }, wait));
+    }
+  }
+
+  /** The user sent the message, or emptied the composer: no held-back TYPING goes out. */
+  stoppedTyping(kind, id) {
+    const key = conversationKey(kind, id);
+    this.#pacer.stopped(key);
+    clearTimeout(this.#heldBack.get(key));
+    this.#heldBack.delete(key);
   }
 
   #scheduleExpiry() {

@@ -1,7 +1,9 @@
 // Typing (PROTOCOL.md 2.3, "Typing") with no DOM and no timers of its own: every call is given
 // the time, so that tests decide what time it is.
 // - TypingPacer: while the user types, a TYPING goes out at most once every 3 s per conversation
-//   (the server drops more, so sending them would only cost).
+//   (the server drops more, so sending them would only cost). A keystroke that comes too soon is
+//   not forgotten: when the pace allows the next TYPING, it goes out if the user typed since the
+//   last one (and not too long ago), so that typing again shortly after sending still shows.
 // - TypingIndicator: who is typing where, as heard; an entry lasts a few seconds past the last
 //   TYPING heard (the typist sends one every 3 s while typing), and ends at once when a message
 //   of theirs arrives.
@@ -16,26 +18,52 @@ export const TYPING_SHOWN_MS = 6_000;
 
 export class TypingPacer {
   #everyMs;
-  /** conversation key -> when the last TYPING went out */
-  #sent = new Map();
+  /** conversation key -> { sent: when the last TYPING went out, typed: the last keystroke since, or null } */
+  #pace = new Map();
 
   constructor(everyMs = TYPING_EVERY_MS) {
     this.#everyMs = everyMs;
   }
 
-  /** The user typed in a conversation at {@code now}: true when a TYPING should go out. */
+  /**
+   * The user typed in a conversation at {@code now}: 0 when a TYPING should go out now, otherwise
+   * in how many ms to ask {@link due} whether one should go out then.
+   */
   typed(key, now) {
-    const last = this.#sent.get(key);
-    if (last !== undefined && now - last < this.#everyMs) {
+    const pace = this.#pace.get(key);
+    if (pace === undefined || now - pace.sent >= this.#everyMs) {
+      this.#pace.set(key, { sent: now, typed: null });
+      return 0;
+    }
+    pace.typed = now;
+    return pace.sent + this.#everyMs - now;
+  }
+
+  /**
+   * Asked when a keystroke was held back: true (and counted as sent) when the pace allows a
+   * TYPING and the user typed since the last one, within the last interval.
+   */
+  due(key, now) {
+    const pace = this.#pace.get(key);
+    if (pace === undefined || pace.typed === null || now - pace.sent < this.#everyMs
+        || now - pace.typed >= this.#everyMs) {
       return false;
     }
-    this.#sent.set(key, now);
+    this.#pace.set(key, { sent: now, typed: null });
     return true;
+  }
+
+  /** The user sent what they typed (or emptied the composer): a held-back keystroke is void. */
+  stopped(key) {
+    const pace = this.#pace.get(key);
+    if (pace !== undefined) {
+      pace.typed = null;
+    }
   }
 
   /** A new session (logged in again): the server's pace starts afresh too. */
   reset() {
-    this.#sent.clear();
+    this.#pace.clear();
   }
 }
 

@@ -62,6 +62,8 @@ export class ConversationView {
       const key = this.#layout.selected;
       if (key !== null && this.#input.value.trim() !== '') {
         this.#signals.typed(...parse(key));
+      } else if (key !== null) {
+        this.#signals.stoppedTyping(...parse(key));
       }
     });
   }
@@ -213,6 +215,7 @@ export class ConversationView {
       return;
     }
     const [kind, id] = parse(key);
+    this.#signals.stoppedTyping(kind, id);
     this.#input.value = '';
     this.#fitInput();
     this.#commands.send(kind, id, text);

@@ -115,6 +115,13 @@ final class ChatPage {
         });
     }
 
+    /** Empties "Find people" (Escape), which closes what it found. */
+    void closeFind() {
+        driver.findElement(By.id("find-name")).sendKeys(Keys.ESCAPE);
+        type(By.id("find-name"), "");
+        await("the people found to close", d -> d.findElement(By.id("find-results")).isDisplayed() ? null : true);
+    }
+
     /** What "Find people" says when nobody was found (or why the search failed). */
     String findSaid() {
         return driver.findElement(By.cssSelector("#find-results li.find-none")).getText();
