@@ -59,17 +59,21 @@ function showWelcome(text) {
 }
 
 session.addEventListener('login', (event) => {
-  const { again, away } = event.detail;
+  const { again, away, modern } = event.detail;
   notices.banner('');
   // What was loaded before may have missed messages while the page was away; the conversation on
   // screen catches up now, the others when next opened.
   history.markStale();
   showApp();
   conversation.refresh();
-  signals.started();
-  // The list, its order and unread counts as the server has them: the other devices may have read
-  // or sent meanwhile, and a new browser knows nothing yet.
-  commands.loadConversations();
+  if (modern) {
+    signals.started();
+    // The list, its order and unread counts as the server has them: the other devices may have
+    // read or sent meanwhile, and a new browser knows nothing yet.
+    commands.loadConversations();
+  } else {
+    signals.stopped(); // a server before 2.3 would refuse READ and TYPING
+  }
   if (again && lost) {
     notify(say.reconnected(), 'info');
   } else if (!again) {

@@ -1,7 +1,8 @@
 // Who is logged in, and staying logged in: register, log in with a password, log in again by
 // resume token after every reconnect or reload, log out. Turns a login ack into state (roster,
 // the offline backlog) and tells the views what happened through events:
-//   'login'   detail { again, away }   logged in (again: without the user typing a password)
+//   'login'   detail { again, away, modern }  logged in (again: without the user typing a password;
+//                                        modern: a 2.3 session, which knows read marks and typing)
 //   'waiting' detail { text }           logging in again is delayed, and why
 //   'ended'   detail { text }           the session is over (logout, or a token no longer valid)
 
@@ -153,7 +154,9 @@ export class Session extends EventTarget {
       this.#receipts.handled(frame);
     }
     const away = shown + (Number.isInteger(ack.pending) ? ack.pending : 0);
-    this.dispatchEvent(new CustomEvent('login', { detail: { again, away } }));
+    // A device session is a 2.3 one (PROTOCOL.md): only it knows READ, TYPING and CONVERSATIONS.
+    const modern = typeof ack.device === 'string';
+    this.dispatchEvent(new CustomEvent('login', { detail: { again, away, modern } }));
   }
 
   #end(text) {

@@ -75,6 +75,7 @@ class BrowserReadStateEndToEndTest {
             String carolKey = "user:" + carolId;
 
             // Finding people by name: by prefix, in any case, shortest names first; then adding.
+            bob.awaitNoToasts();
             assertEquals(List.of("alice"), bob.findPeople("AL"));
             bobBrowser.screenshot(SCREENSHOTS, "find-people");
             assertTrue(bob.addFriend("alice").contains("alice (" + aliceId + ") is now your friend"));
@@ -102,6 +103,17 @@ class BrowserReadStateEndToEndTest {
             bob.awaitTick("Are you there, carol?", "delivered");
             carol.send("{\"msgid\":20,\"with\":" + bobId + ",\"upto\":" + mid + "}");
             bob.awaitTick("Are you there, carol?", "read");
+            // Two more: carol's device confirms the first only. Each message keeps its own tick.
+            bob.sendAndConfirm("Call me when you can");
+            bob.sendAndConfirm("It's about Friday");
+            String callMe = carol.next(6).path("mid").asText();
+            assertEquals("It's about Friday", carol.next(6).path("msg").asText());
+            carol.send("{\"msgid\":15,\"mids\":[" + callMe + "]}");
+            bob.awaitTick("Call me when you can", "delivered");
+            assertEquals("read", bob.tick("Are you there, carol?"));
+            assertEquals("sent", bob.tick("It's about Friday"));
+            bob.awaitNoToasts();
+            bobBrowser.screenshot(SCREENSHOTS, "ticks");
             // carol types back, and stops: bob sees it, then sees it go.
             carol.send("{\"msgid\":23,\"to\":" + bobId + "}");
             bob.awaitTyping("carol is typing");
