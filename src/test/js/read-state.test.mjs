@@ -70,6 +70,10 @@ test('when the page lacks messages after the mark, it cannot tell and says so', 
   assert.equal(unreadAfterRead(partial, M1), null);
   const onlyListed = conversation([], { last: theirs(M4), unread: 5, history: { state: 'unloaded', more: false } });
   assert.equal(unreadAfterRead(onlyListed, M1), null);
+  // The newest is one's own reply from another device; bob's unread messages before it are not loaded.
+  const repliedElsewhere = conversation([], { last: mine(M4), unread: 2, history: { state: 'unloaded', more: false } });
+  assert.equal(unreadAfterRead(repliedElsewhere, M1), null);
+  assert.equal(unreadAfterRead(repliedElsewhere, M4), 0, 'a mark at the newest message covers everything');
 });
 
 test('the server\'s count grows by what arrived live after the message it counted up to', () => {

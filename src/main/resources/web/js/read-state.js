@@ -66,19 +66,23 @@ export function readUptoToSend(conversation) {
 /**
  * The unread count once the user's read mark moved to {@code upto} (READ_NOTICE from another of
  * their devices): 0 when the mark covers the newest message known; otherwise the others' messages
- * after it, if the page holds all of them; null when it cannot tell (messages after the mark that
- * the page never loaded): then ask the server (CONVERSATIONS).
+ * after it, if the page holds every message after it; null when it cannot tell (messages after the
+ * mark that the page never loaded, which may be others' even when the newest is one's own): then
+ * ask the server (CONVERSATIONS).
  */
 export function unreadAfterRead(conversation, upto) {
-  const newest = newestFromOthers(conversation);
-  if (!after(newest, upto)) {
+  const loaded = conversation.items.filter(hasMid);
+  let newest = conversation.last?.mid ?? null;
+  for (const item of loaded) {
+    newest = laterMid(newest, item.mid);
+  }
+  if (newest === null || newest === '0' || !after(newest, upto)) {
     return 0;
   }
-  const loaded = conversation.items.filter(hasMid);
   const oldest = loaded.reduce((found, item) => (found === null || compareMids(item.mid, found) < 0 ? item.mid : found), null);
   const complete = oldest !== null
       && (!after(oldest, upto) || (conversation.history?.state === 'loaded' && !conversation.history.more));
-  const lastHeld = !conversation.last || loaded.some((item) => item.mid === conversation.last.mid);
+  const lastHeld = !conversation.last || conversation.last.mid === null || loaded.some((item) => item.mid === conversation.last.mid);
   if (!complete || !lastHeld) {
     return null;
   }
