@@ -61,13 +61,13 @@ test('typing sends TYPING once per 3 s, and a keystroke held back still tells, u
   signals.typed('user', 2);
   assert.deepEqual(connection.sent, ['{"msgid":23,"to":2}']);
   advance(2000);
-  await new Promise((resolve) => setTimeout(resolve, 2100)); // the held-back one's timer (real time)
+  await new Promise((resolve) => setTimeout(resolve, 2400)); // the held-back one's timer (real time)
   assert.deepEqual(connection.sent, ['{"msgid":23,"to":2}', '{"msgid":23,"to":2}']);
   advance(1000);
   signals.typed('user', 2);
   signals.stoppedTyping('user', 2);
   advance(3000);
-  await new Promise((resolve) => setTimeout(resolve, 2100));
+  await new Promise((resolve) => setTimeout(resolve, 2400));
   assert.equal(connection.sent.length, 2, 'sent: nobody types any more');
   signals.stopped();
 });

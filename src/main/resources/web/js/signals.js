@@ -17,6 +17,13 @@ import { requests } from './protocol.js';
 import { readUptoToSend } from './read-state.js';
 import { TypingPacer } from './typing.js';
 
+/**
+ * A held-back TYPING waits this much past the 3 s pace: the server measures the pace between the
+ * frames' arrivals, and one that left exactly 3 s after the last could arrive sooner than that
+ * after it (the first was slower on the way) and be dropped without a word.
+ */
+const SERVER_PACE_MARGIN_MS = 250;
+
 export class Signals {
   #connection;
   #state;
@@ -90,7 +97,7 @@ export class Signals {
         if (this.#live && this.#pacer.due(key, this.#now())) {
           this.#connection.send(requests.typing(kind, id));
         }
-      }, wait));
+      }, wait + SERVER_PACE_MARGIN_MS));
     }
   }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name; the conversation list from CONVERSATIONS, most recent first, with unread counts that move
  * together on alice's devices (a read on one clears the other's badge); bob's messages ticked
  * sent, delivered and read; "alice is typing…" that shows, ends with her message, and fades when
- * she stops.
+ * she stops; nothing marked read while the page is hidden behind another tab.
  */
 class BrowserReadStateEndToEndTest {
 
@@ -190,9 +190,34 @@ class BrowserReadStateEndToEndTest {
             laptop.openConversation(bobKey);
             laptop.awaitTick("Sure, see you at noon", "read");
 
+            // What arrives while the page is out of sight is not read, though its conversation is
+            // open: alice turns to another tab on her laptop (her phone shows carol's conversation).
+            phone.openConversation(carolKey);
+            String laptopPage = laptop.coverWithBlankTab();
+            bob.sendAndConfirm("Are you still there?");
+            bob.awaitTick("Are you still there?", "delivered");
+            phone.awaitUnread(bobKey, 1);
+            sleep(Duration.ofSeconds(2));
+            assertEquals("delivered", bob.tick("Are you still there?"), "read while alice's page was hidden");
+            assertEquals(1, phone.unread(bobKey));
+            // She comes back to it: now it is read, and the phone's badge goes.
+            laptop.backFrom(laptopPage);
+            laptop.awaitMessage("Are you still there?");
+            bob.awaitTick("Are you still there?", "read");
+            phone.awaitUnread(bobKey, 0);
+
             assertEquals(List.of(), laptopBrowser.consoleErrors());
             assertEquals(List.of(), phoneBrowser.consoleErrors());
             assertEquals(List.of(), bobBrowser.consoleErrors());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -405,6 +405,23 @@ final class ChatPage {
                 && d.findElement(By.id("link-state")).getDomAttribute("class").contains("up") ? true : null);
     }
 
+    /**
+     * Opens a blank tab in front of the page, as a user who turns to something else does: the
+     * page is then hidden. Returns the page's window handle, for {@link #backFrom(String)}.
+     */
+    String coverWithBlankTab() {
+        String page = driver.getWindowHandle();
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        return page;
+    }
+
+    /** Closes the blank tab and brings the page back in front. */
+    void backFrom(String page) {
+        driver.close();
+        driver.switchTo().window(page);
+        await("the page visible again", d -> "visible".equals(script("return document.visibilityState")) ? true : null);
+    }
+
     String title() {
         return driver.getTitle();
     }
