@@ -23,6 +23,8 @@ export class SidebarView {
   #findTimer = null;
   /** Only the answer to the latest search is shown; earlier ones may come later. */
   #findSeq = 0;
+  /** The prefix searched last (asked or shown): the same again, typed then submitted, asks nothing. */
+  #findPrefix = null;
 
   /** @param open (key) shows a conversation */
   constructor(state, commands, open) {
@@ -159,16 +161,21 @@ export class SidebarView {
 
   async #find(value) {
     const prefix = value.trim().slice(0, FIND_MAX_LENGTH);
-    const seq = ++this.#findSeq;
     if (prefix === '') {
       this.#closeFind();
       return;
     }
+    if (prefix === this.#findPrefix) {
+      return;
+    }
+    this.#findPrefix = prefix;
+    const seq = ++this.#findSeq;
     let users;
     try {
       users = await this.#commands.findUsers(prefix);
     } catch (error) {
       if (seq === this.#findSeq) {
+        this.#findPrefix = null; // asking again may work
         this.#showFound([el('li', { class: 'find-none failed', text: error.message })]);
       }
       return;
@@ -189,6 +196,7 @@ export class SidebarView {
 
   #closeFind() {
     this.#findSeq++;
+    this.#findPrefix = null;
     clearTimeout(this.#findTimer);
     byId('find-results').hidden = true;
     byId('find-results').replaceChildren();

@@ -133,7 +133,12 @@ final class ChatPage {
         if (!found.contains(name)) {
             throw new AssertionError(browser.name() + ": looking for " + name + " found " + found);
         }
-        click(By.cssSelector("#find-results li.found[data-name=\"" + name + "\"] button.find-add"));
+        // Found again (typed, then submitted) the list is drawn anew: click what is there now.
+        By add = By.cssSelector("#find-results li.found[data-name=\"" + name + "\"] button.find-add");
+        await("the Add friend button for " + name, d -> {
+            d.findElement(add).click();
+            return true;
+        });
         return actionResult();
     }
 
