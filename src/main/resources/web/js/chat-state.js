@@ -1,10 +1,13 @@
 // What the page knows: who is logged in, their friends and groups with presence, and one
 // conversation per friend or group: its messages (pages of the server's history and what arrived
-// since, in mid order, each once) and its unread count. Filled from the login ack and kept current
-// from pushes and replies; views read it and listen for 'change' (detail.what: 'roster',
-// 'conversation' with detail.key, or 'viewing').
+// since, in mid order, each once), its newest message, unread count and read marks (2.3), and who
+// is typing in it. Filled from the login ack and CONVERSATIONS, kept current from pushes and
+// replies; views read it and listen for 'change' (detail.what: 'roster', 'conversation' with
+// detail.key, 'viewing', or 'typing' with detail.key).
 
-import { mergeMessages, newestMid, settleMid, sortItems } from './timeline.js';
+import { laterMid, unreadAfterRead, unreadFromServer } from './read-state.js';
+import { compareMids, mergeMessages, newestMid, settleMid, sortItems } from './timeline.js';
+import { TypingIndicator } from './typing.js';
 
 export function conversationKey(kind, id) {
   return `${kind}:${id}`;
@@ -36,12 +39,21 @@ export class ChatState extends EventTarget {
   /** Names of people who wrote to us and are no friends (yet), by id. */
   strangers = new Map();
   /**
-   * key -> { key, kind: 'user'|'group', id, items: [...], unread, history }; history says what
-   * the server's history gave so far (history.js): { state, more, loadingOlder, stale, error }.
+   * key -> { key, kind: 'user'|'group', id, items: [...], unread, last, readUpto, readByThem,
+   * deliveredUpto, history }; last is the newest message known (an item), the marks are mids
+   * (read-state.js); history says what the server's history gave so far (history.js): { state,
+   * more, loadingOlder, stale, error }.
    */
   conversations = new Map();
-  /** The conversation on screen, or null (none chosen, the list on a phone, the tab hidden). */
+  /** The conversation chosen in the list (highlighted), or null. */
+  selected = null;
+  /**
+   * The conversation the user is looking at, or null (none chosen, the list on a phone, the tab
+   * hidden, the window without focus): its messages count as read.
+   */
   viewing = null;
+  /** Who is typing where (typing.js), by conversation key. */
+  typing = new TypingIndicator();
 
   /** Everything from a successful login ack; conversations of the same user are kept. */
   loggedIn(ack) {
@@ -62,6 +74,8 @@ export class ChatState extends EventTarget {
     this.strangers.clear();
     this.conversations.clear();
     this.viewing = null;
+    this.selected = null;
+    this.typing.clear();
     this.#changed('roster');
   }
 
@@ -113,7 +127,7 @@ export class ChatState extends EventTarget {
     let found = this.conversations.get(key);
     if (found === undefined) {
       found = {
-        key, kind, id, items: [], unread: 0,
+        key, kind, id, items: [], unread: 0, last: null, readUpto: '0', readByThem: '0', deliveredUpto: '0',
         history: { state: 'unloaded', more: false, loadingOlder: false, stale: false, error: '' },
       };
       this.conversations.set(key, found);
@@ -139,11 +153,111 @@ export class ChatState extends EventTarget {
       item.note = 'from your other device';
     }
     const added = mergeMessages(conversation.items, [item]).length > 0;
-    if (added && !mine && conversation.key !== this.viewing) {
+    if (added && !mine && conversation.key !== this.viewing
+        && (item.mid === null || compareMids(item.mid, conversation.readUpto) > 0)) {
       conversation.unread++;
+    }
+    if (added) {
+      this.#newLast(conversation, item);
+    }
+    if (!mine && this.typing.stopped(conversation.key, frame.id)) {
+      this.#changed('typing', conversation.key);
     }
     this.#changed('conversation', conversation.key);
     return conversation;
+  }
+
+  /**
+   * The server's CONVERSATIONS: each entry's newest message, unread count (plus what arrived
+   * live after the server counted) and the other user's read mark. Conversations it does not list
+   * keep what the page knows. The one on screen stays read: the page marks it read next.
+   */
+  listed(entries) {
+    for (const entry of entries) {
+      const kind = entry.groupid !== undefined ? 'group' : 'user';
+      const id = kind === 'group' ? entry.groupid : entry.with;
+      if (!Number.isInteger(id)) {
+        continue;
+      }
+      const conversation = this.conversation(kind, id);
+      if (kind === 'user') {
+        this.#noteStranger(id, entry.name);
+      }
+      const last = entry.last && typeof entry.last === 'object' ? this.#item(entry.last, conversation.items) : null;
+      if (last !== null) {
+        this.#newLast(conversation, last);
+      }
+      const counted = Number.isInteger(entry.unread) ? entry.unread : 0;
+      conversation.unread = conversation.key === this.viewing ? 0
+          : unreadFromServer(counted, last?.mid ?? null, conversation.items);
+      if (counted === 0 && last !== null && last.mid !== null) {
+        conversation.readUpto = laterMid(conversation.readUpto, last.mid);
+      }
+      if (typeof entry.read_by_them === 'string') {
+        conversation.readByThem = laterMid(conversation.readByThem, entry.read_by_them);
+      }
+    }
+    this.#changed('roster');
+  }
+
+  /**
+   * READ_NOTICE: another device of this user read a conversation (the unread count follows; true
+   * when the page cannot work it out and should ask the server), or, one-to-one, the other user
+   * read this user's messages (their ticks follow).
+   */
+  readNotice(frame) {
+    if (this.me === null || typeof frame.upto !== 'string') {
+      return false;
+    }
+    const kind = frame.groupid !== undefined ? 'group' : 'user';
+    const conversation = this.conversation(kind, kind === 'group' ? frame.groupid : frame.with);
+    let unknown = false;
+    if (frame.reader === this.me.id) {
+      conversation.readUpto = laterMid(conversation.readUpto, frame.upto);
+      const unread = unreadAfterRead(conversation, frame.upto);
+      if (unread === null) {
+        unknown = true;
+      } else {
+        conversation.unread = Math.min(conversation.unread, unread);
+      }
+    } else if (kind === 'user' && frame.reader === frame.with) {
+      conversation.readByThem = laterMid(conversation.readByThem, frame.upto);
+      conversation.deliveredUpto = laterMid(conversation.deliveredUpto, frame.upto);
+    }
+    this.#changed('conversation', conversation.key);
+    return unknown;
+  }
+
+  /** DELIVERED: a device of the other user confirmed some of this user's messages. */
+  delivered(withId, mids) {
+    const conversation = this.conversation('user', withId);
+    for (const mid of mids) {
+      if (typeof mid === 'string') {
+        conversation.deliveredUpto = laterMid(conversation.deliveredUpto, mid);
+      }
+    }
+    this.#changed('conversation', conversation.key);
+  }
+
+  /** The page told the server it read a conversation up to {@code upto}. */
+  markedRead(conversation, upto) {
+    conversation.readUpto = laterMid(conversation.readUpto, upto);
+  }
+
+  /** TYPING from someone, at {@code now}: in the conversation with them, or in the group. */
+  typingHeard(frame, now) {
+    if (this.me === null || !Number.isInteger(frame.id) || frame.id === this.me.id) {
+      return;
+    }
+    const kind = frame.groupid !== undefined ? 'group' : 'user';
+    const key = conversationKey(kind, kind === 'group' ? frame.groupid : frame.id);
+    this.typing.heard(key, frame.id, frame.name ?? this.nameOf('user', frame.id), now);
+    this.#changed('typing', key);
+  }
+
+  /** Someone stopped typing without a message (their time ran out): views redraw. */
+  typingExpired() {
+    this.#changed('typing', null);
   }
 
   /**
@@ -158,6 +272,9 @@ export class ChatState extends EventTarget {
       }
     }
     const added = mergeMessages(conversation.items, items).length;
+    for (const item of items) {
+      this.#newLast(conversation, item);
+    }
     this.#changed('conversation', conversation.key);
     return added;
   }
@@ -175,6 +292,7 @@ export class ChatState extends EventTarget {
       status: 'sending', note: '',
     };
     conversation.items.push(message);
+    conversation.last = message;
     this.#changed('conversation', conversation.key);
     return message;
   }
@@ -199,9 +317,13 @@ export class ChatState extends EventTarget {
     this.#changed('conversation', conversation.key);
   }
 
-  /** The conversation now on screen (null: none); its messages count as read. */
-  view(key) {
+  /**
+   * The conversation chosen ({@code selected}, null: none) and the one the user is looking at
+   * ({@code key}, null: none); the messages of the latter count as read.
+   */
+  view(key, selected = key) {
     this.viewing = key;
+    this.selected = selected;
     const conversation = key === null ? undefined : this.conversations.get(key);
     if (conversation !== undefined) {
       conversation.unread = 0;
@@ -238,6 +360,15 @@ export class ChatState extends EventTarget {
     this.me = { id: me.id, name: me.name ?? '?' };
     this.strangers = new Map(strangers.filter(([id]) => Number.isInteger(id)));
     this.#changed('roster');
+  }
+
+  /** A message becomes the conversation's newest when it is (a message being sent stays newest). */
+  #newLast(conversation, item) {
+    const { last } = conversation;
+    if (last === null || (last.mid !== null && item.mid !== null && compareMids(item.mid, last.mid) > 0)
+        || (last.mid === null && last.status !== 'sending' && item.mid !== null)) {
+      conversation.last = item;
+    }
   }
 
   /** One of the user's own messages, from this page or another device of the user's. */

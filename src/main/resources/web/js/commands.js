@@ -4,6 +4,11 @@
 import { requests } from './protocol.js';
 import { failure, say } from './words.js';
 
+/** The conversations listed at login: more than a screen, well under the protocol's 200. */
+const CONVERSATIONS_LIMIT = 100;
+/** errno 4: what a server before 2.3 answers to CONVERSATIONS. */
+const BAD_REQUEST = 4;
+
 export class Commands {
   #requests;
   #state;
@@ -13,10 +18,36 @@ export class Commands {
     this.#state = state;
   }
 
-  async addFriend(id) {
-    const ack = await this.#ask(requests.addFriend(id), `add user ${id} as a friend`);
-    const friend = this.#state.addFriend(ack.friend ?? { id, name: `user ${id}`, state: 'offline' });
+  /** @param name how the user found them (FIND_USERS), for the sentences; null: by id */
+  async addFriend(id, name = null) {
+    const ack = await this.#ask(requests.addFriend(id), `add ${name ?? `user ${id}`} as a friend`);
+    const friend = this.#state.addFriend(ack.friend ?? { id, name: name ?? `user ${id}`, state: 'offline' });
     return say.friendAdded(friend);
+  }
+
+  /** 2.3 FIND_USERS: up to 20 { id, name, state } whose names start with the prefix, shortest first. */
+  async findUsers(prefix) {
+    const ack = await this.#ask(requests.findUsers(prefix), `find people called "${prefix}…"`);
+    return (Array.isArray(ack.users) ? ack.users : [])
+        .filter((user) => Number.isInteger(user.id) && typeof user.name === 'string');
+  }
+
+  /**
+   * 2.3 CONVERSATIONS into the state: the list's order, last messages, unread counts and the other
+   * users' read marks. A server before 2.3 does not know the request: the page then counts unread
+   * itself, as it did. Resolves when done; never rejects (the list is there either way).
+   */
+  async loadConversations() {
+    try {
+      const ack = await this.#requests.send(requests.conversations(CONVERSATIONS_LIMIT));
+      if (Array.isArray(ack.conversations)) {
+        this.#state.listed(ack.conversations);
+      }
+    } catch (error) {
+      if (error.reply?.errno !== BAD_REQUEST) {
+        console.warn('could not load the conversation list', error.message);
+      }
+    }
   }
 
   async createGroup(name, description) {
@@ -65,5 +96,6 @@ function sentNote(kind, ack) {
     const offline = ack.offline ?? 0;
     return offline === 0 ? `sent to ${online} online` : `sent to ${online} online, ${offline} later`;
   }
-  return ack.stored === 'offline' ? 'sent; delivered at their next login' : 'delivered';
+  // One-to-one: the tick says sent, delivered (DELIVERED) and read (READ_NOTICE), chat-state.js.
+  return '';
 }

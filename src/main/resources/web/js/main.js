@@ -8,11 +8,13 @@ import { claimDeviceId } from './device-id.js';
 import { byId, showOnly } from './dom.js';
 import { History } from './history.js';
 import { handlePushes } from './pushes.js';
+import { unreadLabel } from './read-state.js';
 import { Receipts } from './receipts.js';
 import { Requests } from './requests.js';
 import { keepTabState, savedLogin, savedTabState } from './saved-session.js';
 import { SeenMids } from './seen-mids.js';
 import { Session } from './session.js';
+import { Signals } from './signals.js';
 import { ConversationView } from './views/conversation-view.js';
 import { Layout } from './views/layout.js';
 import { NoticesView } from './views/notices-view.js';
@@ -28,14 +30,15 @@ const receipts = new Receipts(connection, seen);
 const session = new Session(connection, requestsOut, state, receipts);
 const commands = new Commands(requestsOut, state);
 const history = new History(requestsOut, state);
+const signals = new Signals(connection, state);
 
 const notices = new NoticesView();
 const notify = (text, tone) => notices.toast(text, tone);
 const layout = new Layout(state);
 const welcome = new WelcomeView(session, notify);
 const sidebar = new SidebarView(state, commands, (key) => layout.open(key));
-const conversation = new ConversationView(state, layout, commands, history);
-handlePushes(connection, requestsOut, state, receipts, notify);
+const conversation = new ConversationView(state, layout, commands, history, signals);
+handlePushes(connection, requestsOut, state, receipts, notify, () => commands.loadConversations());
 
 keepTabState(state, () => (session.loggedIn && state.me !== null
   ? { userId: state.me.id, strangers: state.knownStrangers(), seen: seen.toJSON() } : null));
@@ -56,13 +59,21 @@ function showWelcome(text) {
 }
 
 session.addEventListener('login', (event) => {
-  const { again, away } = event.detail;
+  const { again, away, modern } = event.detail;
   notices.banner('');
   // What was loaded before may have missed messages while the page was away; the conversation on
   // screen catches up now, the others when next opened.
   history.markStale();
   showApp();
   conversation.refresh();
+  if (modern) {
+    signals.started();
+    // The list, its order and unread counts as the server has them: the other devices may have
+    // read or sent meanwhile, and a new browser knows nothing yet.
+    commands.loadConversations();
+  } else {
+    signals.stopped(); // a server before 2.3 would refuse READ and TYPING
+  }
   if (again && lost) {
     notify(say.reconnected(), 'info');
   } else if (!again) {
@@ -75,6 +86,7 @@ session.addEventListener('login', (event) => {
 });
 session.addEventListener('waiting', (event) => notices.banner(event.detail.text));
 session.addEventListener('ended', (event) => {
+  signals.stopped();
   // A new user starts with a window of their own: another user's mids say nothing about theirs.
   seen = new SeenMids();
   receipts.seen = seen;
@@ -103,7 +115,7 @@ window.addEventListener('online', () => connection.retryNow());
 
 state.addEventListener('change', () => {
   const unread = state.totalUnread();
-  document.title = unread > 0 ? `(${unread}) LoomChat` : 'LoomChat';
+  document.title = unread > 0 ? `(${unreadLabel(unread)}) LoomChat` : 'LoomChat';
 });
 
 byId('logout').addEventListener('click', async () => {

@@ -1,14 +1,29 @@
-// What the server sends without being asked: chat messages, presence changes and the 2.2 roster
-// pushes. One table from message type to handler; types it does not know (from a newer server)
-// are left alone. Replies go to the request that waits for them first.
+// What the server sends without being asked: chat messages, presence changes, the 2.2 roster
+// pushes, and 2.3's read and delivered notices and typing. One table from message type to
+// handler; types it does not know (from a newer server) are left alone. Replies go to the
+// request that waits for them first.
 
 import { MsgId } from './protocol.js';
 import { reason, say } from './words.js';
 
+/** Several READ_NOTICEs the page cannot work out (a burst of them) make one CONVERSATIONS. */
+const RELIST_DELAY_MS = 300;
+
 /**
  * @param notify (text, tone) shows a passing notice: tone 'info' or 'failed'
+ * @param relist () asks the server for the conversation list again (unread counts it knows best)
  */
-export function handlePushes(connection, requestsOut, state, receipts, notify) {
+export function handlePushes(connection, requestsOut, state, receipts, notify, relist) {
+  let relistTimer = null;
+  const relistSoon = () => {
+    if (relistTimer === null) {
+      relistTimer = setTimeout(() => {
+        relistTimer = null;
+        relist();
+      }, RELIST_DELAY_MS);
+    }
+  };
+
   const chat = (kind) => (frame) => {
     if (receipts.toShow(frame)) {
       state.incoming(frame, kind);
@@ -39,6 +54,19 @@ export function handlePushes(connection, requestsOut, state, receipts, notify) {
         notify(text, 'info');
       }
     }],
+    // 2.3: another device of the user read a conversation (unread counts follow), or the other
+    // user read the user's messages (ticks follow).
+    [MsgId.READ_NOTICE, (frame) => {
+      if (state.readNotice(frame)) {
+        relistSoon();
+      }
+    }],
+    [MsgId.DELIVERED, (frame) => {
+      if (Number.isInteger(frame.with) && Array.isArray(frame.mids)) {
+        state.delivered(frame.with, frame.mids);
+      }
+    }],
+    [MsgId.TYPING, (frame) => state.typingHeard(frame, Date.now())],
     // An ACK that answers no request of ours: the server refused something (a RECEIPT, a garbled frame).
     [MsgId.ACK, (frame) => {
       if ((frame.errno ?? 0) !== 0) {

@@ -1,7 +1,8 @@
 // Who is logged in, and staying logged in: register, log in with a password, log in again by
 // resume token after every reconnect or reload, log out. Turns a login ack into state (roster,
 // the offline backlog) and tells the views what happened through events:
-//   'login'   detail { again, away }   logged in (again: without the user typing a password)
+//   'login'   detail { again, away, modern }  logged in (again: without the user typing a password;
+//                                        modern: a 2.3 session, which knows read marks and typing)
 //   'waiting' detail { text }           logging in again is delayed, and why
 //   'ended'   detail { text }           the session is over (logout, or a token no longer valid)
 
@@ -60,17 +61,21 @@ export class Session extends EventTarget {
     }
   }
 
-  /** Creates an account and logs into it; resolves with the new user id. */
+  /** Creates an account and logs into it (by the id the reply gives); resolves with that id. */
   async register(name, password) {
     const ack = await this.#requests.send(requests.register(name, password));
-    await this.login(ack.id, password);
+    const login = await this.#requests.send(requests.loginWithPassword(ack.id, password, this.#device));
+    this.#loggedIn(login, { id: ack.id, token: null, password }, false);
     return ack.id;
   }
 
-  /** Logs in with a password the user typed; rejects with a RequestError when refused. */
-  async login(id, password) {
-    const ack = await this.#requests.send(requests.loginWithPassword(id, password, this.#device));
-    this.#loggedIn(ack, { id, token: null, password }, false);
+  /**
+   * Logs in by the name and password the user typed (2.3); rejects with a RequestError when
+   * refused. The ack gives the id, which later logins (by token, after a reconnect) use.
+   */
+  async login(name, password) {
+    const ack = await this.#requests.send(requests.loginByName(name, password, this.#device));
+    this.#loggedIn(ack, { id: ack.id, token: null, password }, false);
   }
 
   async logout() {
@@ -149,7 +154,9 @@ export class Session extends EventTarget {
       this.#receipts.handled(frame);
     }
     const away = shown + (Number.isInteger(ack.pending) ? ack.pending : 0);
-    this.dispatchEvent(new CustomEvent('login', { detail: { again, away } }));
+    // A device session is a 2.3 one (PROTOCOL.md): only it knows READ, TYPING and CONVERSATIONS.
+    const modern = typeof ack.device === 'string';
+    this.dispatchEvent(new CustomEvent('login', { detail: { again, away, modern } }));
   }
 
   #end(text) {

@@ -2,7 +2,7 @@
 // the console client (EventRenderer), so people read the same thing wherever they chat.
 
 const ERRNO_SENTENCES = Object.freeze({
-  1: 'the id or password is wrong',
+  1: 'the name or password is wrong',
   2: 'this account is logged in somewhere else; log out there first',
   3: 'you are not logged in',
   4: 'the server did not understand the request',
@@ -59,8 +59,8 @@ export const say = Object.freeze({
   memberJoined: (member, group) => `${label(member.name, member.id)} joined ${label(group.name, group.id)}.`,
   groupCreated: (group) => `Created ${label(group.name, group.id)}; others join with its id, ${group.id}.`,
   groupJoined: (group) => `You joined ${label(group.name, group.id)}.`,
-  registered: (name, id) => `Welcome, ${name}! Your user id is ${id}; friends add you by it.`,
-  loggedIn: (me) => `Logged in as ${label(me.name, me.id)}.`,
+  registered: (name) => `Welcome, ${name}! People find you by your name.`,
+  loggedIn: (me) => `Logged in as ${me.name}.`,
   awayMessages: (count) => (count === 1 ? '1 message arrived while you were away.'
       : `${count} messages arrived while you were away.`),
   reconnected: () => 'Reconnected; you are logged in again.',

@@ -1,9 +1,13 @@
-// One conversation: who it is with, its messages (theirs left, ours right, events centred) and
-// the composer, where Enter sends and Shift+Enter starts a new line. The messages come from the
-// server's history as well as live: opening a conversation loads its newest page, scrolling to
-// the top the one before, and the lines on screen stay where they were while a page is added.
+// One conversation: who it is with, its messages (theirs left, ours right with their ticks: sent,
+// delivered, read; events centred), "bob is typing…" under them, and the composer, where Enter
+// sends and Shift+Enter starts a new line, and typing tells the other side (signals.js). The
+// messages come from the server's history as well as live: opening a conversation loads its
+// newest page, scrolling to the top the one before, and the lines on screen stay where they were
+// while a page is added.
 
 import { byId, el, hue, paintAvatar } from '../dom.js';
+import { TICK_GLYPHS, TICK_WORDS, tickOf } from '../read-state.js';
+import { typingLine } from '../typing.js';
 import { say, when } from '../words.js';
 
 /** Closer than this to the top, the page before is asked for; to the bottom, it sticks there. */
@@ -15,14 +19,17 @@ export class ConversationView {
   #layout;
   #commands;
   #history;
+  #signals;
   #list = byId('messages');
   #input = byId('message-input');
+  #typing = byId('typing');
 
-  constructor(state, layout, commands, history) {
+  constructor(state, layout, commands, history, signals) {
     this.#state = state;
     this.#layout = layout;
     this.#commands = commands;
     this.#history = history;
+    this.#signals = signals;
     layout.addEventListener('select', () => {
       this.render(true);
       if (layout.selected !== null) {
@@ -35,6 +42,8 @@ export class ConversationView {
       const { what, key } = event.detail;
       if (what === 'roster' || (what === 'conversation' && key === layout.selected)) {
         this.render(false);
+      } else if (what === 'typing' && (key === null || key === layout.selected)) {
+        this.#renderTyping();
       }
     });
     byId('composer').addEventListener('submit', (event) => {
@@ -48,7 +57,15 @@ export class ConversationView {
         this.#send();
       }
     });
-    this.#input.addEventListener('input', () => this.#fitInput());
+    this.#input.addEventListener('input', () => {
+      this.#fitInput();
+      const key = this.#layout.selected;
+      if (key !== null && this.#input.value.trim() !== '') {
+        this.#signals.typed(...parse(key));
+      } else if (key !== null) {
+        this.#signals.stoppedTyping(...parse(key));
+      }
+    });
   }
 
   /** Logged in again: the conversation on screen catches up with what it missed. */
@@ -64,16 +81,17 @@ export class ConversationView {
     byId('no-conversation').hidden = conversation !== undefined;
     byId('open-conversation').hidden = conversation === undefined;
     const me = this.#state.me;
-    byId('placeholder-id').textContent = me === null ? '' : `Your user id is ${me.id}: friends add you by it.`;
+    byId('placeholder-id').textContent = me === null ? '' : `People find you by your name, ${me.name}.`;
     if (conversation === undefined) {
       return;
     }
     this.#header(conversation);
+    this.#renderTyping();
     const list = this.#list;
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_PX;
     const anchor = jump || atBottom ? null : this.#firstVisible();
     list.replaceChildren(this.#edge(conversation),
-        ...conversation.items.map((item) => this.#item(item, conversation.kind)));
+        ...conversation.items.map((item) => this.#item(item, conversation)));
     if (anchor !== null) {
       this.#keep(anchor);
     } else {
@@ -147,14 +165,21 @@ export class ConversationView {
     } else {
       const friend = this.#state.friends.get(conversation.id);
       avatar.className = `avatar presence${friend?.online ? ' online' : ''}`;
-      detail = friend === undefined ? `user ${conversation.id}, not a friend`
-          : `${friend.online ? 'online' : 'offline'} · id ${friend.id}`;
+      detail = friend === undefined ? 'not a friend' : `${friend.online ? 'online' : 'offline'}`;
     }
     byId('peer-detail').textContent = detail;
     this.#input.placeholder = `Message ${name}; Enter sends`;
   }
 
-  #item(item, kind) {
+  /** "bob is typing…" under the messages, while someone types in the open conversation. */
+  #renderTyping() {
+    const key = this.#layout.selected;
+    const text = key === null ? '' : typingLine(this.#state.typing.names(key, Date.now()));
+    this.#typing.textContent = text;
+    this.#typing.classList.toggle('active', text !== '');
+  }
+
+  #item(item, conversation) {
     if (item.event) {
       return el('li', { class: 'event', text: item.text });
     }
@@ -163,10 +188,11 @@ export class ConversationView {
     if (item.offline) {
       meta.push('while you were away');
     }
-    if (item.mine) {
-      meta.push(item.status === 'sending' ? 'sending…' : item.note);
+    if (item.mine && item.status !== 'sending') {
+      meta.push(item.note);
     }
-    const sender = kind === 'group' && !item.mine ? el('span', { class: 'sender', text: item.from.name }) : null;
+    const tick = tickOf(item, conversation);
+    const sender = conversation.kind === 'group' && !item.mine ? el('span', { class: 'sender', text: item.from.name }) : null;
     if (sender !== null) {
       sender.style.setProperty('--hue', String(hue(item.from.id)));
     }
@@ -174,9 +200,12 @@ export class ConversationView {
       class: `message ${item.mine ? 'mine' : 'theirs'} ${status}`,
       'data-mid': item.mid ?? undefined,
       'data-from': item.from.id,
+      'data-tick': tick ?? undefined,
     }, sender,
     el('div', { class: 'bubble', text: item.text }),
-    el('span', { class: 'meta', text: meta.filter(Boolean).join(' · ') }));
+    el('span', { class: 'meta' }, meta.filter(Boolean).join(' · '),
+        tick === null ? null : el('span', { class: `tick ${tick}`, title: TICK_WORDS[tick], 'aria-label': TICK_WORDS[tick],
+          text: ` ${TICK_GLYPHS[tick]}` })));
   }
 
   #send() {
@@ -186,6 +215,7 @@ export class ConversationView {
       return;
     }
     const [kind, id] = parse(key);
+    this.#signals.stoppedTyping(kind, id);
     this.#input.value = '';
     this.#fitInput();
     this.#commands.send(kind, id, text);

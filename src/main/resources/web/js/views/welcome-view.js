@@ -1,5 +1,5 @@
-// The signed-out screen: log in with a user id and password, or create an account (which then
-// logs in, and says which id the server gave).
+// The signed-out screen: log in with one's name and password, or create an account (which then
+// logs in). Nobody needs to know a numeric id: the server gives it, and the page keeps it.
 
 import { byId } from '../dom.js';
 import { failure, say } from '../words.js';
@@ -34,7 +34,7 @@ export class WelcomeView {
   }
 
   focus() {
-    (this.#loginForm.hidden ? byId('register-name') : byId('login-id')).focus();
+    (this.#loginForm.hidden ? byId('register-name') : byId('login-name')).focus();
   }
 
   #tab(login) {
@@ -47,16 +47,16 @@ export class WelcomeView {
   }
 
   async #login() {
-    const id = Number.parseInt(byId('login-id').value.trim(), 10);
+    const name = byId('login-name').value.trim();
     const password = byId('login-password').value;
-    if (!Number.isInteger(id) || id <= 0) {
-      this.say('The user id is a number, the one you got when you created the account.');
+    if (name === '') {
+      this.say('Your name, as you chose it when you created the account.');
       return;
     }
     await this.#busy(this.#loginForm, async () => {
-      await this.#session.login(id, password);
+      await this.#session.login(name, password);
       byId('login-password').value = '';
-    }, `log in as user ${id}`);
+    }, `log in as ${name}`);
   }
 
   async #register() {
@@ -67,9 +67,9 @@ export class WelcomeView {
       return;
     }
     await this.#busy(this.#registerForm, async () => {
-      const id = await this.#session.register(name, password);
+      await this.#session.register(name, password);
       byId('register-password').value = '';
-      this.#notify(say.registered(name, id), 'info');
+      this.#notify(say.registered(name), 'info');
     }, `create the account ${name}`);
   }
 

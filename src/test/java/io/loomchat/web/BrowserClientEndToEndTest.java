@@ -74,7 +74,7 @@ class BrowserClientEndToEndTest {
             String aliceKey = "user:" + aliceId;
 
             // alice adds bob: both lists are right at once, and bob's page says who added him.
-            assertTrue(alice.addFriend(bobId).contains("bob (" + bobId + ") is now your friend"));
+            assertTrue(alice.addFriend("bob").contains("bob (" + bobId + ") is now your friend"));
             bob.awaitToast("alice (" + aliceId + ") added you as a friend");
             assertTrue(bob.entry(aliceKey).contains("alice"));
             bob.awaitPresence(aliceId, true);
@@ -173,11 +173,12 @@ class BrowserClientEndToEndTest {
             aliceBrowser.screenshot(SCREENSHOTS, "desktop-after-reconnect");
 
             // A refusal reads as a sentence; logging out ends the session and the tab forgets it.
-            assertEquals("Could not add user 99999 as a friend: no user with id 99999.", alice.addFriend(99999));
+            assertEquals(List.of(), alice.findPeople("nobody"));
+            assertEquals("Nobody's name starts with \"nobody\".", alice.findSaid());
             alice.logOut();
             alice.reload();
             alice.awaitWelcome();
-            alice.logIn(aliceId, PASSWORD);
+            assertEquals(aliceId, alice.logIn("alice", PASSWORD));
             alice.awaitPresence(bobId, true);
 
             // The only errors either page may have logged: reconnects refused while alice's session

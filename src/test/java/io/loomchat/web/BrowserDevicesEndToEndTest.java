@@ -73,7 +73,7 @@ class BrowserDevicesEndToEndTest {
         // lands on the other server.
         ChatPage phone = new ChatPage(phoneBrowser).open(pageOf(cluster));
         phoneBrowser.emulatePhone(390, 844);
-        phone.logIn(aliceId, PASSWORD);
+        phone.logIn("alice", PASSWORD);
         String phoneDevice = phone.deviceId();
         assertNotEquals(laptopDevice, phoneDevice, "two browser profiles are two devices");
         int phoneServer = serverOf(cluster, aliceId, phoneDevice);
@@ -85,7 +85,7 @@ class BrowserDevicesEndToEndTest {
         String aliceKey = "user:" + aliceId;
 
         // bob adds alice: both devices hear of it.
-        assertTrue(bob.addFriend(aliceId).contains("alice (" + aliceId + ") is now your friend"));
+        assertTrue(bob.addFriend("alice").contains("alice (" + aliceId + ") is now your friend"));
         laptop.awaitToast("bob (" + bobId + ") added you as a friend");
         phone.awaitToast("bob (" + bobId + ") added you as a friend");
 
@@ -95,13 +95,14 @@ class BrowserDevicesEndToEndTest {
         laptop.awaitUnread(bobKey, 1);
         phone.awaitUnread(bobKey, 1);
 
-        // What alice sends from the laptop is hers on the phone: previewed as hers, never unread.
+        // What alice sends from the laptop is hers on the phone: previewed as hers, never unread;
+        // and reading bob's message on the laptop (2.3 READ) clears the phone's count too.
         laptop.openConversation(bobKey);
         laptop.awaitMessage("Hi alice, from bob");
         laptop.sendAndConfirm("Sent from the laptop");
         bob.awaitMessage("Sent from the laptop");
         phone.awaitEntry(bobKey, "You: Sent from the laptop");
-        assertEquals(1, phone.unread(bobKey), "alice's own message from her laptop is not unread on her phone");
+        phone.awaitUnread(bobKey, 0);
         phone.openConversation(bobKey);
         phone.awaitOwnMessage("Sent from the laptop");
         phone.awaitMessage("Hi alice, from bob");
@@ -178,7 +179,7 @@ class BrowserDevicesEndToEndTest {
         everything.addAll(many);
         Browser newBrowser = started(startingNewBrowser);
         ChatPage fresh = new ChatPage(newBrowser).open(pageOf(cluster));
-        fresh.logIn(aliceId, PASSWORD);
+        fresh.logIn("alice", PASSWORD);
         assertFalse(List.of(laptopDevice, phoneDevice).contains(fresh.deviceId()), "a new profile, a new device");
         fresh.openConversation(bobKey);
         fresh.awaitMessage(last);
@@ -206,7 +207,7 @@ class BrowserDevicesEndToEndTest {
         String freshDevice = fresh.deviceId();
         newBrowser.driver().switchTo().newWindow(WindowType.TAB);
         ChatPage secondTab = new ChatPage(newBrowser).open(pageOf(cluster));
-        secondTab.logIn(aliceId, PASSWORD);
+        secondTab.logIn("alice", PASSWORD);
         serverOf(cluster, aliceId, freshDevice + ".2");
         secondTab.openConversation(bobKey);
         secondTab.awaitMessage("Welcome to your new browser");

@@ -22,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class ChatPage {
 
     static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern USER_ID = Pattern.compile("Your user id: (\\d+)");
+    private static final Pattern USER_ID = Pattern.compile("id (\\d+)");
 
     private final Browser browser;
     private final WebDriver driver;
@@ -47,11 +47,23 @@ final class ChatPage {
         return loggedInId();
     }
 
-    void logIn(int id, String password) {
-        type(By.id("login-id"), String.valueOf(id));
+    /** Logs in by name (protocol 2.3); returns the user id the page shows once logged in. */
+    int logIn(String name, String password) {
+        type(By.id("login-name"), name);
         type(By.id("login-password"), password);
         click(By.id("login-submit"));
-        loggedInId();
+        return loggedInId();
+    }
+
+    /** Tries to log in and returns the refusal the welcome screen shows. */
+    String logInRefused(String name, String password) {
+        type(By.id("login-name"), name);
+        type(By.id("login-password"), password);
+        click(By.id("login-submit"));
+        return await("a refusal on the welcome screen", d -> {
+            WebElement error = d.findElement(By.id("welcome-error"));
+            return error.isDisplayed() && !error.getText().isEmpty() ? error.getText() : null;
+        });
     }
 
     void logOut() {
@@ -82,10 +94,51 @@ final class ChatPage {
         return Integer.parseInt(matcher.group(1));
     }
 
-    /** Adds a friend by id; returns what the page says about it. */
-    String addFriend(int id) {
-        type(By.id("add-friend-id"), String.valueOf(id));
-        click(By.cssSelector("#add-friend-form button"));
+    /**
+     * Types a prefix into "Find people" and waits for the answer; returns the names found, in the
+     * order shown (empty when the page says nobody's name starts so).
+     */
+    List<String> findPeople(String prefix) {
+        type(By.id("find-name"), prefix);
+        click(By.cssSelector("#find-form button"));
+        return await("people found for \"" + prefix + "\"", d -> {
+            WebElement results = d.findElement(By.id("find-results"));
+            if (!results.isDisplayed()) {
+                return null;
+            }
+            if (!results.findElements(By.className("find-none")).isEmpty()) {
+                return List.<String>of();
+            }
+            List<String> names = results.findElements(By.cssSelector("li.found")).stream()
+                    .map(found -> found.getDomAttribute("data-name")).toList();
+            return names.isEmpty() ? null : names;
+        });
+    }
+
+    /** Empties "Find people" (Escape), which closes what it found. */
+    void closeFind() {
+        driver.findElement(By.id("find-name")).sendKeys(Keys.ESCAPE);
+        type(By.id("find-name"), "");
+        await("the people found to close", d -> d.findElement(By.id("find-results")).isDisplayed() ? null : true);
+    }
+
+    /** What "Find people" says when nobody was found (or why the search failed). */
+    String findSaid() {
+        return driver.findElement(By.cssSelector("#find-results li.find-none")).getText();
+    }
+
+    /** Finds someone by their exact name and adds them as a friend; returns what the page says. */
+    String addFriend(String name) {
+        List<String> found = findPeople(name);
+        if (!found.contains(name)) {
+            throw new AssertionError(browser.name() + ": looking for " + name + " found " + found);
+        }
+        // Found again (typed, then submitted) the list is drawn anew: click what is there now.
+        By add = By.cssSelector("#find-results li.found[data-name=\"" + name + "\"] button.find-add");
+        await("the Add friend button for " + name, d -> {
+            d.findElement(add).click();
+            return true;
+        });
         return actionResult();
     }
 
@@ -150,8 +203,8 @@ final class ChatPage {
 
     /** The unread count on a sidebar entry; 0 when it shows none. */
     int unread(String key) {
-        List<WebElement> badge = driver.findElements(By.cssSelector("[data-key=\"" + key + "\"] .unread"));
-        return badge.isEmpty() ? 0 : Integer.parseInt(badge.getFirst().getText());
+        String badge = unreadBadge(key);
+        return badge.isEmpty() ? 0 : Integer.parseInt(badge.replace("+", ""));
     }
 
     void awaitUnread(String key, int count) {
@@ -221,6 +274,60 @@ final class ChatPage {
             }
             return null;
         });
+    }
+
+    /**
+     * Waits until the user's own message with this text shows the tick {@code tick} ("sent",
+     * "delivered", "read") in the open conversation.
+     */
+    void awaitTick(String text, String tick) {
+        await("\"" + text + "\" marked " + tick, d -> tick.equals(tick(text)) ? true : null);
+    }
+
+    /** The tick of the user's own message with this text in the open conversation; null when none. */
+    String tick(String text) {
+        for (WebElement message : driver.findElements(By.cssSelector("#messages li.message.mine"))) {
+            if (message.findElement(By.className("bubble")).getText().equals(text)) {
+                return message.getDomAttribute("data-tick");
+            }
+        }
+        return null;
+    }
+
+    /** Types into the composer without sending, as someone who is still writing. */
+    void typeWithoutSending(String text) {
+        driver.findElement(By.id("message-input")).sendKeys(text);
+    }
+
+    /** Empties the composer. */
+    void clearComposer() {
+        WebElement input = driver.findElement(By.id("message-input"));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    }
+
+    /** Waits until the open conversation says someone is typing; returns the line. */
+    String awaitTyping(String text) {
+        return await("\"" + text + "\" under the messages", d -> {
+            String line = d.findElement(By.id("typing")).getText();
+            return line.contains(text) ? line : null;
+        });
+    }
+
+    /** Waits until nobody is shown typing in the open conversation. */
+    void awaitNoTyping() {
+        await("the typing line to go", d -> d.findElement(By.id("typing")).getText().isEmpty() ? true : null);
+    }
+
+    /** The keys of the conversation list's entries ("user:2", "group:7"), top to bottom. */
+    List<String> entryKeys() {
+        return driver.findElements(By.cssSelector("#chats .contact")).stream()
+                .map(entry -> entry.getDomAttribute("data-key")).toList();
+    }
+
+    /** The unread badge's text on an entry ("3", "99+"); "" when it shows none. */
+    String unreadBadge(String key) {
+        List<WebElement> badge = driver.findElements(By.cssSelector("[data-key=\"" + key + "\"] .unread"));
+        return badge.isEmpty() ? "" : badge.getFirst().getText();
     }
 
     /** The texts of the open conversation's messages, top to bottom. */
@@ -301,6 +408,23 @@ final class ChatPage {
     void awaitConnected() {
         await("the page connected and logged in", d -> !displayed("status")
                 && d.findElement(By.id("link-state")).getDomAttribute("class").contains("up") ? true : null);
+    }
+
+    /**
+     * Opens a blank tab in front of the page, as a user who turns to something else does: the
+     * page is then hidden. Returns the page's window handle, for {@link #backFrom(String)}.
+     */
+    String coverWithBlankTab() {
+        String page = driver.getWindowHandle();
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        return page;
+    }
+
+    /** Closes the blank tab and brings the page back in front. */
+    void backFrom(String page) {
+        driver.close();
+        driver.switchTo().window(page);
+        await("the page visible again", d -> "visible".equals(script("return document.visibilityState")) ? true : null);
     }
 
     String title() {
