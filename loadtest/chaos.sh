@@ -8,6 +8,9 @@
 #
 #   loadtest/chaos.sh OUT_DIR [SECONDS] [SEED] [loadtest options...]
 #
+# FAULTS=servers leaves Redis alone (servers killed and paused, Sentinels killed); the default,
+# FAULTS=all, also kills and pauses the Redis master.
+#
 # The cluster's logs (every server run, the Redis and Sentinel logs) are copied to OUT_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +34,10 @@ for k in 1 2 3; do
     faults+=(--fault "pause-node$k-past-lease=./cluster pause node$k 7")
     faults+=(--fault "pause-node$k-short=./cluster pause node$k 2")
 done
-faults+=(--fault "kill-redis-master=./cluster kill current-master && sleep 12 && (./cluster restart redis-master || ./cluster restart redis-replica)")
-faults+=(--fault "pause-redis-master=./cluster pause current-master 3")
+if [ "${FAULTS:-all}" = all ]; then
+    faults+=(--fault "kill-redis-master=./cluster kill current-master && sleep 12 && (./cluster restart redis-master || ./cluster restart redis-replica)")
+    faults+=(--fault "pause-redis-master=./cluster pause current-master 3")
+fi
 for port in $((SENTINEL + 2)) $((SENTINEL + 3)) $((SENTINEL + 4)); do
     faults+=(--fault "kill-sentinel-$port=./cluster kill sentinel-$port && sleep 5 && ./cluster restart sentinel-$port")
 done

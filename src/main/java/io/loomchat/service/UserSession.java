@@ -41,6 +41,8 @@ final class UserSession implements ConnectionListener {
     private final Backlog backlog = new Backlog(this, lock);
     /** Fixed by the first frame; read by delivering threads afterwards. */
     private volatile Dialect dialect;
+    /** Set when the cluster took this session over ({@link #detachIf}): frames still arriving are dropped. */
+    private volatile boolean evicted;
     /** The logged-in user, 0 when nobody is. Written under {@link #lock}. */
     private volatile int userId;
     private volatile String userName;
@@ -77,6 +79,9 @@ final class UserSession implements ConnectionListener {
 
     @Override
     public boolean onFrame(byte[] buffer, int offset, int length, boolean nulTerminated) {
+        if (evicted) {
+            return true; // the cluster ended this session and its connection is closing: no "log in first" replies
+        }
         if (dialect == null) {
             dialect = Dialect.ofFirstFrame(nulTerminated);
         }
@@ -259,6 +264,7 @@ final class UserSession implements ConnectionListener {
             if (mailbox != mailboxId || userId == 0) {
                 return null;
             }
+            evicted = true;
             String endedDevice = device;
             boolean hadReceipts = receipts;
             clearIdentity();
