@@ -60,6 +60,19 @@ final class Summary {
             rows.add(new Row("of which carbons: received + lost", number(carbonsReceived + carbonsLost) + " = "
                     + number(carbonsReceived) + " + " + number(carbonsLost) + " (to the sender's other devices)"));
         }
+        if (f.count(Count.READS_SENT) + f.count(Count.TYPING_SENT) + f.count(Count.READ_NOTICES)
+                + f.count(Count.DELIVERED_NOTICES) + f.count(Count.TYPING_RECEIVED) > 0) {
+            rows.add(new Row("read state: READ / TYPING sent", number(f.count(Count.READS_SENT))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.READS_SENT))) + " / "
+                    + number(f.count(Count.TYPING_SENT))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.TYPING_SENT)))));
+            rows.add(new Row("read state: READ_NOTICE / DELIVERED / TYPING received", number(f.count(Count.READ_NOTICES))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.READ_NOTICES))) + " / "
+                    + number(f.count(Count.DELIVERED_NOTICES))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.DELIVERED_NOTICES))) + " / "
+                    + number(f.count(Count.TYPING_RECEIVED))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.TYPING_RECEIVED)))));
+        }
         rows.add(new Row("lost / duplicated shown / reordered", number(lost) + " / "
                 + number(f.count(Count.DUPLICATED_SHOWN)) + " / " + number(f.count(Count.REORDERED))));
         rows.add(new Row("duplicated, dropped by the client", number(f.count(Count.DUPLICATED_DROPPED))
