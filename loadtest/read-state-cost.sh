@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# What READ and TYPING cost on the hot path (issue 22, protocol 2.3 part 2): one-to-one chat,
+# 100 pairs closed loop, one server (embedded H2, history on: read marks need it), receipts on,
+# every client a 2.3 device session (--device-ids: the only sessions notices go to). Runs
+# alternate in one sitting between
+#   without: the chat alone;
+#   with:    --read-state: every client sends READ {with, upto: mid} after each chat frame it
+#            shows and TYPING to its partner every 3 s, and counts the READ_NOTICE, DELIVERED
+#            and TYPING frames it gets,
+# on the same server, which goes first changing every round. For each run: msgs/s, latency, lost
+# and shown twice, the read-state frames, and the server's CPU time per message (utime+stime from
+# /proc over the middle 10 s) and the load average.
+#
+#   loadtest/read-state-cost.sh OUT_DIR [ROUNDS] [SECONDS]
+#
+# Environment: PORT (default 7710), SERVER_JAVA_OPTS (e.g. -XX:StartFlightRecording=... to profile;
+# passed as LOOMCHAT_JAVA_OPTS), SERVER_EXTRA (more server options).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+ROUNDS=${2:-3}
+SECONDS_EACH=${3:-20}
+PORT=${PORT:-7710}
+. scripts/jdk.sh
+loomchat_find_jdk
+mkdir -p "$OUT"
+SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0 ${SERVER_EXTRA:-}"
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+count() { grep -E "^  $2" "$1" | sed -E "s/^  $2 +//"; }
+
+# name, loadtest arguments...
+run() {
+    local name=$1
+    shift
+    local args=(loadtest chat --pairs 100 --port "$PORT" --device-ids "$@" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
+    "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
+    local load=$! half=$((SECONDS_EACH / 2))
+    sleep $((half > 5 ? half - 5 : 1))
+    local s0 s1 load_avg
+    s0=$(cpu "$SERVER")
+    sleep 10
+    s1=$(cpu "$SERVER"); load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    wait $load || true
+    local log=$OUT/$name.log rate latency lost sent received
+    rate=$(grep -E '^  messages sent / acknowledged' "$log" | sed -E 's/.*\/ ([0-9,]+) \(online.*/\1/' | tr -d ,)
+    rate=$(awk -v n="${rate:-0}" -v s="$(grep -E '^  measured phase' "$log" | grep -oE '[0-9.]+' | head -1)" \
+        'BEGIN { printf "%.0f", s ? n / s : 0 }')
+    latency=$(count "$log" 'delivery latency' | sed -E 's/, max.*//')
+    lost=$(grep -E '^  lost / duplicated shown' "$log" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/')
+    sent=$(count "$log" 'read state: READ / TYPING sent' || true)
+    received=$(count "$log" 'read state: READ_NOTICE / DELIVERED / TYPING received' || true)
+    printf '%-12s %7s msgs/s  server %s us/msg  load %s  %s  %s\n' "$name" "$rate" \
+        "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$load_avg" "$latency" "$lost" | tee -a "$OUT/summary.txt"
+    if [ -n "$sent" ]; then
+        echo "    READ / TYPING sent: $sent; READ_NOTICE / DELIVERED / TYPING received: $received" | tee -a "$OUT/summary.txt"
+    else
+        echo "    DELIVERED received: $(count "$log" 'read state: READ_NOTICE / DELIVERED / TYPING received' || echo none)" \
+            | tee -a "$OUT/summary.txt"
+    fi
+    echo "    java -jar target/loomchat.jar ${args[*]}" >>"$OUT/summary.txt"
+}
+
+{
+    echo "# 2.3 part 2: READ and TYPING on and off, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+    echo "machine: $(nproc) cores, $(uname -r); ${SECONDS_EACH} s per run, $ROUNDS rounds; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "## one server: ./loomchat server --port $PORT $SERVER_OPTS${SERVER_JAVA_OPTS:+ (LOOMCHAT_JAVA_OPTS=$SERVER_JAVA_OPTS)}"
+} | tee "$OUT/summary.txt"
+
+. loadtest/lib/launcher-server.sh
+# shellcheck disable=SC2086
+export LOOMCHAT_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
+run warm-up-with --read-state
+run warm-up-without
+for round in $(seq 1 "$ROUNDS"); do
+    if ((round % 2)); then
+        run "with-$round" --read-state
+        run "without-$round"
+    else
+        run "without-$round"
+        run "with-$round" --read-state
+    fi
+done
+kill "$LAUNCHER" 2>/dev/null; wait "$LAUNCHER" 2>/dev/null || true
+trap - EXIT
+rm -rf "$LAUNCHER_WORK"
+echo "done; summary in $OUT/summary.txt"
