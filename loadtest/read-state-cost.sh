@@ -13,7 +13,7 @@
 #
 #   loadtest/read-state-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
-# Environment: PORT (default 7710), SERVER_JAVA_OPTS (e.g. -XX:StartFlightRecording=... to profile;
+# Environment: PORT (default 7740), SERVER_JAVA_OPTS (e.g. -XX:StartFlightRecording=... to profile;
 # passed as LOOMCHAT_JAVA_OPTS), SERVER_EXTRA (more server options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,13 +21,13 @@ cd "$(dirname "$0")/.."
 OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
 ROUNDS=${2:-3}
 SECONDS_EACH=${3:-20}
-PORT=${PORT:-7710}
+PORT=${PORT:-7740}
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0 ${SERVER_EXTRA:-}"
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-count() { grep -E "^  $2" "$1" | sed -E "s/^  $2 +//"; }
+count() { grep -F "  $2 " "$1" | sed -E "s|^  $2 +||"; }
 
 # name, loadtest arguments...
 run() {

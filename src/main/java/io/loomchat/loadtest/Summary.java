@@ -22,7 +22,9 @@ final class Summary {
                 + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
         rows.add(new Row("server rate limit", info.serverRateLimitText()));
         rows.add(new Row("delivery receipts", receipts(info, f)));
-        rows.add(new Row("devices per user", info.devices() == 1 ? "1 (sessions without a device id, as in protocol 2.2)"
+        rows.add(new Row("devices per user", info.devices() == 1 && info.command().contains("--device-ids")
+                ? "1 (--device-ids: each logs in as device d0, a protocol 2.3 device session)"
+                : info.devices() == 1 ? "1 (sessions without a device id, as in protocol 2.2)"
                 : info.devices() + " (protocol 2.3: device ids d0..d" + (info.devices() - 1)
                 + ", each its own connection; the user's devices take turns sending)"));
         rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
