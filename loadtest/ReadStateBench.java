@@ -422,8 +422,20 @@ public class ReadStateBench {
                 }
                 prefixes[i] = prefix.toString();
             }
-            time(in, out, requests, "FIND_USERS, random 1-3 letter prefix",
+            long[] nanos = time(in, out, requests, "FIND_USERS, random 1-3 letter prefix",
                     i -> "{\"msgid\":24,\"name\":\"" + prefixes[i] + "\"}", 24, "users");
+            for (int length = 1; length <= 3; length++) { // the same requests, by the prefix's length
+                List<Long> ofLength = new ArrayList<>();
+                for (int i = 0; i < requests; i++) {
+                    if (prefixes[i].length() == length) {
+                        ofLength.add(nanos[i]);
+                    }
+                }
+                long[] sorted = ofLength.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf(Locale.ROOT, "  of which %d-letter prefixes: %,d, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                        length, sorted.length, sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 99 / 100] / 1e6,
+                        sorted[sorted.length - 1] / 1e6);
+            }
             System.out.println("FIND_USERS \"jo\": " + call(in, out, "{\"msgid\":24,\"name\":\"jo\"}", 11, 24).path("users"));
         }
     }
@@ -432,9 +444,9 @@ public class ReadStateBench {
         String of(int i);
     }
 
-    /** 200 warm-up requests, then `requests` timed ones, one at a time; prints the percentiles and the mean items per reply. */
-    private static void time(BufferedReader in, OutputStream out, int requests, String what, RequestText request,
-                             int ack, String items) throws Exception {
+    /** 200 warm-up requests, then `requests` timed ones, one at a time; prints the percentiles and the mean items per reply, returns the times in request order. */
+    private static long[] time(BufferedReader in, OutputStream out, int requests, String what, RequestText request,
+                               int ack, String items) throws Exception {
         for (int i = 0; i < 200; i++) {
             call(in, out, request.of(requests + i), 11, ack);
         }
@@ -449,10 +461,12 @@ public class ReadStateBench {
             }
             found += reply.path(items).size();
         }
+        long[] inOrder = nanos.clone();
         Arrays.sort(nanos);
         System.out.printf(Locale.ROOT, "%s: %,d requests, %.1f %s per reply: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 what, requests, found / (double) requests, items, nanos[requests / 2] / 1e6, nanos[requests * 9 / 10] / 1e6,
                 nanos[requests * 99 / 100] / 1e6, nanos[requests - 1] / 1e6);
+        return inOrder;
     }
 
     /** Writes one frame and reads frames until the reply (msgid `replyType`, and for an ACK `ack`), skipping the rest. */
