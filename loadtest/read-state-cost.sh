@@ -8,8 +8,8 @@
 #            shows and TYPING to its partner every 3 s, and counts the READ_NOTICE, DELIVERED
 #            and TYPING frames it gets,
 # on the same server, which goes first changing every round. For each run: msgs/s, latency, lost
-# and shown twice, the read-state frames, and the server's CPU time per message (utime+stime from
-# /proc over the middle 10 s) and the load average.
+# and shown twice, the read-state frames, the server's CPU time per message (utime+stime from
+# /proc, over the middle 10 s and over the whole run) and the load average.
 #
 #   loadtest/read-state-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
@@ -34,15 +34,17 @@ run() {
     local name=$1
     shift
     local args=(loadtest chat --pairs 100 --port "$PORT" --device-ids "$@" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
+    local w0 w1 s0 s1 load_avg
+    w0=$(cpu "$SERVER")
     "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
     local load=$! half=$((SECONDS_EACH / 2))
     sleep $((half > 5 ? half - 5 : 1))
-    local s0 s1 load_avg
     s0=$(cpu "$SERVER")
     sleep 10
     s1=$(cpu "$SERVER"); load_avg=$(cut -d' ' -f1 /proc/loadavg)
     wait $load || true
-    local log=$OUT/$name.log rate latency lost sent received
+    w1=$(cpu "$SERVER")
+    local log=$OUT/$name.log rate latency lost sent received acked
     rate=$(grep -E '^  messages sent / acknowledged' "$log" | sed -E 's/.*\/ ([0-9,]+) \(online.*/\1/' | tr -d ,)
     rate=$(awk -v n="${rate:-0}" -v s="$(grep -E '^  measured phase' "$log" | grep -oE '[0-9.]+' | head -1)" \
         'BEGIN { printf "%.0f", s ? n / s : 0 }')
@@ -50,8 +52,13 @@ run() {
     lost=$(grep -E '^  lost / duplicated shown' "$log" | sed -E 's/.* ([0-9,]+) \/ ([0-9,]+) \/ ([0-9,]+).*/\1 lost, \2 shown twice/')
     sent=$(count "$log" 'read state: READ / TYPING sent' || true)
     received=$(count "$log" 'read state: READ_NOTICE / DELIVERED / TYPING received' || true)
-    printf '%-12s %7s msgs/s  server %s us/msg  load %s  %s  %s\n' "$name" "$rate" \
+    acked=$(grep -E '^  messages sent / acknowledged' "$log" | sed -E 's/.*\/ ([0-9,]+) \(online.*/\1/' | tr -d ,)
+    # Server CPU per message two ways: the middle 10 s over the run's mean rate (as the other
+    # scripts), and the whole run (logins and drain included) over every acknowledged message,
+    # which does not depend on the rate being steady.
+    printf '%-12s %7s msgs/s  server %s us/msg (middle 10 s), %s us/msg (whole run)  load %s  %s  %s\n' "$name" "$rate" \
         "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$(awk -v t=$((w1 - w0)) -v n="${acked:-0}" 'BEGIN { printf "%.1f", n ? t * 10000 / n : 0 }')" \
         "$load_avg" "$latency" "$lost" | tee -a "$OUT/summary.txt"
     if [ -n "$sent" ]; then
         echo "    READ / TYPING sent: $sent; READ_NOTICE / DELIVERED / TYPING received: $received" | tee -a "$OUT/summary.txt"
