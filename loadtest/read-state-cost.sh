@@ -14,7 +14,10 @@
 #   loadtest/read-state-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
 # Environment: PORT (default 7740), SERVER_JAVA_OPTS (e.g. -XX:StartFlightRecording=... to profile;
-# passed as LOOMCHAT_JAVA_OPTS), SERVER_EXTRA (more server options).
+# passed as LOOMCHAT_JAVA_OPTS), SERVER_EXTRA (more server options), BASELINE_JAR: a jar of another
+# build (e.g. one made from `git archive <commit>` under loadtest/runs/), started beside this
+# build's server on PORT+1 with the launcher's JVM flags; every round then adds a --read-state
+# run on it ("baseline-N"), so that a change is measured against the build before it in one sitting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -29,21 +32,21 @@ SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0 ${SERVER_EXT
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 count() { grep -F "  $2 " "$1" | sed -E "s|^  $2 +||"; }
 
-# name, loadtest arguments...
+# name, loadtest arguments... (RUN_PORT and RUN_SERVER: another server than this build's)
 run() {
-    local name=$1
+    local name=$1 port=${RUN_PORT:-$PORT} server=${RUN_SERVER:-$SERVER}
     shift
-    local args=(loadtest chat --pairs 100 --port "$PORT" --device-ids "$@" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
+    local args=(loadtest chat --pairs 100 --port "$port" --device-ids "$@" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
     local w0 w1 s0 s1 load_avg
-    w0=$(cpu "$SERVER")
+    w0=$(cpu "$server")
     "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
     local load=$! half=$((SECONDS_EACH / 2))
     sleep $((half > 5 ? half - 5 : 1))
-    s0=$(cpu "$SERVER")
+    s0=$(cpu "$server")
     sleep 10
-    s1=$(cpu "$SERVER"); load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    s1=$(cpu "$server"); load_avg=$(cut -d' ' -f1 /proc/loadavg)
     wait $load || true
-    w1=$(cpu "$SERVER")
+    w1=$(cpu "$server")
     local log=$OUT/$name.log rate latency lost sent received acked
     rate=$(grep -E '^  messages sent / acknowledged' "$log" | sed -E 's/.*\/ ([0-9,]+) \(online.*/\1/' | tr -d ,)
     rate=$(awk -v n="${rate:-0}" -v s="$(grep -E '^  measured phase' "$log" | grep -oE '[0-9.]+' | head -1)" \
@@ -79,18 +82,42 @@ run() {
 # shellcheck disable=SC2086
 export LOOMCHAT_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
+BASELINE=
+if [ -n "${BASELINE_JAR:-}" ]; then
+    BASELINE_WORK=$(mktemp -d)
+    . scripts/jvm-defaults.sh
+    # shellcheck disable=SC2046,SC2086
+    (cd "$BASELINE_WORK" && exec env MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $(loomchat_gc_defaults "" "-Xmn64m -Xms96m") \
+        -XX:TrimNativeHeapInterval=10000 -jar "$(realpath "$BASELINE_JAR")" server --port "$((PORT + 1))" $SERVER_OPTS \
+        >"$OUT/server-baseline.log" 2>&1) &
+    BASELINE=$!
+    trap 'kill $LAUNCHER $BASELINE 2>/dev/null; wait 2>/dev/null || true; rm -rf "$LAUNCHER_WORK" "$BASELINE_WORK"' EXIT
+    for _ in $(seq 1 300); do
+        grep -q "loomchat server listening on" "$OUT/server-baseline.log" 2>/dev/null && break
+        sleep 0.1
+    done
+    echo "## baseline: $BASELINE_JAR (git $(unzip -p "$BASELINE_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i revision || echo 'revision not recorded')) on port $((PORT + 1)), same options" \
+        | tee -a "$OUT/summary.txt"
+fi
+baseline() {
+    [ -n "$BASELINE" ] || return 0
+    RUN_PORT=$((PORT + 1)) RUN_SERVER=$BASELINE run "$@"
+}
 run warm-up-with --read-state
 run warm-up-without
+baseline warm-up-baseline --read-state
 for round in $(seq 1 "$ROUNDS"); do
     if ((round % 2)); then
         run "with-$round" --read-state
+        baseline "baseline-$round" --read-state
         run "without-$round"
     else
         run "without-$round"
+        baseline "baseline-$round" --read-state
         run "with-$round" --read-state
     fi
 done
-kill "$LAUNCHER" 2>/dev/null; wait "$LAUNCHER" 2>/dev/null || true
+kill "$LAUNCHER" ${BASELINE:+"$BASELINE"} 2>/dev/null; wait "$LAUNCHER" ${BASELINE:+"$BASELINE"} 2>/dev/null || true
 trap - EXIT
-rm -rf "$LAUNCHER_WORK"
+rm -rf "$LAUNCHER_WORK" ${BASELINE_WORK:+"$BASELINE_WORK"}
 echo "done; summary in $OUT/summary.txt"
