@@ -84,11 +84,12 @@ export LOOMCHAT_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 BASELINE=
 if [ -n "${BASELINE_JAR:-}" ]; then
+    BASELINE_JAR=$(realpath "$BASELINE_JAR")
     BASELINE_WORK=$(mktemp -d)
     . scripts/jvm-defaults.sh
     # shellcheck disable=SC2046,SC2086
     (cd "$BASELINE_WORK" && exec env MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $(loomchat_gc_defaults "" "-Xmn64m -Xms96m") \
-        -XX:TrimNativeHeapInterval=10000 -jar "$(realpath "$BASELINE_JAR")" server --port "$((PORT + 1))" $SERVER_OPTS \
+        -XX:TrimNativeHeapInterval=10000 -jar "$BASELINE_JAR" server --port "$((PORT + 1))" $SERVER_OPTS \
         >"$OUT/server-baseline.log" 2>&1) &
     BASELINE=$!
     trap 'kill $LAUNCHER $BASELINE 2>/dev/null; wait 2>/dev/null || true; rm -rf "$LAUNCHER_WORK" "$BASELINE_WORK"' EXIT
