@@ -97,6 +97,7 @@ if [ -n "${BASELINE_JAR:-}" ]; then
         grep -q "loomchat server listening on" "$OUT/server-baseline.log" 2>/dev/null && break
         sleep 0.1
     done
+    grep -q "loomchat server listening on" "$OUT/server-baseline.log" || { echo "the baseline server did not start; see $OUT/server-baseline.log" >&2; exit 1; }
     echo "## baseline: $BASELINE_JAR (git $(unzip -p "$BASELINE_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i revision || echo 'revision not recorded')) on port $((PORT + 1)), same options" \
         | tee -a "$OUT/summary.txt"
 fi
