@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One-to-one chat between fixed pairs: closed loop (window 1 = the classic benchmark: the next
  * message leaves when the previous one has arrived) or open loop at --rate. With several
- * targets and --cross-server, partners sit on different servers.
+ * targets and --cross-server, partners sit on different servers. With --read-state every device
+ * also marks what it shows as read and says it is typing every 3 s (protocol 2.3).
  */
 final class ChatScenario implements Scenario {
 
@@ -14,7 +15,8 @@ final class ChatScenario implements Scenario {
         List<SimUser> users = session.register(session.share(session.options.chatUsers(), 2));
         List<Stream> streams = Pairs.open(session.run, users);
         session.loginAll(users);
-        try (Heartbeats heartbeats = new Heartbeats(session.run, users)) {
+        try (Heartbeats heartbeats = new Heartbeats(session.run, users);
+             Typists typists = session.options.readState ? new Typists(session.run, users) : null) {
             session.chat(streams, session.options.rate);
         } finally {
             Population.closeAll(session.run, users);

@@ -66,6 +66,14 @@ enum Count {
     CONFIRMED("confirmed"),
     /** RECEIPTs answered with errno 10 (database or Redis away): their messages come again. */
     RECEIPTS_REFUSED("receiptsRefused"),
+    /** --read-state: READ frames written (one per chat frame a device showed from another user). */
+    READS_SENT("readsSent"),
+    /** --read-state: TYPING frames written (one per device every 3 s). */
+    TYPING_SENT("typingSent"),
+    /** Protocol 2.3 notices received by the device sessions: READ_NOTICE (21), DELIVERED (22), TYPING (23). */
+    READ_NOTICES("readNotices"),
+    DELIVERED_NOTICES("deliveredNotices"),
+    TYPING_RECEIVED("typingReceived"),
     LOGIN_FAILURES("loginFailures"),
     RECONNECTS("reconnects"),
     REGISTRATIONS("registrations"),

@@ -85,6 +85,17 @@ public final class LoadOptions {
                     + "(protocol 2.2 sessions) (default ${DEFAULT-VALUE}).")
     int devices;
 
+    @Option(names = "--device-ids",
+            description = "With --devices 1: log in with the device id d0 all the same, so that every session is a protocol 2.3 "
+                    + "device session (the only kind that gets READ_NOTICE, DELIVERED and TYPING); the baseline of --read-state.")
+    boolean deviceIds;
+
+    @Option(names = "--read-state",
+            description = "chat: protocol 2.3 read state and typing on top of the chat: every device sends READ {with, upto: mid} "
+                    + "after each chat frame it shows from another user, and TYPING to its partner every 3 s; the READ_NOTICE, "
+                    + "DELIVERED and TYPING frames received are counted. Needs device sessions (--device-ids or --devices 2+).")
+    boolean readState;
+
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
     Duration heartbeat;
@@ -185,7 +196,7 @@ public final class LoadOptions {
 
     /** The device id session {@code device} of every user logs in with, or null with one device per user (no id). */
     String deviceId(int device) {
-        return devices > 1 ? "d" + device : null;
+        return devices > 1 || deviceIds ? "d" + device : null;
     }
 
     boolean closedLoop() {
@@ -229,6 +240,16 @@ public final class LoadOptions {
         }
         if (devices > 1 && noReceipts) {
             return "--devices above 1 cannot go with --no-receipts: a device session is always a receipts session (protocol 2.3)";
+        }
+        if (deviceIds && (framing() == Framing.CLASSIC || noReceipts)) {
+            return "--device-ids needs --framing modern and receipts: a device session is a 2.3 receipts session";
+        }
+        if (readState && !scenario.equals("chat")) {
+            return "--read-state is for the chat scenario (READ and TYPING to the partner of a pair)";
+        }
+        if (readState && devices == 1 && !deviceIds) {
+            return "--read-state needs device sessions (protocol 2.3 sends read, delivered and typing notices to no other): "
+                    + "give --device-ids, or --devices 2 or more";
         }
         if (payload < 40) {
             return "--payload must be at least 40 characters (the number and send time travel in the text)";

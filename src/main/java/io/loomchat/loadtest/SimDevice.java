@@ -199,6 +199,23 @@ final class SimDevice implements LoadConnection.Listener {
         lastSentNanos = System.nanoTime();
     }
 
+    /** --read-state: the message is shown, so it is read (as a chat app with the conversation open on screen). */
+    private void markRead(LoadConnection from, Frame message) {
+        try {
+            from.send("{\"msgid\":20,\"with\":" + message.id + ",\"upto\":" + message.mid + "}");
+            run.metrics.add(Count.READS_SENT);
+        } catch (IOException e) {
+            run.metrics.error(this + ": READ failed: " + e.getMessage());
+        }
+    }
+
+    /** --read-state: the user is typing to {@code to} (one TYPING; the caller keeps the pace of one per 3 s). */
+    void typing(int to) throws IOException {
+        requireConnection().send("{\"msgid\":23,\"to\":" + to + "}");
+        run.metrics.add(Count.TYPING_SENT);
+        lastSentNanos = System.nanoTime();
+    }
+
     private LoadConnection requireConnection() throws IOException {
         LoadConnection current = connection;
         if (current == null) {
@@ -240,9 +257,12 @@ final class SimDevice implements LoadConnection.Listener {
                     }
                 }
             }
-            case 5, 14, 16, 17, 21, 22, 23 -> {
-                // Registration replies are taken by call(); presence, roster pushes and the 2.3
-                // notices (read, delivered, typing) are not what the load test measures.
+            case 21 -> run.metrics.add(Count.READ_NOTICES);
+            case 22 -> run.metrics.add(Count.DELIVERED_NOTICES);
+            case 23 -> run.metrics.add(Count.TYPING_RECEIVED);
+            case 5, 14, 16, 17 -> {
+                // Registration replies are taken by call(); presence and roster pushes are not
+                // what the load test measures.
             }
             default -> run.metrics.error(this + ": unexpected frame " + frame);
         }
@@ -305,6 +325,9 @@ final class SimDevice implements LoadConnection.Listener {
         ReceiptBatch batch = receiptBatch;
         if (batch != null && batch.connection() == from && !confirmAndDedup(batch, message)) {
             return;
+        }
+        if (!carbon && run.options.readState && message.msgid == ONE_CHAT && message.mid != 0) {
+            markRead(from, message);
         }
         Stream stream = run.ledger.find(message.id, message.msgid == GROUP_CHAT ? message.groupid : 0);
         int space = message.msg == null ? -1 : message.msg.indexOf(' ');

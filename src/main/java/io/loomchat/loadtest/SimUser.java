@@ -65,6 +65,11 @@ final class SimUser {
         }
     }
 
+    /** The one-to-one stream this user sends on, or null. */
+    Stream oneToOne() {
+        return oneToOne;
+    }
+
     /** Whether any of its devices is connected (and so the user can send). */
     boolean isConnected() {
         for (SimDevice device : devices) {

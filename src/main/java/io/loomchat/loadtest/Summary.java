@@ -22,7 +22,9 @@ final class Summary {
                 + " requests with errno 8 (rate limited): these figures measure its request limit, not its capacity" : "")));
         rows.add(new Row("server rate limit", info.serverRateLimitText()));
         rows.add(new Row("delivery receipts", receipts(info, f)));
-        rows.add(new Row("devices per user", info.devices() == 1 ? "1 (sessions without a device id, as in protocol 2.2)"
+        rows.add(new Row("devices per user", info.devices() == 1 && info.command().contains("--device-ids")
+                ? "1 (--device-ids: each logs in as device d0, a protocol 2.3 device session)"
+                : info.devices() == 1 ? "1 (sessions without a device id, as in protocol 2.2)"
                 : info.devices() + " (protocol 2.3: device ids d0..d" + (info.devices() - 1)
                 + ", each its own connection; the user's devices take turns sending)"));
         rows.add(new Row("clients connected (peak)", number(f.connectedPeak)));
@@ -59,6 +61,19 @@ final class Summary {
             long carbonsLost = f.count(Count.CARBONS_LOST);
             rows.add(new Row("of which carbons: received + lost", number(carbonsReceived + carbonsLost) + " = "
                     + number(carbonsReceived) + " + " + number(carbonsLost) + " (to the sender's other devices)"));
+        }
+        if (f.count(Count.READS_SENT) + f.count(Count.TYPING_SENT) + f.count(Count.READ_NOTICES)
+                + f.count(Count.DELIVERED_NOTICES) + f.count(Count.TYPING_RECEIVED) > 0) {
+            rows.add(new Row("read state: READ / TYPING sent", number(f.count(Count.READS_SENT))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.READS_SENT))) + " / "
+                    + number(f.count(Count.TYPING_SENT))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.TYPING_SENT)))));
+            rows.add(new Row("read state: READ_NOTICE / DELIVERED / TYPING received", number(f.count(Count.READ_NOTICES))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.READ_NOTICES))) + " / "
+                    + number(f.count(Count.DELIVERED_NOTICES))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.DELIVERED_NOTICES))) + " / "
+                    + number(f.count(Count.TYPING_RECEIVED))
+                    + String.format(Locale.ROOT, " (%,.0f/s)", f.perSecond(f.count(Count.TYPING_RECEIVED)))));
         }
         rows.add(new Row("lost / duplicated shown / reordered", number(lost) + " / "
                 + number(f.count(Count.DUPLICATED_SHOWN)) + " / " + number(f.count(Count.REORDERED))));

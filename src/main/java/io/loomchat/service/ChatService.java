@@ -48,14 +48,15 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
         OnlineUsers online = new OnlineUsers();
         ChatMetrics metrics = new ChatMetrics(registry);
         KnownDevices devices = new KnownDevices(database.devices(), cluster);
-        this.services = new Services(config, database, online,
-                new MessageRouter(online, database.offlineMessages(), cluster, devices, metrics, beforeOfflineStore),
+        MessageRouter router = new MessageRouter(online, database.offlineMessages(), cluster, devices, metrics, beforeOfflineStore);
+        this.services = new Services(config, database, online, router,
                 new PasswordHasher(config.passwordIterations(), config.hashThreads()),
                 new MessageIds(cluster.messageNodeNumber()), cluster,
                 new GroupMembers(database.groups(), cluster),
                 new LoginThrottle(config.login(), cluster.loginFailures()),
                 new SessionGate(database.poolSize() * SessionGate.PER_CONNECTION), devices, metrics,
-                History.start(config.history(), database.history()));
+                History.start(config.history(), database.history()),
+                new ReadMarks(database.conversations(), (reader, mark) -> ReadStateHandlers.tell(router, reader, mark)));
         registry.gauge("loomchat.users.online", online, OnlineUsers::count);
         registry.gauge("loomchat.sessions.waiting", services.sessionGate(), SessionGate::waiting);
         if (services.history().writer() != null) {
@@ -68,7 +69,8 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
         try {
             cluster.start(new ClusterEvents(services));
         } catch (RuntimeException e) {
-            services.history().close(); // its threads would outlive a server that never started
+            services.readMarks().close(); // their threads would outlive a server that never started
+            services.history().close();
             throw e;
         }
         deviceExpiry.start();
@@ -182,6 +184,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     public void close() {
         services.passwords().close();
         deviceExpiry.close();
+        services.readMarks().close();
         services.history().close();
     }
 

@@ -53,6 +53,7 @@ final class ConversationsHandler {
         services.history().awaitRecorded(); // every message acknowledged before is counted
         ConversationDao dao = services.db().conversations();
         Map<Long, Long> marks = dao.ofUser(userId);
+        services.readMarks().overlay(userId, marks); // the user's READs not written yet
         // Where the user's view of each conversation starts: 0, or for a group the join.
         Map<Long, Long> floors = new HashMap<>();
         Map<Long, String> groupNames = new HashMap<>();

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * READ and TYPING (protocol 2.3): what a user says about a conversation without adding to it.
- * Neither gets a reply. A READ moves the user's read mark (kept in the database, never back) and
- * tells the user's other sessions and, one-to-one, the other user's; a TYPING is passed on live
+ * Neither gets a reply. A READ moves the user's read mark (kept in the database, never back,
+ * written in batches by {@link ReadMarks}) and, once it moved, tells the user's other sessions
+ * and, one-to-one, the other user's; a TYPING is passed on live
  * to the recipients' 2.3 sessions and never stored. Notices that cannot be delivered are dropped:
  * they are about now, and CONVERSATIONS tells the rest later.
  */
@@ -31,18 +32,20 @@ final class ReadStateHandlers {
         if (upto <= 0) {
             throw new ServiceException(Errno.BAD_REQUEST, "upto must be the mid of a message");
         }
-        int reader = session.userId();
-        if (!services.db().conversations().markRead(reader, target.conv(), upto)) {
-            return; // the mark was there already, or further: nothing moved, nobody to tell
-        }
+        // Written in the next batch of read marks, which then tells the sessions (ReadMarks).
+        services.readMarks().mark(session.userId(), target.conv(),
+                new ReadMarks.Mark(upto, target.isGroup() ? 0 : target.userId(), target.groupId(), session.mailbox()));
+    }
+
+    /** After a READ's mark moved (committed): tells the reader's other sessions and, one-to-one, the other user's. */
+    static void tell(MessageRouter router, int reader, ReadMarks.Mark mark) {
+        long upto = mark.upto();
         // The reader's other sessions, so that their unread counts follow.
-        services.router().notify(MessageType.READ_NOTICE,
-                () -> Frames.readNotice(target.isGroup() ? 0 : target.userId(), target.groupId(), reader, upto),
-                List.of(reader), session.mailbox());
-        if (!target.isGroup()) {
+        router.notify(MessageType.READ_NOTICE, () -> Frames.readNotice(mark.with(), mark.groupId(), reader, upto),
+                List.of(reader), mark.readerMailbox());
+        if (mark.groupId() == 0) {
             // The other user: their messages up to upto were read. Group marks stay the reader's own.
-            services.router().notify(MessageType.READ_NOTICE, () -> Frames.readNotice(reader, 0, reader, upto),
-                    List.of(target.userId()));
+            router.notify(MessageType.READ_NOTICE, () -> Frames.readNotice(reader, 0, reader, upto), List.of(mark.with()));
         }
     }
 

@@ -7,5 +7,5 @@ import io.loomchat.store.Database;
 record Services(ServiceConfig config, Database db, OnlineUsers online, MessageRouter router,
                 PasswordHasher passwords, MessageIds messageIds, Cluster cluster, GroupMembers groupMembers,
                 LoginThrottle throttle, SessionGate sessionGate, KnownDevices knownDevices, ChatMetrics metrics,
-                History history) {
+                History history, ReadMarks readMarks) {
 }

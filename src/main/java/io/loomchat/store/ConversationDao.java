@@ -44,20 +44,36 @@ public final class ConversationDao {
     }
 
     /**
-     * The newest mid of each conversation that has any. Plan: {@code range} on History's primary
-     * key, "Using index for group-by": one dive to the end of each conversation's range, whatever
-     * its length.
+     * The newest mid of each conversation that has any: one statement of one part per
+     * conversation, {@code (SELECT MAX(conv), MAX(mid) FROM History WHERE conv = ?)}, joined by
+     * UNION ALL (a conversation without rows gives NULLs, skipped). Plan of each part on MariaDB:
+     * "Select tables optimized away", the optimizer reads the end of the conversation's range of
+     * the primary key once, whatever its length.
+     *
+     * <p>Not {@code SELECT conv, MAX(mid) ... WHERE conv IN (...) GROUP BY conv}: its "index for
+     * group-by" plan (one dive per conversation) is the optimizer's choice, taken only when the
+     * statistics say conversations are long. On 5 million rows in 200 conversations InnoDB's
+     * sampled statistics counted 161,846 distinct conversations (about 31 rows each, not 25,000),
+     * and MariaDB 10.11 read every row of the 200 conversations instead: 14 s for one
+     * CONVERSATIONS (loadtest/results/2026-12-06-read-state.md).
      */
     public List<Newest> newest(List<Long> convs) {
         List<Newest> result = new ArrayList<>(convs.size());
-        Sql.chunked(convs, chunk -> result.addAll(sql.list("cannot read the newest of " + chunk.size() + " conversations",
-                "SELECT conv, MAX(mid) FROM History WHERE conv IN (" + Sql.placeholders(chunk.size()) + ") GROUP BY conv",
+        Sql.chunked(convs, chunk -> sql.list("cannot read the newest of " + chunk.size() + " conversations",
+                String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(),
+                        "(SELECT MAX(conv), MAX(mid) FROM History WHERE conv = ?)")),
                 statement -> {
                     for (int i = 0; i < chunk.size(); i++) {
                         statement.setLong(i + 1, chunk.get(i));
                     }
                 },
-                row -> new Newest(row.getLong(1), row.getLong(2)))));
+                row -> {
+                    long conv = row.getLong(1); // 0 for NULL: a conversation without rows (no conv is 0)
+                    if (conv != 0) {
+                        result.add(new Newest(conv, row.getLong(2)));
+                    }
+                    return null;
+                }));
         return result;
     }
 
@@ -83,35 +99,33 @@ public final class ConversationDao {
 
     /**
      * For each conversation, how many messages of others follow {@code afterMid}, counting at most
-     * {@code cap}: each count is one range of History's primary key (conv = ? AND mid &gt; ?) that
-     * stops after {@code cap} matching rows, so a conversation with a long unread tail costs no
-     * more than one with {@code cap} unread. All on one connection.
+     * {@code cap}: one statement, {@code SELECT conv, COUNT(*) FROM ((SELECT conv FROM History WHERE
+     * conv = ? AND mid > ? AND sender <> ? LIMIT ?) UNION ALL ...) GROUP BY conv}, whose every part
+     * is one range of History's primary key that stops after {@code cap} matching rows, so a
+     * conversation with a long unread tail costs no more than one with {@code cap} unread. One
+     * statement rather than one per conversation: 50 round trips cost more than the counting.
      */
     public Map<Long, Integer> unread(Map<Long, Long> afterMid, int userId, int cap) {
         Map<Long, Integer> counts = new HashMap<>();
         if (afterMid.isEmpty()) {
             return counts;
         }
-        sql.withConnection("cannot count the unread messages of user " + userId, connection -> {
-            for (Map.Entry<Long, Long> conv : afterMid.entrySet()) {
-                counts.put(conv.getKey(), count(connection, conv.getKey(), conv.getValue(), userId, cap));
-            }
-            return null;
-        });
-        return counts;
-    }
-
-    private static int count(Connection connection, long conv, long afterMid, int userId, int cap) throws SQLException {
-        List<Integer> count = Sql.list(connection,
-                "SELECT COUNT(*) FROM (SELECT 1 FROM History WHERE conv = ? AND mid > ? AND sender <> ? LIMIT ?) unread",
+        List<Map.Entry<Long, Long>> convs = new ArrayList<>(afterMid.entrySet());
+        Sql.chunked(convs, chunk -> sql.list("cannot count the unread messages of user " + userId,
+                "SELECT conv, COUNT(*) FROM (" + String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(),
+                        "(SELECT conv FROM History WHERE conv = ? AND mid > ? AND sender <> ? LIMIT ?)"))
+                        + ") unread GROUP BY conv",
                 statement -> {
-                    statement.setLong(1, conv);
-                    statement.setLong(2, afterMid);
-                    statement.setInt(3, userId);
-                    statement.setInt(4, cap);
+                    int parameter = 1;
+                    for (Map.Entry<Long, Long> conv : chunk) {
+                        statement.setLong(parameter++, conv.getKey());
+                        statement.setLong(parameter++, conv.getValue());
+                        statement.setInt(parameter++, userId);
+                        statement.setInt(parameter++, cap);
+                    }
                 },
-                row -> row.getInt(1));
-        return count.isEmpty() ? 0 : count.get(0);
+                row -> counts.put(row.getLong(1), row.getInt(2))));
+        return counts;
     }
 
     /** The read marks of the given users in the given conversations (0 when none). Plan: point lookups on the primary key. */
@@ -153,6 +167,61 @@ public final class ConversationDao {
                         statement.setLong(3, upto);
                     });
             return inserted > 0 || moveMark(connection, userId, conv, upto);
+        });
+    }
+
+    /** A read mark to move: user {@code userId}'s in {@code conv}, up to {@code upto}. */
+    public record MarkTo(int userId, long conv, long upto) {
+    }
+
+    /**
+     * Moves many read marks in one transaction (the read-mark writer's batch), never back, as
+     * {@link #markRead(int, long, long)} does for one: one batched conditional UPDATE, then, for
+     * the rows it did not move, a batched INSERT IGNORE of first marks, and for an insert that
+     * lost a race one more UPDATE. The marks should be sorted by user and conversation, so that
+     * two servers' batches lock rows in the same order. Returns for each whether it moved.
+     */
+    public boolean[] markRead(List<MarkTo> marks) {
+        boolean[] moved = new boolean[marks.size()];
+        if (marks.isEmpty()) {
+            return moved;
+        }
+        return sql.transaction("cannot record " + marks.size() + " read marks", connection -> {
+            List<Integer> notMoved = new ArrayList<>();
+            try (java.sql.PreparedStatement update = connection.prepareStatement(
+                    "UPDATE UserConversation SET read_mid = ? WHERE userid = ? AND conv = ? AND read_mid < ?")) {
+                for (MarkTo mark : marks) {
+                    update.setLong(1, mark.upto());
+                    update.setInt(2, mark.userId());
+                    update.setLong(3, mark.conv());
+                    update.setLong(4, mark.upto());
+                    update.addBatch();
+                }
+                int[] counts = update.executeBatch();
+                for (int i = 0; i < marks.size(); i++) {
+                    moved[i] = counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO;
+                    if (!moved[i]) {
+                        notMoved.add(i);
+                    }
+                }
+            }
+            if (notMoved.isEmpty()) {
+                return moved;
+            }
+            // Not moved: the mark is there already (or further), or there is no row yet (rare: a
+            // group's first READ). One by one, since a batched insert may not say which rows went in.
+            for (int i : notMoved) {
+                MarkTo mark = marks.get(i);
+                int inserted = Sql.update(connection, "INSERT IGNORE INTO UserConversation (userid, conv, read_mid) VALUES (?, ?, ?)",
+                        statement -> {
+                            statement.setInt(1, mark.userId());
+                            statement.setLong(2, mark.conv());
+                            statement.setLong(3, mark.upto());
+                        });
+                // Rows are never deleted: an insert that found the row leaves the UPDATE to decide.
+                moved[i] = inserted > 0 || moveMark(connection, mark.userId(), mark.conv(), mark.upto());
+            }
+            return moved;
         });
     }
 
