@@ -56,8 +56,9 @@ public record StoreConfig(String url, String user, String password, int poolSize
      * H2 writes to disk every {@link #HISTORY_WRITE_DELAY_MILLIS} ms instead of at every commit.
      * Why: with {@code WRITE_DELAY=0} every commit rewrites each page it touched, and a commit of
      * the history touches a page of each conversation in it (its key is conversation, mid): at 100
-     * conversations chatting, history on cost the single server 47% of its throughput, against
-     * the ~90% it keeps with its own file (loadtest/results/2026-12-06-devices-history.md). The
+     * conversations chatting, history on cost the single server 53% of its throughput; with its
+     * own file (and the other changes of that record) it keeps 85% (loadtest/results/
+     * 2026-12-06-devices-history.md). The
      * price: a kill -9 of a single server may lose the last fraction of a second of its history
      * (never a message: those are delivered or in the offline store, written at once), as 2.2
      * keeps nothing across a single server's own sudden death either.
