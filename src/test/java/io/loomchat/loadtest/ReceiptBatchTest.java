@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,5 +102,38 @@ class ReceiptBatchTest {
 
         assertEquals("{\"msgid\":12}", frames.readLine());
         assertEquals(0, metrics.get(Count.RECEIPT_FRAMES));
+    }
+
+    /**
+     * Chaos proves confirmations: each flush is followed by a PING on the wire, and PONGs, which
+     * carry nothing, pair with PINGs in order: a heartbeat's PONG proves nothing, and an error ACK
+     * for a RECEIPT voids the proof of the PING that follows it.
+     */
+    @Test
+    void aPongProvesTheReceiptsBeforeItsPingUnlessOneWasRefused() throws Exception {
+        ConfirmationProofs proofs = new ConfirmationProofs();
+        ReceiptBatch batch = new ReceiptBatch(connection, metrics, proofs);
+        batch.add(11);
+        batch.add(12);
+        batch.flush();
+        proofs.ping(connection); // a heartbeat between
+        batch.add(13);
+        batch.flush();
+
+        assertEquals("{\"msgid\":15,\"mids\":[11,12]}", frames.readLine());
+        assertEquals("{\"msgid\":12}", frames.readLine());
+        assertEquals("{\"msgid\":12}", frames.readLine());
+        assertEquals("{\"msgid\":15,\"mids\":[13]}", frames.readLine());
+        assertEquals("{\"msgid\":12}", frames.readLine());
+
+        assertEquals(List.of(11L, 12L), boxed(proofs.ponged()), "the first PONG proves 11 and 12");
+        assertEquals(List.of(), boxed(proofs.ponged()), "the heartbeat's PONG proves nothing");
+        proofs.receiptRefused(); // errno 10 for the RECEIPT of 13, before its PING's PONG
+        assertEquals(List.of(), boxed(proofs.ponged()), "a refused RECEIPT proves nothing");
+        assertEquals(List.of(), boxed(proofs.ponged()), "a PONG without a PING proves nothing");
+    }
+
+    private static List<Long> boxed(long[] mids) {
+        return Arrays.stream(mids).boxed().toList();
     }
 }
