@@ -213,7 +213,7 @@ final class ChatPage {
 
     /** Opens the conversation with a friend ("user:2") or a group ("group:7"). */
     void openConversation(String key) {
-        driver.findElement(entrySelector(key)).click();
+        click(entrySelector(key));
         await("the conversation " + key + " open", d -> displayed("open-conversation")
                 && d.findElement(entrySelector(key)).getDomAttribute("aria-current").equals("true") ? true : null);
     }
@@ -454,8 +454,17 @@ final class ChatPage {
         input.sendKeys(text);
     }
 
+    /**
+     * Finds and clicks inside one wait: the page draws its lists again as frames arrive (a
+     * conversation list follows CONVERSATIONS, READ_NOTICE, new messages), and an element found
+     * just before a redraw is stale by the click. A stale element is not clicked, so trying again
+     * clicks once.
+     */
     private void click(By target) {
-        driver.findElement(target).click();
+        await("to click " + target, d -> {
+            d.findElement(target).click();
+            return true;
+        });
     }
 
     /** Polls until {@code condition} returns non-null; fails with the page's text when it never does. */
