@@ -11,4 +11,13 @@ final class LoginRefusedException extends IOException {
         super(message);
         this.errno = errno;
     }
+
+    /**
+     * Whether the same login may pass a moment later: errno 2 (the previous session, or a
+     * timed-out attempt's, is not released yet) and errno 10 (the server is busy, or its database
+     * or Redis is away: the protocol says to try again).
+     */
+    boolean passesLater() {
+        return errno == 2 || errno == 10;
+    }
 }

@@ -43,10 +43,6 @@ final class Population {
         return users;
     }
 
-    /** The first pause before a failed login is tried again (with patience); it doubles up to the longest. */
-    private static final long FIRST_RETRY_PAUSE_MILLIS = 100;
-    private static final long LONGEST_RETRY_PAUSE_MILLIS = 2_000;
-
     /**
      * Logs every user in, --concurrency at a time, starting at most --ramp per second. A refused
      * or failed login is counted and the user stays offline; the run goes on with the others.
@@ -101,13 +97,13 @@ final class Population {
 
     /** One device's login, tried again until {@code giveUpAt} when it failed for a reason that passes. */
     private static void loginPatiently(RunContext run, SimDevice device, long giveUpAt) throws IOException, InterruptedException {
-        long pause = FIRST_RETRY_PAUSE_MILLIS;
+        long pause = Reconnector.FIRST_PAUSE_MILLIS;
         while (true) {
             try {
                 device.login(device.target(), run.framing);
                 return;
             } catch (LoginRefusedException e) {
-                if ((e.errno != 2 && e.errno != 10) || System.nanoTime() >= giveUpAt) {
+                if (!e.passesLater() || System.nanoTime() >= giveUpAt) {
                     throw e;
                 }
             } catch (IOException e) {
@@ -116,7 +112,7 @@ final class Population {
                 }
             }
             TimeUnit.MILLISECONDS.sleep(pause); // every failure is counted (LOGIN_FAILURES) by the device
-            pause = Math.min(pause * 2, LONGEST_RETRY_PAUSE_MILLIS);
+            pause = Math.min(pause * 2, Reconnector.LONGEST_PAUSE_MILLIS);
         }
     }
 

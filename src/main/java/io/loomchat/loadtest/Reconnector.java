@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Reconnector implements RunContext.DropPolicy {
 
-    private static final long FIRST_PAUSE_MILLIS = 100;
-    private static final long LONGEST_PAUSE_MILLIS = 2_000;
+    /** The first pause before a login is tried again; it doubles up to the longest (also {@link Population}'s first logins). */
+    static final long FIRST_PAUSE_MILLIS = 100;
+    static final long LONGEST_PAUSE_MILLIS = 2_000;
 
     private final RunContext run;
     private final AtomicInteger reconnecting = new AtomicInteger();
@@ -58,7 +59,7 @@ final class Reconnector implements RunContext.DropPolicy {
                     // is busy (the others' relogins fill its login gate) or its database or Redis
                     // is away, and the protocol says to try again. Both: same target, after a pause.
                     // (Each still counts as a failed login.)
-                    if (e.errno != 2 && e.errno != 10) {
+                    if (!e.passesLater()) {
                         run.metrics.error(device + ": login again refused: " + e.getMessage());
                     }
                 } catch (IOException e) {
