@@ -286,12 +286,11 @@ final class ChatPage {
 
     /** The tick of the user's own message with this text in the open conversation; null when none. */
     String tick(String text) {
-        for (WebElement message : driver.findElements(By.cssSelector("#messages li.message.mine"))) {
-            if (message.findElement(By.className("bubble")).getText().equals(text)) {
-                return message.getDomAttribute("data-tick");
-            }
-        }
-        return null;
+        // Read in one script, like messages(): a redraw between finding and reading goes stale.
+        return (String) script("""
+                const mine = Array.from(document.querySelectorAll('#messages li.message.mine'))
+                    .find(m => m.querySelector('.bubble').innerText.trim() === arguments[0]);
+                return mine ? mine.getAttribute('data-tick') : null""", text);
     }
 
     /** Types into the composer without sending, as someone who is still writing. */
@@ -320,20 +319,27 @@ final class ChatPage {
 
     /** The keys of the conversation list's entries ("user:2", "group:7"), top to bottom. */
     List<String> entryKeys() {
-        return driver.findElements(By.cssSelector("#chats .contact")).stream()
-                .map(entry -> entry.getDomAttribute("data-key")).toList();
+        @SuppressWarnings("unchecked")
+        List<Object> keys = (List<Object>) script(
+                "return Array.from(document.querySelectorAll('#chats .contact'), e => e.getAttribute('data-key'))");
+        return keys.stream().map(String.class::cast).toList();
     }
 
     /** The unread badge's text on an entry ("3", "99+"); "" when it shows none. */
     String unreadBadge(String key) {
-        List<WebElement> badge = driver.findElements(By.cssSelector("[data-key=\"" + key + "\"] .unread"));
-        return badge.isEmpty() ? "" : badge.getFirst().getText();
+        return (String) script("""
+                const badge = document.querySelector('[data-key="' + arguments[0] + '"] .unread');
+                return badge ? badge.innerText.trim() : ''""", key);
     }
 
     /** The texts of the open conversation's messages, top to bottom. */
     List<String> messages() {
-        return driver.findElements(By.cssSelector("#messages li.message .bubble")).stream()
-                .map(WebElement::getText).toList();
+        // One script reads every bubble at once: the list is redrawn as messages, receipts and
+        // notices arrive, and reading element by element could meet one removed in between.
+        @SuppressWarnings("unchecked")
+        List<Object> texts = (List<Object>) script(
+                "return Array.from(document.querySelectorAll('#messages li.message .bubble'), b => b.innerText.trim())");
+        return texts.stream().map(String.class::cast).toList();
     }
 
     /**
@@ -366,8 +372,7 @@ final class ChatPage {
 
     /** How many messages of the open conversation have exactly this text. */
     long count(String text) {
-        return driver.findElements(By.cssSelector("#messages li.message .bubble")).stream()
-                .filter(bubble -> bubble.getText().equals(text)).count();
+        return messages().stream().filter(text::equals).count();
     }
 
     /** Waits until the open conversation has a line about an event containing {@code text}. */
@@ -431,8 +436,8 @@ final class ChatPage {
         return driver.getTitle();
     }
 
-    Object script(String script) {
-        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script);
+    Object script(String script, Object... arguments) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
     void reload() {
