@@ -89,13 +89,23 @@ final class Membership {
         });
     }
 
-    /** Cleans up after every server in the cluster whose lease has lapsed. */
+    /**
+     * Cleans up after every server in the cluster whose lease has lapsed. The other servers'
+     * leases are read with one MGET: every server runs this every second, and one EXISTS per
+     * lease made the cluster's lease checks grow with the square of its size in commands.
+     */
     void reapDeadServers() {
         List<String> dead = commands.run(jedis -> {
+            List<String> others = new ArrayList<>(jedis.smembers(keys.nodes()));
+            others.remove(keys.me());
+            if (others.isEmpty()) {
+                return List.<String>of();
+            }
+            List<String> leases = jedis.mget(others.stream().map(keys::lease).toArray(String[]::new));
             List<String> found = new ArrayList<>();
-            for (String node : jedis.smembers(keys.nodes())) {
-                if (!node.equals(keys.me()) && !jedis.exists(keys.lease(node))) {
-                    found.add(node);
+            for (int i = 0; i < others.size(); i++) {
+                if (leases.get(i) == null) {
+                    found.add(others.get(i));
                 }
             }
             return found;

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# LoomChat beside the classic C++ server (muduo, ../shared/peer/), in one sitting on this box:
+# both servers run side by side, and each round drives one and then the other with the same
+# load test, so that the box's noise falls on both alike. Per run: msgs/s and latency from the
+# tool, and the CPU the server spent per delivered message (utime+stime from /proc over the
+# middle 10 s); the load generator shares the two cores, so CPU per message is the steady figure.
+#
+#   loadtest/versus-peer.sh OUT_DIR [ROUNDS] [SECONDS]
+#
+# PEER: the peer's install prefix (build.sh's PREFIX; default /work/peer), with bin/ChatServer
+# and MariaDB's `chat` database. CASES (default "one-to-one group"): which loads to run;
+# "modern" adds LoomChat alone in its modern dialect, receipts off and on (the peer has no such
+# dialect). PORT (LoomChat, default 7700), PEER_PORT (default 6100), LOOMCHAT_JAVA_OPTS (passed
+# to the launcher).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. loadtest/lib/out-dir.sh
+OUT=$(loadtest_out_dir "${1:?usage: $0 OUT_DIR [ROUNDS] [SECONDS]}")
+ROUNDS=${2:-3}
+SECONDS_EACH=${3:-20}
+PORT=${PORT:-7700}
+PEER=${PEER:-/work/peer}
+PEER_PORT=${PEER_PORT:-6100}
+CASES=${CASES:-one-to-one group}
+MYSQL=${MYSQL:-mariadb -uroot -h127.0.0.1}
+[ -x "$PEER/bin/ChatServer" ] || { echo "no $PEER/bin/ChatServer: build it with ../shared/peer/build.sh (PREFIX=$PEER)" >&2; exit 1; }
+. scripts/jdk.sh
+loomchat_find_jdk
+mkdir -p "$OUT"
+
+SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0"
+. loadtest/lib/launcher-server.sh
+start_launcher_server "$OUT/loomchat.log" "$PORT" $SERVER_OPTS
+LOOMCHAT=$SERVER
+
+# The peer leaves users "online" when it stops; a fresh start needs them offline.
+$MYSQL -e "UPDATE chat.user SET state='offline'"
+"$PEER/bin/ChatServer" 127.0.0.1 "$PEER_PORT" >"$OUT/peer.log" 2>&1 &
+PEER_PID=$!
+trap 'kill $PEER_PID 2>/dev/null; kill $LAUNCHER 2>/dev/null; wait 2>/dev/null; rm -rf "$LAUNCHER_WORK"' EXIT
+for _ in $(seq 1 50); do
+    ss -Hltn "( sport = :$PEER_PORT )" | grep -q . && break
+    sleep 0.1
+done
+
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+{
+    echo "# LoomChat beside the C++ peer, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+    echo "loomchat: ./loomchat server --port $PORT $SERVER_OPTS"
+    echo "loomchat JVM: $(tr '\0' ' ' <"/proc/$LOOMCHAT/cmdline")"
+    echo "peer: $PEER/bin/ChatServer 127.0.0.1 $PEER_PORT (muduo, 4 I/O threads)"
+    echo "machine: $(nproc) cores, $(uname -r)"
+} | tee "$OUT/summary.txt"
+
+# run NAME SERVER_PID PORT loadtest-arguments...
+run() {
+    local name=$1 server=$2 port=$3
+    shift 3
+    local args=(loadtest "$@" --port "$port" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
+    "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
+    local load=$! half=$((SECONDS_EACH / 2))
+    sleep $((half > 5 ? half - 5 : 1))
+    local s0 l0 s1 l1 load_avg
+    s0=$(cpu "$server"); l0=$(cpu $load)
+    sleep 10
+    s1=$(cpu "$server"); l1=$(cpu $load); load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    wait $load || true
+    local rate latency
+    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d ,)
+    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//')
+    printf '%-26s %8s msgs/s  %s  server %s us/msg, load tool %s us/msg, load %s\n    java -jar target/loomchat.jar %s\n' \
+        "$name" "$rate" "$latency" \
+        "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$(awk -v t=$((l1 - l0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
+        "$load_avg" "${args[*]}" | tee -a "$OUT/summary.txt"
+}
+
+# The classic dialect (\0 framing, no ACK): the only one the peer speaks. One message in flight
+# per sender, as the peer needs (it cannot split two JSON objects out of one read).
+run warm-up-loomchat "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
+run warm-up-peer "$PEER_PID" "$PEER_PORT" chat --framing classic --pairs 100
+for round in $(seq 1 "$ROUNDS"); do
+    for case in $CASES; do
+        case $case in
+            one-to-one)
+                run "pairs100-peer-$round" "$PEER_PID" "$PEER_PORT" chat --framing classic --pairs 100
+                run "pairs100-loomchat-$round" "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
+                ;;
+            group)
+                run "group-peer-$round" "$PEER_PID" "$PEER_PORT" group --framing classic --users 200 --group-size 20
+                run "group-loomchat-$round" "$LOOMCHAT" "$PORT" group --framing classic --users 200 --group-size 20
+                ;;
+            modern)
+                run "pairs100-modern-$round" "$LOOMCHAT" "$PORT" chat --pairs 100 --no-receipts
+                run "pairs100-receipts-$round" "$LOOMCHAT" "$PORT" chat --pairs 100
+                ;;
+        esac
+    done
+done
