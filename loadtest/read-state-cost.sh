@@ -84,22 +84,10 @@ export LOOMCHAT_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 BASELINE=
 if [ -n "${BASELINE_JAR:-}" ]; then
-    BASELINE_JAR=$(realpath "$BASELINE_JAR")
-    BASELINE_WORK=$(mktemp -d)
-    . scripts/jvm-defaults.sh
-    # shellcheck disable=SC2046,SC2086
-    (cd "$BASELINE_WORK" && exec env MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $(loomchat_gc_defaults "" "-Xmn64m -Xms96m") \
-        -XX:TrimNativeHeapInterval=10000 -jar "$BASELINE_JAR" server --port "$((PORT + 1))" $SERVER_OPTS \
-        >"$OUT/server-baseline.log" 2>&1) &
-    BASELINE=$!
+    . loadtest/lib/baseline-server.sh
+    start_baseline_server "$BASELINE_JAR" "$OUT/server-baseline.log" "$((PORT + 1))" $SERVER_OPTS >>"$OUT/summary.txt"
+    tail -1 "$OUT/summary.txt"
     trap 'kill $LAUNCHER $BASELINE 2>/dev/null; wait 2>/dev/null || true; rm -rf "$LAUNCHER_WORK" "$BASELINE_WORK"' EXIT
-    for _ in $(seq 1 300); do
-        grep -q "loomchat server listening on" "$OUT/server-baseline.log" 2>/dev/null && break
-        sleep 0.1
-    done
-    grep -q "loomchat server listening on" "$OUT/server-baseline.log" || { echo "the baseline server did not start; see $OUT/server-baseline.log" >&2; exit 1; }
-    echo "## baseline: $BASELINE_JAR (git $(unzip -p "$BASELINE_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i revision || echo 'revision not recorded')) on port $((PORT + 1)), same options" \
-        | tee -a "$OUT/summary.txt"
 fi
 baseline() {
     [ -n "$BASELINE" ] || return 0

@@ -8,9 +8,13 @@
 #   loadtest/versus-peer.sh OUT_DIR [ROUNDS] [SECONDS]
 #
 # PEER: the peer's install prefix (build.sh's PREFIX; default /work/peer), with bin/ChatServer
-# and MariaDB's `chat` database. CASES (default "one-to-one group"): which loads to run;
+# and MariaDB's `chat` database. CASES (default "one-to-one modern"): which loads to run;
 # "modern" adds LoomChat alone in its modern dialect, receipts off and on (the peer has no such
-# dialect). PORT (LoomChat, default 7700), PEER_PORT (default 6100), LOOMCHAT_JAVA_OPTS (passed
+# dialect). BASELINE_JAR: a jar of another build (e.g. made from `git archive <commit>` under
+# loadtest/runs/), started without history on PORT+2; every one-to-one round then drives it too
+# ("baseline"), so that a change is measured against the build before it in the same sitting.
+# "group" runs LoomChat's group fan-out alone: the peer answers no group creation, so
+# the tool cannot form its groups. PORT (LoomChat, default 7700), PEER_PORT (default 6100), LOOMCHAT_JAVA_OPTS (passed
 # to the launcher).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,38 +25,62 @@ SECONDS_EACH=${3:-20}
 PORT=${PORT:-7700}
 PEER=${PEER:-/work/peer}
 PEER_PORT=${PEER_PORT:-6100}
-CASES=${CASES:-one-to-one group}
+CASES=${CASES:-one-to-one modern}
 MYSQL=${MYSQL:-mariadb -uroot -h127.0.0.1}
 [ -x "$PEER/bin/ChatServer" ] || { echo "no $PEER/bin/ChatServer: build it with ../shared/peer/build.sh (PREFIX=$PEER)" >&2; exit 1; }
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
 
+# Two LoomChat servers: one without history, as the peer keeps none (the like-for-like figure),
+# and one as shipped, which writes every message to its embedded history as well.
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0"
 . loadtest/lib/launcher-server.sh
-start_launcher_server "$OUT/loomchat.log" "$PORT" $SERVER_OPTS
+start_launcher_server "$OUT/loomchat-history.log" "$((PORT + 1))" $SERVER_OPTS
+HISTORY_SERVER=$SERVER HISTORY_LAUNCHER=$LAUNCHER HISTORY_WORK=$LAUNCHER_WORK
+start_launcher_server "$OUT/loomchat.log" "$PORT" $SERVER_OPTS --history-retention 0d
 LOOMCHAT=$SERVER
+BASELINE=
+if [ -n "${BASELINE_JAR:-}" ]; then
+    . loadtest/lib/baseline-server.sh
+    start_baseline_server "$BASELINE_JAR" "$OUT/baseline.log" "$((PORT + 2))" $SERVER_OPTS --history-retention 0d >"$OUT/baseline.txt"
+fi
 
-# The peer leaves users "online" when it stops; a fresh start needs them offline.
-$MYSQL -e "UPDATE chat.user SET state='offline'"
-"$PEER/bin/ChatServer" 127.0.0.1 "$PEER_PORT" >"$OUT/peer.log" 2>&1 &
-PEER_PID=$!
-trap 'kill $PEER_PID 2>/dev/null; kill $LAUNCHER 2>/dev/null; wait 2>/dev/null; rm -rf "$LAUNCHER_WORK"' EXIT
-for _ in $(seq 1 50); do
-    ss -Hltn "( sport = :$PEER_PORT )" | grep -q . && break
-    sleep 0.1
-done
+# The peer aborts when many clients disconnect at once (../shared/peer/README.md), as every run
+# ends: each run gets a fresh one, its users marked offline first as a restart needs.
+PEER_PID=
+start_peer() {
+    $MYSQL -e "UPDATE chat.user SET state='offline'"
+    "$PEER/bin/ChatServer" 127.0.0.1 "$PEER_PORT" >>"$OUT/peer.log" 2>&1 &
+    PEER_PID=$!
+    for _ in $(seq 1 50); do
+        ss -Hltn "( sport = :$PEER_PORT )" | grep -q . && return
+        sleep 0.1
+    done
+    echo "the peer did not start; see $OUT/peer.log" >&2
+    exit 1
+}
+stop_peer() {
+    kill "$PEER_PID" 2>/dev/null || true
+    wait "$PEER_PID" 2>/dev/null || true
+}
+trap 'stop_peer; kill $LAUNCHER $HISTORY_LAUNCHER $BASELINE 2>/dev/null; wait 2>/dev/null; rm -rf "$LAUNCHER_WORK" "$HISTORY_WORK" "${BASELINE_WORK:-}"' EXIT
+trap 'exit 1' INT TERM
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 {
     echo "# LoomChat beside the C++ peer, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
-    echo "loomchat: ./loomchat server --port $PORT $SERVER_OPTS"
+    echo "loomchat: ./loomchat server --port $PORT $SERVER_OPTS --history-retention 0d"
+    echo "loomchat-history: ./loomchat server --port $((PORT + 1)) $SERVER_OPTS (history kept, as shipped)"
     echo "loomchat JVM: $(tr '\0' ' ' <"/proc/$LOOMCHAT/cmdline")"
     echo "peer: $PEER/bin/ChatServer 127.0.0.1 $PEER_PORT (muduo, 4 I/O threads)"
     echo "machine: $(nproc) cores, $(uname -r)"
+    cat "$OUT/baseline.txt" 2>/dev/null || true
 } | tee "$OUT/summary.txt"
 
-# run NAME SERVER_PID PORT loadtest-arguments...
+# run NAME SERVER_PID PORT loadtest-arguments... The classic dialect (\0 framing, no ACK) is the
+# only one the peer speaks; one message in flight per sender, as the peer needs (it cannot split
+# two JSON objects out of one read).
 run() {
     local name=$1 server=$2 port=$3
     shift 3
@@ -66,8 +94,8 @@ run() {
     s1=$(cpu "$server"); l1=$(cpu $load); load_avg=$(cut -d' ' -f1 /proc/loadavg)
     wait $load || true
     local rate latency
-    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d ,)
-    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//')
+    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d , || true)
+    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//' || true)
     printf '%-26s %8s msgs/s  %s  server %s us/msg, load tool %s us/msg, load %s\n    java -jar target/loomchat.jar %s\n' \
         "$name" "$rate" "$latency" \
         "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
@@ -75,19 +103,30 @@ run() {
         "$load_avg" "${args[*]}" | tee -a "$OUT/summary.txt"
 }
 
-# The classic dialect (\0 framing, no ACK): the only one the peer speaks. One message in flight
-# per sender, as the peer needs (it cannot split two JSON objects out of one read).
+peer_run() {  # name, loadtest arguments...
+    local name=$1
+    shift
+    start_peer
+    run "$name" "$PEER_PID" "$PEER_PORT" "$@"
+    stop_peer
+}
+
 run warm-up-loomchat "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
-run warm-up-peer "$PEER_PID" "$PEER_PORT" chat --framing classic --pairs 100
+run warm-up-loomchat-history "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+[ -z "$BASELINE" ] || run warm-up-baseline "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
+peer_run warm-up-peer chat --framing classic --pairs 100
 for round in $(seq 1 "$ROUNDS"); do
     for case in $CASES; do
         case $case in
             one-to-one)
-                run "pairs100-peer-$round" "$PEER_PID" "$PEER_PORT" chat --framing classic --pairs 100
+                peer_run "pairs100-peer-$round" chat --framing classic --pairs 100
                 run "pairs100-loomchat-$round" "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
+                run "pairs100-loomchat-history-$round" "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+                if [ -n "$BASELINE" ]; then
+                    run "pairs100-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
+                fi
                 ;;
             group)
-                run "group-peer-$round" "$PEER_PID" "$PEER_PORT" group --framing classic --users 200 --group-size 20
                 run "group-loomchat-$round" "$LOOMCHAT" "$PORT" group --framing classic --users 200 --group-size 20
                 ;;
             modern)

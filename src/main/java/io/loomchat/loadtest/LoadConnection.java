@@ -82,7 +82,7 @@ final class LoadConnection implements AutoCloseable {
                                ClientTls tls) throws IOException {
         Socket socket = connect(server, source, tls);
         LoadConnection connection = new LoadConnection(framing, listener);
-        SocketWire wire = new SocketWire(socket);
+        SocketWire wire = new SocketWire(socket, framing);
         connection.attach(wire);
         Thread.ofVirtual().name("load-reader").start(() -> wire.readLoop(connection));
         return connection;

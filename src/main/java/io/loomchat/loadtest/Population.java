@@ -30,7 +30,7 @@ final class Population {
                 parts.add(pool.submit(() -> {
                     SetupListener listener = new SetupListener(run.metrics);
                     try (LoadConnection setup = run.transport.open(users.get(worker).target(),
-                            run.plan.sourceOf(worker), Framing.MODERN, listener, run.options.clientTls())) {
+                            run.plan.sourceOf(worker), run.framing, listener, run.options.clientTls())) {
                         for (int i = worker; i < count; i += workers) {
                             users.get(i).register(setup);
                         }

@@ -175,12 +175,14 @@ final class SimDevice implements LoadConnection.Listener {
         String text = number + " " + now + " " + padding;
         StringBuilder json = new StringBuilder(text.length() + 64);
         json.append("{\"msgid\":").append(stream.group ? GROUP_CHAT : ONE_CHAT);
-        if (current.framing().acknowledged()) {
+        boolean modern = current.framing().acknowledged();
+        if (modern) {
             json.append(",\"seq\":").append(number);
         } else {
             json.append(",\"id\":").append(user.id()); // as the classic client writes it
         }
-        json.append(stream.group ? ",\"groupid\":" : ",\"toid\":").append(stream.destination)
+        // "to" is the classic client's name for the recipient, the only one the C++ server reads.
+        json.append(stream.group ? ",\"groupid\":" : modern ? ",\"toid\":" : ",\"to\":").append(stream.destination)
                 .append(",\"msg\":\"").append(text).append("\"}");
         current.send(json.toString());
         run.metrics.add(Count.SENT);

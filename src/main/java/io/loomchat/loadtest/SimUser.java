@@ -84,7 +84,10 @@ final class SimUser {
         return devices.get(0).target();
     }
 
-    /** Registers this user over {@code setup} (a modern connection that may serve many registrations). */
+    /**
+     * Registers this user over {@code setup}, a connection of the run's framing that may serve many
+     * registrations (the classic C++ server answers a register in either dialect, but a frame in its own).
+     */
     void register(LoadConnection setup) throws IOException, InterruptedException {
         Frame ack = setup.call("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"" + run.password + "\"}",
                 frame -> frame.msgid == MessageType.REGISTER_ACK.code(), REPLY_TIMEOUT);

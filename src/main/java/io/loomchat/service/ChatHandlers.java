@@ -28,7 +28,7 @@ final class ChatHandlers {
         String text = request.requiredText("msg", services.config().maxMessageChars());
         long mid = services.messageIds().next();
         int senderId = session.userId();
-        MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
+        MessageRouter.Chat chat = MessageRouter.Chat.oneToOne(mid,
                 Frames.oneChat(mid, senderId, session.userName(), toId, text, System.currentTimeMillis()));
         // 2.3: in the history before anyone gets it, so that errno 10 here means "not delivered".
         long conversation = Conversation.between(senderId, toId);
@@ -59,7 +59,7 @@ final class ChatHandlers {
             throw new ServiceException(Errno.FORBIDDEN, "you are not a member of group " + groupId);
         }
         long mid = services.messageIds().next();
-        MessageRouter.Chat chat = MessageRouter.Chat.of(mid,
+        MessageRouter.Chat chat = MessageRouter.Chat.group(mid,
                 Frames.groupChat(mid, senderId, session.userName(), groupId, text, System.currentTimeMillis()));
         services.history().record(Conversation.ofGroup(groupId), senderId, chat); // 2.3: before anyone gets it
         MessageRouter.Fanout fanout = services.router().sendToAll(chat,

@@ -149,17 +149,13 @@ final class Frames {
     }
 
     /** A one-to-one chat message as its recipient gets it. */
-    static ObjectNode oneChat(long mid, int fromId, String fromName, int toId, String text, long nowMillis) {
-        ObjectNode frame = chatHeader(MessageType.ONE_CHAT, mid, fromId, fromName);
-        frame.put("toid", toId);
-        return chatBody(frame, text, nowMillis);
+    static byte[] oneChat(long mid, int fromId, String fromName, int toId, String text, long nowMillis) {
+        return chat(MessageType.ONE_CHAT, mid, fromId, fromName, "toid", toId, text, nowMillis);
     }
 
     /** A group chat message as every recipient gets it. */
-    static ObjectNode groupChat(long mid, int fromId, String fromName, int groupId, String text, long nowMillis) {
-        ObjectNode frame = chatHeader(MessageType.GROUP_CHAT, mid, fromId, fromName);
-        frame.put("groupid", groupId);
-        return chatBody(frame, text, nowMillis);
+    static byte[] groupChat(long mid, int fromId, String fromName, int groupId, String text, long nowMillis) {
+        return chat(MessageType.GROUP_CHAT, mid, fromId, fromName, "groupid", groupId, text, nowMillis);
     }
 
     /** 2.2 roster push: someone added the recipient as a friend. */
@@ -232,19 +228,23 @@ final class Frames {
         return online ? "online" : "offline";
     }
 
-    private static ObjectNode chatHeader(MessageType type, long mid, int fromId, String fromName) {
-        ObjectNode frame = typed(type);
-        frame.put("mid", mid);
-        frame.put("id", fromId);
-        frame.put("name", fromName);
-        return frame;
-    }
-
-    private static ObjectNode chatBody(ObjectNode frame, String text, long nowMillis) {
-        frame.put("msg", text);
-        frame.put("time", time(nowMillis));
-        frame.put("ts", nowMillis);
-        return frame;
+    /**
+     * A chat frame is written straight to bytes, not built as a tree first: it is the one frame
+     * made for every message sent, and the tree and its walk were a fifth of the server's own
+     * work per message under a one-to-one load (JFR, loadtest/results/2026-12-07-versus-peer.md).
+     */
+    private static byte[] chat(MessageType type, long mid, int fromId, String fromName, String toField, int to,
+                               String text, long nowMillis) {
+        return Json.frame(fields -> {
+            fields.writeNumberField("msgid", type.code());
+            fields.writeNumberField("mid", mid);
+            fields.writeNumberField("id", fromId);
+            fields.writeStringField("name", fromName);
+            fields.writeNumberField(toField, to);
+            fields.writeStringField("msg", text);
+            fields.writeStringField("time", time(nowMillis));
+            fields.writeNumberField("ts", nowMillis);
+        });
     }
 
     private static ObjectNode typed(MessageType type) {

@@ -28,8 +28,12 @@ final class MessageRouter {
 
     /** A chat message encoded once for any number of recipients. */
     record Chat(long mid, MessageType type, byte[] frame) {
-        static Chat of(long mid, ObjectNode frame) {
-            return new Chat(mid, MessageType.fromCode(frame.get("msgid").intValue()), Json.frame(frame));
+        static Chat oneToOne(long mid, byte[] frame) {
+            return new Chat(mid, MessageType.ONE_CHAT, frame);
+        }
+
+        static Chat group(long mid, byte[] frame) {
+            return new Chat(mid, MessageType.GROUP_CHAT, frame);
         }
 
         /** The frame as stored offline: without its terminator. */
