@@ -12,8 +12,8 @@
 # "modern" adds LoomChat alone in its modern dialect, receipts off and on (the peer has no such
 # dialect). BASELINE_JAR: a jar of another build (e.g. made from `git archive <commit>` under
 # loadtest/runs/), started without history on PORT+2; every one-to-one round then drives it too
-# ("baseline"), so that a change is measured against the build before it in the same sitting.
-# "group" runs LoomChat's group fan-out alone: the peer answers no group creation, so
+# ("baseline"), and so does every modern round, so that a change is measured against the build before it in the same sitting.
+# HISTORY=0 leaves out the server with history (for an A/B of one change). "group" runs LoomChat's group fan-out alone: the peer answers no group creation, so
 # the tool cannot form its groups. PORT (LoomChat, default 7700), PEER_PORT (default 6100), LOOMCHAT_JAVA_OPTS (passed
 # to the launcher).
 set -euo pipefail
@@ -112,7 +112,7 @@ peer_run() {  # name, loadtest arguments...
 }
 
 run warm-up-loomchat "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
-run warm-up-loomchat-history "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+[ "${HISTORY:-1}" = 0 ] || run warm-up-loomchat-history "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
 [ -z "$BASELINE" ] || run warm-up-baseline "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
 peer_run warm-up-peer chat --framing classic --pairs 100
 for round in $(seq 1 "$ROUNDS"); do
@@ -121,7 +121,7 @@ for round in $(seq 1 "$ROUNDS"); do
             one-to-one)
                 peer_run "pairs100-peer-$round" chat --framing classic --pairs 100
                 run "pairs100-loomchat-$round" "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
-                run "pairs100-loomchat-history-$round" "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+                [ "${HISTORY:-1}" = 0 ] || run "pairs100-loomchat-history-$round" "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
                 if [ -n "$BASELINE" ]; then
                     run "pairs100-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
                 fi
@@ -131,7 +131,9 @@ for round in $(seq 1 "$ROUNDS"); do
                 ;;
             modern)
                 run "pairs100-modern-$round" "$LOOMCHAT" "$PORT" chat --pairs 100 --no-receipts
+                [ -z "$BASELINE" ] || run "pairs100-modern-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100 --no-receipts
                 run "pairs100-receipts-$round" "$LOOMCHAT" "$PORT" chat --pairs 100
+                [ -z "$BASELINE" ] || run "pairs100-receipts-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100
                 ;;
         esac
     done

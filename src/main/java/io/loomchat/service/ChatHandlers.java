@@ -2,6 +2,7 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
+import io.loomchat.protocol.MessageType;
 import io.loomchat.store.StoreException;
 import io.loomchat.store.Conversation;
 import java.util.ArrayList;
@@ -41,10 +42,9 @@ final class ChatHandlers {
         }
         services.router().store(chat, reach.unreached());
         carbons(services, session, chat);
-        ObjectNode ack = Frames.ack(request);
-        ack.put("mid", mid);
-        ack.put("stored", reach.live() ? "online" : "offline");
-        session.send(ack);
+        if (session.carries(MessageType.ACK)) {
+            session.send(MessageType.ACK, Frames.oneChatAck(request, mid, reach.live()));
+        }
     }
 
     static void groupChat(Services services, UserSession session, Request request) {

@@ -62,6 +62,29 @@ final class Frames {
         return withSeq(frame, request.seq());
     }
 
+    /**
+     * The ACK of a one-to-one message, written straight to bytes like the chat frame itself: with
+     * the chat frame it is the other frame made for every message.
+     */
+    static byte[] oneChatAck(Request request, long mid, boolean online) {
+        JsonNode seq = request.seq();
+        return Json.frame(fields -> {
+            fields.writeNumberField("msgid", MessageType.ACK.code());
+            fields.writeNumberField("ack", request.msgid());
+            fields.writeNumberField("errno", 0);
+            if (seq != null) {
+                fields.writeFieldName("seq");
+                if (seq.isTextual()) {
+                    fields.writeString(seq.textValue());
+                } else {
+                    fields.writeNumber(seq.longValue()); // Request.of admits no other seq
+                }
+            }
+            fields.writeNumberField("mid", mid);
+            fields.writeStringField("stored", online ? "online" : "offline");
+        });
+    }
+
     static ObjectNode registerAck(Request request, int userId) {
         ObjectNode frame = typed(MessageType.REGISTER_ACK);
         frame.put("errno", 0);

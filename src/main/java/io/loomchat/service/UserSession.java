@@ -159,6 +159,18 @@ final class UserSession implements ConnectionListener {
         send(frame, OutboundFrame.Callback.NONE);
     }
 
+    /** Sends a frame already encoded, if this session's dialect carries its type. */
+    void send(MessageType type, byte[] frame) {
+        if (carries(type.code())) {
+            outbound.send(OutboundFrame.of(frame));
+        }
+    }
+
+    /** Whether this session's dialect carries frames of this type (the legacy one has no ACK, for one). */
+    boolean carries(MessageType type) {
+        return carries(type.code());
+    }
+
     void send(ObjectNode frame, OutboundFrame.Callback callback) {
         if (carries(frame.get("msgid").intValue())) {
             outbound.send(new OutboundFrame(Json.frame(frame), callback));
