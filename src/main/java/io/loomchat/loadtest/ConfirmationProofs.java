@@ -39,7 +39,7 @@ final class ConfirmationProofs {
         lock.lock();
         try {
             unanswered.addLast(new Pending(mids));
-            connection.send(PING);
+            connection.sendPing(PING);
         } finally {
             lock.unlock();
         }

@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ramps to --users logged-in clients at --ramp per second and holds them for --duration with
- * PING heartbeats. Every connection the server ends is a drop, and any drop fails the run.
+ * PING heartbeats. Every connection the server ends is a drop, and any drop fails the run; so
+ * does a PING the server never answered (counted after the PONGs in flight have come back).
  */
 final class ConnectScenario implements Scenario {
 
@@ -24,6 +25,10 @@ final class ConnectScenario implements Scenario {
         long drops = session.run.metrics.get(Count.DROPS);
         if (drops > 0) {
             session.fail(drops + " connections dropped");
+        }
+        long unanswered = session.run.metrics.get(Count.PINGS_UNANSWERED);
+        if (unanswered > 0) {
+            session.fail(unanswered + " PINGs never answered by a PONG on connections still open");
         }
         long failedLogins = session.run.metrics.get(Count.LOGIN_FAILURES);
         if (failedLogins > 0) {

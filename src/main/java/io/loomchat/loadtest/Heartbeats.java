@@ -46,10 +46,37 @@ final class Heartbeats implements AutoCloseable {
         }
     }
 
-    /** Stops within one pass; never interrupts (interrupting a virtual thread in a socket write closes the socket). */
+    /**
+     * Stops within one pass (never interrupts: interrupting a virtual thread in a socket write
+     * closes the socket), then, in the modern dialect, waits up to --drain for the PONGs of the
+     * PINGs still in flight before counting those never answered: closing the clients at once
+     * would count every PING of the last round trip as unanswered (7,234 of them at 100,000
+     * clients), hiding any the server really left without a PONG.
+     */
     @Override
     public void close() throws InterruptedException {
         running = false;
         thread.join();
+        if (!run.framing.acknowledged()) {
+            return; // the classic dialect has no PONG
+        }
+        long deadline = System.nanoTime() + run.options.drain.toNanos();
+        long awaiting = awaitingPong();
+        while (awaiting > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+            awaiting = awaitingPong();
+        }
+        run.metrics.add(Count.PINGS_UNANSWERED, awaiting);
+    }
+
+    /** PINGs on connections still open that no PONG has answered. */
+    private long awaitingPong() {
+        long awaiting = 0;
+        for (SimUser user : users) {
+            for (SimDevice device : user.devices()) {
+                awaiting += device.pingsAwaitingPong();
+            }
+        }
+        return awaiting;
     }
 }

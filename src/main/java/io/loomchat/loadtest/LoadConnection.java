@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.protocol.MessageType;
 import io.loomchat.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -45,6 +47,7 @@ final class LoadConnection implements AutoCloseable {
         void close() throws IOException;
     }
 
+    private static final int PONG = MessageType.PONG.code();
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private Wire wire;
@@ -60,6 +63,8 @@ final class LoadConnection implements AutoCloseable {
     private volatile boolean writeFailed;
     /** A request waiting for its reply (register, login, setup); at most one at a time. */
     private volatile Call call;
+    /** PINGs sent on this connection that no PONG has answered yet (PONGs come back in order). */
+    private final AtomicInteger pingsAwaitingPong = new AtomicInteger();
 
     private record Call(Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
     }
@@ -142,6 +147,22 @@ final class LoadConnection implements AutoCloseable {
         }
     }
 
+    /** Sends a PING and counts it as awaiting its PONG. */
+    void sendPing(String json) throws IOException {
+        pingsAwaitingPong.incrementAndGet();
+        try {
+            send(json);
+        } catch (IOException e) {
+            pingsAwaitingPong.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** PINGs sent here that no PONG has answered yet; see {@link #sendPing}. */
+    int pingsAwaitingPong() {
+        return pingsAwaitingPong.get();
+    }
+
     /** Sends a request and waits for the frame {@code isReply} accepts (which the listener also sees). */
     Frame call(String json, Predicate<Frame> isReply, Duration timeout) throws IOException, InterruptedException {
         Call pending = new Call(isReply, new CompletableFuture<>());
@@ -171,6 +192,9 @@ final class LoadConnection implements AutoCloseable {
 
     /** The listener sees every frame first (a login ack's offline messages are in order), then a waiting call gets its reply. */
     void received(Frame frame) {
+        if (frame.msgid == PONG) {
+            pingsAwaitingPong.updateAndGet(n -> Math.max(0, n - 1));
+        }
         listener.onFrame(this, frame);
         Call pending = call;
         if (pending != null && pending.isReply.test(frame)) {

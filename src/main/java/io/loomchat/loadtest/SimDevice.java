@@ -76,6 +76,12 @@ final class SimDevice implements LoadConnection.Listener {
         return current != null && current.isOpen();
     }
 
+    /** PINGs this device's open connection sent that no PONG answered yet; 0 when it is not connected. */
+    int pingsAwaitingPong() {
+        LoadConnection current = connection;
+        return current != null && current.isOpen() ? current.pingsAwaitingPong() : 0;
+    }
+
     long lastSentNanos() {
         return lastSentNanos;
     }
@@ -195,7 +201,7 @@ final class SimDevice implements LoadConnection.Listener {
         if (batch != null && batch.connection() == current && batch.proofs() != null) {
             batch.proofs().ping(current); // PONGs pair with PINGs in order
         } else {
-            current.send("{\"msgid\":12}");
+            current.sendPing("{\"msgid\":12}");
         }
         run.metrics.add(Count.PINGS);
         lastSentNanos = System.nanoTime();

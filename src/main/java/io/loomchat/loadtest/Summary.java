@@ -90,7 +90,8 @@ final class Summary {
         rows.add(new Row("errors", number(f.count(Count.ERRORS)) + (f.firstError != null ? ", first: " + f.firstError : "")));
         rows.add(new Row("drops / reconnects", number(f.count(Count.DROPS)) + " / " + number(f.count(Count.RECONNECTS))
                 + (f.firstDrop != null ? ", first: " + f.firstDrop : "")));
-        rows.add(new Row("pings / pongs", number(f.count(Count.PINGS)) + " / " + number(f.count(Count.PONGS))));
+        rows.add(new Row("pings / pongs", number(f.count(Count.PINGS)) + " / " + number(f.count(Count.PONGS))
+                + ", unanswered after the drain " + number(f.count(Count.PINGS_UNANSWERED))));
         rows.add(new Row("closed-loop stalls (> 2 s)", number(f.count(Count.STALLS))));
         if (f.latencies.get(Latency.RECOVERY).getTotalCount() > 0 || info.scenario().equals("failover")) {
             long back = f.latencies.get(Latency.RECOVERY).getTotalCount();
