@@ -83,7 +83,7 @@ enum Count {
      * PINGs on connections still open at the end that no PONG answered within --drain after the
      * heartbeats stopped (modern dialect). Any is a server bug: a PING is always answered.
      */
-    PINGS_UNANSWERED("pings-unanswered"),
+    PINGS_UNANSWERED("pingsUnanswered"),
     /** Closed-loop senders that waited too long for a delivery and sent the next message anyway. */
     STALLS("stalls");
 

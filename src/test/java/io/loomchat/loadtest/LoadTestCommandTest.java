@@ -97,6 +97,19 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void everyHeartbeatIsAnsweredOnceThePongsInFlightAreDrained(@TempDir Path report) throws IOException {
+        int exit = loadtest("connect", "--users", "200", "--heartbeat", "100ms", "--duration", "3s",
+                "--report", report.toString());
+
+        assertEquals(0, exit);
+        JsonNode counts = Json.parse(Files.readAllBytes(report.resolve("report.json"))).path("counts");
+        long pings = counts.path("pings").asLong();
+        assertTrue(pings >= 200 * 10, "about a PING per user every 100 ms: " + pings);
+        assertEquals(pings, counts.path("pongs").asLong(), "every PING answered, none left in flight at the close");
+        assertEquals(0, counts.path("pingsUnanswered").asLong());
+    }
+
+    @Test
     void noReceiptsRunsTheProtocol21Path(@TempDir Path report) throws IOException {
         int exit = loadtest("chat", "--pairs", "50", "--duration", "2s", "--no-receipts", "--report", report.toString());
 
