@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.loomchat.cluster.SingleNode;
-import io.loomchat.store.Database;
 import io.loomchat.store.DeviceDao;
 import io.loomchat.store.OfflineMessageDao;
 import io.loomchat.testing.Backend;
-import io.loomchat.testing.TestDatabase;
+import io.loomchat.testing.OpenDatabase;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,34 +24,21 @@ class DeviceExpiryTest {
     private static final long NOW = 1_800_000_000_000L;
     private static final long LONG_AGO = NOW - EXPIRY.toMillis() - 1;
 
-    private final Backend backend;
-    private TestDatabase testDatabase;
-    private Database database;
+    @RegisterExtension
+    final OpenDatabase db;
 
     DeviceExpiryTest(Backend backend) {
-        this.backend = backend;
-    }
-
-    @BeforeEach
-    void openDatabase() {
-        testDatabase = TestDatabase.create(backend);
-        database = Database.open(testDatabase.config());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
-        testDatabase.close();
+        this.db = new OpenDatabase(backend);
     }
 
     @Test
     void idleDevicesAreForgottenWithTheirMessagesAndTheOthersStay() {
-        DeviceDao devices = database.devices();
+        DeviceDao devices = db.database().devices();
         int oldPhone = devices.loggedIn(1, "phone", LONG_AGO).mailbox();
         int oldClassic = devices.loggedIn(1, DeviceDao.NO_DEVICE, LONG_AGO).mailbox();
         int tablet = devices.loggedIn(1, "tablet", NOW - Duration.ofDays(1).toMillis()).mailbox();
         int onlyClassic = devices.loggedIn(2, DeviceDao.NO_DEVICE, LONG_AGO).mailbox();
-        OfflineMessageDao offline = database.offlineMessages();
+        OfflineMessageDao offline = db.database().offlineMessages();
         for (int mailbox : List.of(oldPhone, oldClassic, tablet, onlyClassic)) {
             offline.store(mailbox, 100 + Math.abs(mailbox), "{\"msgid\":6}");
         }
@@ -74,7 +59,7 @@ class DeviceExpiryTest {
 
     @Test
     void aLoginKeepsADeviceKnown() {
-        DeviceDao devices = database.devices();
+        DeviceDao devices = db.database().devices();
         DeviceDao.Seen first = devices.loggedIn(3, "laptop", LONG_AGO);
         DeviceDao.Seen again = devices.loggedIn(3, "laptop", NOW);
         assertEquals(true, first.first());
@@ -87,7 +72,7 @@ class DeviceExpiryTest {
 
     @Test
     void aLoginSoonAfterTheLastWritesNothingButALaterOneDoes() {
-        DeviceDao devices = database.devices();
+        DeviceDao devices = db.database().devices();
         KnownDevices known = new KnownDevices(devices, new SingleNode());
         long firstLogin = LONG_AGO;
         devices.loggedIn(4, "phone", firstLogin);

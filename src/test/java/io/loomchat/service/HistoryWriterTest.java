@@ -9,6 +9,7 @@ import io.loomchat.store.HistoryDao;
 import io.loomchat.testing.Await;
 import io.loomchat.testing.PrivateMariaDb;
 import io.loomchat.testing.Backend;
+import io.loomchat.testing.OpenDatabase;
 import io.loomchat.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,20 +29,8 @@ class HistoryWriterTest {
     private static final int SENDERS = 64;
     private static final int MESSAGES_EACH = 50;
 
-    private TestDatabase testDatabase;
-    private Database database;
-
-    @BeforeEach
-    void openDatabase() {
-        testDatabase = TestDatabase.create(Backend.H2);
-        database = Database.open(testDatabase.config());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
-        testDatabase.close();
-    }
+    @RegisterExtension
+    final OpenDatabase db = new OpenDatabase(Backend.H2);
 
     /**
      * On MariaDB a sender goes on once its row is committed; on the embedded file (commits not
@@ -53,8 +41,8 @@ class HistoryWriterTest {
     void concurrentSendersShareCommitsAndEveryRowIsReadableOnceItsSenderGoesOn(Backend backend) throws Exception {
         try (TestDatabase own = backend == Backend.H2 ? null : TestDatabase.create(backend);
              Database onBackend = own == null ? null : Database.open(own.config())) {
-            assertEquals(backend == Backend.MYSQL, (onBackend == null ? database : onBackend).history().durableCommits());
-            concurrentSenders((onBackend == null ? database : onBackend).history(), own == null ? testDatabase : own);
+            assertEquals(backend == Backend.MYSQL, (onBackend == null ? db.database() : onBackend).history().durableCommits());
+            concurrentSenders((onBackend == null ? db.database() : onBackend).history(), own == null ? db.testDatabase() : own);
         }
     }
 
@@ -90,7 +78,7 @@ class HistoryWriterTest {
 
     @Test
     void writingTheSameMessageTwiceKeepsOneRow() {
-        try (HistoryWriter writer = new HistoryWriter(database.history(), 1)) {
+        try (HistoryWriter writer = new HistoryWriter(db.database().history(), 1)) {
             HistoryDao.Entry entry = new HistoryDao.Entry(7, 42, "{\"mid\":42}");
             writer.write(entry);
             writer.write(entry);
@@ -100,7 +88,7 @@ class HistoryWriterTest {
 
     @Test
     void aClosedWriterRefusesAndWhatWasQueuedIsWritten() {
-        HistoryWriter writer = new HistoryWriter(database.history(), 1);
+        HistoryWriter writer = new HistoryWriter(db.database().history(), 1);
         writer.write(new HistoryDao.Entry(7, 1, "{}"));
         writer.close();
         assertThrows(IllegalStateException.class, () -> writer.write(new HistoryDao.Entry(7, 2, "{}")));
@@ -150,16 +138,16 @@ class HistoryWriterTest {
             entries.add(new HistoryDao.Entry(i % 3, old + i, "{}"));
             entries.add(new HistoryDao.Entry(i % 3, young + i, "{}"));
         }
-        database.history().append(entries);
+        db.database().history().append(entries);
         HistoryPolicy policy = new HistoryPolicy(Duration.ofDays(5), Duration.ofMinutes(1), 3, Duration.ZERO);
-        HistoryRetention retention = new HistoryRetention(database.history(), policy, () -> now);
+        HistoryRetention retention = new HistoryRetention(db.database().history(), policy, () -> now);
         assertEquals(10, retention.sweep(), "four DELETEs of at most 3 rows");
         assertEquals(10, countRows());
         assertEquals(0, retention.sweep());
     }
 
     private long countRows() {
-        return countRows(testDatabase);
+        return countRows(db.testDatabase());
     }
 
     private static long countRows(TestDatabase tables) {

@@ -5,45 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.store.Conversation;
 import io.loomchat.store.ConversationDao;
-import io.loomchat.store.Database;
 import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
-import io.loomchat.testing.TestDatabase;
+import io.loomchat.testing.OpenDatabase;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The batched read-mark writer over a real (embedded) database. */
 class ReadMarksTest {
 
-    private TestDatabase testDatabase;
-    private Database database;
+    @RegisterExtension
+    final OpenDatabase db = new OpenDatabase(Backend.H2);
     private final List<String> told = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void openDatabase() {
-        testDatabase = TestDatabase.create(Backend.H2);
-        database = Database.open(testDatabase.config());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
-        testDatabase.close();
-    }
-
     private ReadMarks writer() {
-        return new ReadMarks(database.conversations(), (reader, mark) -> told.add(reader + " read " + mark.upto()));
+        return new ReadMarks(db.database().conversations(), (reader, mark) -> told.add(reader + " read " + mark.upto()));
     }
 
     private Map<Long, Long> stored(int userId) {
-        return database.conversations().ofUser(userId);
+        return db.database().conversations().ofUser(userId);
     }
 
     @Test
@@ -81,7 +67,7 @@ class ReadMarksTest {
         CountDownLatch telling = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
         // The notices of a batch go out before the batch stops counting as being written: held here.
-        try (ReadMarks marks = new ReadMarks(database.conversations(), (reader, mark) -> {
+        try (ReadMarks marks = new ReadMarks(db.database().conversations(), (reader, mark) -> {
             telling.countDown();
             try {
                 checked.await();

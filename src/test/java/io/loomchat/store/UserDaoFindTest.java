@@ -3,37 +3,24 @@ package io.loomchat.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.loomchat.testing.Backend;
-import io.loomchat.testing.TestDatabase;
+import io.loomchat.testing.OpenDatabase;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FIND_USERS' query in its two steps: the shortest lengths first, the rest only when they hold too few. */
 class UserDaoFindTest {
 
-    private TestDatabase testDatabase;
-    private Database database;
-
-    @BeforeEach
-    void openDatabase() {
-        testDatabase = TestDatabase.create(Backend.H2);
-        database = Database.open(testDatabase.config());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
-        testDatabase.close();
-    }
+    @RegisterExtension
+    final OpenDatabase db = new OpenDatabase(Backend.H2);
 
     private static String named(String start, int length, char fill) {
         return start + String.valueOf(fill).repeat(length - start.length());
     }
 
     private List<String> found(String prefix, int limit) {
-        return database.users().withNamePrefix(prefix, 50, limit).stream().map(Contact::name).toList();
+        return db.database().users().withNamePrefix(prefix, 50, limit).stream().map(Contact::name).toList();
     }
 
     @Test
@@ -41,13 +28,13 @@ class UserDaoFindTest {
         List<String> expected = new ArrayList<>();
         for (int length = 3; length <= 14; length++) { // one of each length: 12, more than the first step's 10 lengths
             String name = named("Bo", length, 'x');
-            database.users().create(name, "hash");
+            db.database().users().create(name, "hash");
             expected.add(name);
         }
         for (char fill = 'a'; fill <= 'j'; fill++) { // ten of length 30, far past the first step
-            database.users().create(named("bo", 29, 'q') + fill, "hash");
+            db.database().users().create(named("bo", 29, 'q') + fill, "hash");
         }
-        database.users().create("alice", "hash");
+        db.database().users().create("alice", "hash");
         for (char fill = 'a'; fill <= 'h'; fill++) {
             expected.add(named("bo", 29, 'q') + fill);
         }
