@@ -23,7 +23,6 @@ mkdir -p "$OUT"
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0"
 . loadtest/lib/launcher-server.sh
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 {
     echo "# hot path, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "server: ./loomchat server --port $PORT $SERVER_OPTS"
@@ -31,26 +30,11 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
     echo "machine: $(nproc) cores, $(uname -r)"
 } | tee "$OUT/summary.txt"
 
+. loadtest/lib/measured-run.sh
 run() {  # name, loadtest arguments...
     local name=$1
     shift
-    local args=(loadtest "$@" --port "$PORT" --framing classic --server-rate-limit 0 --duration "${SECONDS_EACH}s")
-    "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
-    local load=$! half=$((SECONDS_EACH / 2))
-    sleep $((half > 5 ? half - 5 : 1))
-    local s0 l0 s1 l1 load_avg
-    s0=$(cpu "$SERVER"); l0=$(cpu $load)
-    sleep 10
-    s1=$(cpu "$SERVER"); l1=$(cpu $load); load_avg=$(cut -d' ' -f1 /proc/loadavg)
-    wait $load || true
-    local rate latency
-    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d ,)
-    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//')
-    printf '%-12s %8s msgs/s  %s  server %s us/msg, load tool %s us/msg, load %s\n    java -jar target/loomchat.jar %s\n' \
-        "$name" "$rate" "$latency" \
-        "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
-        "$(awk -v t=$((l1 - l0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
-        "$load_avg" "${args[*]}" | tee -a "$OUT/summary.txt"
+    measured_run "$name" "$SERVER" "$PORT" "$@" --framing classic
 }
 
 run warm-up chat --pairs 100

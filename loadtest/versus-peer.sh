@@ -67,7 +67,6 @@ stop_peer() {
 trap 'stop_peer; kill $LAUNCHER $HISTORY_LAUNCHER $BASELINE 2>/dev/null; wait 2>/dev/null; rm -rf "$LAUNCHER_WORK" "$HISTORY_WORK" "${BASELINE_WORK:-}"' EXIT
 trap 'exit 1' INT TERM
 
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 {
     echo "# LoomChat beside the C++ peer, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "loomchat: ./loomchat server --port $PORT $SERVER_OPTS --history-retention 0d"
@@ -78,62 +77,41 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
     cat "$OUT/baseline.txt" 2>/dev/null || true
 } | tee "$OUT/summary.txt"
 
-# run NAME SERVER_PID PORT loadtest-arguments... The classic dialect (\0 framing, no ACK) is the
-# only one the peer speaks; one message in flight per sender, as the peer needs (it cannot split
-# two JSON objects out of one read).
-run() {
-    local name=$1 server=$2 port=$3
-    shift 3
-    local args=(loadtest "$@" --port "$port" --server-rate-limit 0 --duration "${SECONDS_EACH}s")
-    "$JAVA_HOME/bin/java" -jar target/loomchat.jar "${args[@]}" --report "$OUT/$name" >"$OUT/$name.log" 2>&1 &
-    local load=$! half=$((SECONDS_EACH / 2))
-    sleep $((half > 5 ? half - 5 : 1))
-    local s0 l0 s1 l1 load_avg
-    s0=$(cpu "$server"); l0=$(cpu $load)
-    sleep 10
-    s1=$(cpu "$server"); l1=$(cpu $load); load_avg=$(cut -d' ' -f1 /proc/loadavg)
-    wait $load || true
-    local rate latency
-    rate=$(grep -E '^  delivered ' "$OUT/$name.log" | sed -E 's/.*\(([0-9,]+)\/s\).*/\1/' | tr -d , || true)
-    latency=$(grep -E '^  delivery latency' "$OUT/$name.log" | sed -E 's/^  delivery latency +//' || true)
-    printf '%-26s %8s msgs/s  %s  server %s us/msg, load tool %s us/msg, load %s\n    java -jar target/loomchat.jar %s\n' \
-        "$name" "$rate" "$latency" \
-        "$(awk -v t=$((s1 - s0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
-        "$(awk -v t=$((l1 - l0)) -v r="${rate:-0}" 'BEGIN { printf "%.1f", r ? t * 1000 / r : 0 }')" \
-        "$load_avg" "${args[*]}" | tee -a "$OUT/summary.txt"
-}
+# The classic dialect (\0 framing, no ACK) is the only one the peer speaks; one message in flight
+# per sender, as the peer needs (it cannot split two JSON objects out of one read).
+. loadtest/lib/measured-run.sh
 
 peer_run() {  # name, loadtest arguments...
     local name=$1
     shift
     start_peer
-    run "$name" "$PEER_PID" "$PEER_PORT" "$@"
+    measured_run "$name" "$PEER_PID" "$PEER_PORT" "$@"
     stop_peer
 }
 
-run warm-up-loomchat "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
-[ "${HISTORY:-1}" = 0 ] || run warm-up-loomchat-history "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
-[ -z "$BASELINE" ] || run warm-up-baseline "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
+measured_run warm-up-loomchat "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
+[ "${HISTORY:-1}" = 0 ] || measured_run warm-up-loomchat-history "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+[ -z "$BASELINE" ] || measured_run warm-up-baseline "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
 peer_run warm-up-peer chat --framing classic --pairs 100
 for round in $(seq 1 "$ROUNDS"); do
     for case in $CASES; do
         case $case in
             one-to-one)
                 peer_run "pairs100-peer-$round" chat --framing classic --pairs 100
-                run "pairs100-loomchat-$round" "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
-                [ "${HISTORY:-1}" = 0 ] || run "pairs100-loomchat-history-$round" "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
+                measured_run "pairs100-loomchat-$round" "$LOOMCHAT" "$PORT" chat --framing classic --pairs 100
+                [ "${HISTORY:-1}" = 0 ] || measured_run "pairs100-loomchat-history-$round" "$HISTORY_SERVER" "$((PORT + 1))" chat --framing classic --pairs 100
                 if [ -n "$BASELINE" ]; then
-                    run "pairs100-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
+                    measured_run "pairs100-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --framing classic --pairs 100
                 fi
                 ;;
             group)
-                run "group-loomchat-$round" "$LOOMCHAT" "$PORT" group --framing classic --users 200 --group-size 20
+                measured_run "group-loomchat-$round" "$LOOMCHAT" "$PORT" group --framing classic --users 200 --group-size 20
                 ;;
             modern)
-                run "pairs100-modern-$round" "$LOOMCHAT" "$PORT" chat --pairs 100 --no-receipts
-                [ -z "$BASELINE" ] || run "pairs100-modern-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100 --no-receipts
-                run "pairs100-receipts-$round" "$LOOMCHAT" "$PORT" chat --pairs 100
-                [ -z "$BASELINE" ] || run "pairs100-receipts-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100
+                measured_run "pairs100-modern-$round" "$LOOMCHAT" "$PORT" chat --pairs 100 --no-receipts
+                [ -z "$BASELINE" ] || measured_run "pairs100-modern-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100 --no-receipts
+                measured_run "pairs100-receipts-$round" "$LOOMCHAT" "$PORT" chat --pairs 100
+                [ -z "$BASELINE" ] || measured_run "pairs100-receipts-baseline-$round" "$BASELINE" "$((PORT + 2))" chat --pairs 100
                 ;;
         esac
     done
