@@ -155,9 +155,9 @@ class BrowserClientEndToEndTest {
             alice.awaitMessage("Are you back?");
             alice.sendAndConfirm("Yes, back after the crash");
             bob.awaitMessage("Yes, back after the crash");
-            assertShownOnce(alice, "Hi bob, this is alice", "Hello alice!\nTwo lines, sent with Enter", "Are you back?");
+            alice.assertShownOnce(List.of("Hi bob, this is alice", "Hello alice!\nTwo lines, sent with Enter", "Are you back?"));
             alice.openConversation(groupKey);
-            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", "Just before the crash");
+            alice.assertShownOnce(List.of("Standup at 10", "I'll bring coffee", "See you there", "Just before the crash"));
 
             // A reload logs in with the tab's token and lists the same conversations, carol's too;
             // their messages come from the server's history, again without repeats.
@@ -165,9 +165,9 @@ class BrowserClientEndToEndTest {
             alice.awaitConnected();
             alice.openConversation(groupKey);
             alice.awaitMessage("Just before the crash");
-            assertShownOnce(alice, "Standup at 10", "I'll bring coffee", "See you there", "Just before the crash");
+            alice.assertShownOnce(List.of("Standup at 10", "I'll bring coffee", "See you there", "Just before the crash"));
             alice.openConversation(carolKey);
-            assertShownOnce(alice, XSS);
+            alice.assertShownOnce(List.of(XSS));
             alice.openConversation(bobKey);
             alice.awaitMessage("Yes, back after the crash");
             aliceBrowser.screenshot(SCREENSHOTS, "desktop-after-reconnect");
@@ -187,13 +187,6 @@ class BrowserClientEndToEndTest {
             assertEquals(List.of(), aliceBrowser.consoleErrors().stream()
                     .filter(error -> !error.contains("WebSocket connection to 'wss://127.0.0.1:" + cluster.nginxWebPort()))
                     .toList());
-        }
-    }
-
-    private static void assertShownOnce(ChatPage page, String... texts) {
-        for (String text : texts) {
-            page.awaitMessage(text);
-            assertEquals(1, page.count(text), () -> "\"" + text + "\" shown more than once");
         }
     }
 }

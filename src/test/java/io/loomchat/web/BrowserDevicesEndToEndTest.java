@@ -136,7 +136,7 @@ class BrowserDevicesEndToEndTest {
         List<String> conversation = List.of("Hi alice, from bob", "Sent from the laptop", "Sent from the phone",
                 "Just before the crash", "While one device was down", "Still here on the other device");
         for (ChatPage device : List.of(down, up)) {
-            assertShownOnce(device, conversation);
+            device.assertShownOnce(conversation);
             assertEquals(conversation, device.messages(), "in the order they were sent");
         }
         down.awaitOwnMessage("Still here on the other device");
@@ -196,7 +196,7 @@ class BrowserDevicesEndToEndTest {
         // Live messages join the history without repeats.
         bob.sendAndConfirm("Welcome to your new browser");
         fresh.awaitMessage("Welcome to your new browser");
-        assertShownOnce(fresh, List.of("Welcome to your new browser", last));
+        fresh.assertShownOnce(List.of("Welcome to your new browser", last));
 
         fresh.script("document.getElementById('messages').scrollTop = 0");
         fresh.awaitNoToasts();
@@ -219,12 +219,5 @@ class BrowserDevicesEndToEndTest {
         String refusedReconnect = "WebSocket connection to 'wss://127.0.0.1:" + cluster.nginxWebPort();
         assertEquals(List.of(), laptopBrowser.consoleErrors().stream().filter(e -> !e.contains(refusedReconnect)).toList());
         assertEquals(List.of(), phoneBrowser.consoleErrors().stream().filter(e -> !e.contains(refusedReconnect)).toList());
-    }
-
-    private static void assertShownOnce(ChatPage page, List<String> texts) {
-        for (String text : texts) {
-            page.awaitMessage(text);
-            assertEquals(1, page.count(text), () -> "\"" + text + "\" shown more than once");
-        }
     }
 }

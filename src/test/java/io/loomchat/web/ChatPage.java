@@ -1,5 +1,7 @@
 package io.loomchat.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.loomchat.testing.Browser;
 import java.time.Duration;
 import java.util.List;
@@ -368,6 +370,14 @@ final class ChatPage {
     /** This tab's device id, as the page logs in with it (PROTOCOL.md 2.3). */
     String deviceId() {
         return (String) script("return localStorage.getItem('loomchat.device')");
+    }
+
+    /** Waits for each text in the open conversation and fails if any is shown more than once. */
+    void assertShownOnce(List<String> texts) {
+        for (String text : texts) {
+            awaitMessage(text);
+            assertEquals(1, count(text), () -> "\"" + text + "\" shown more than once");
+        }
     }
 
     /** How many messages of the open conversation have exactly this text. */
