@@ -79,6 +79,8 @@ public final class RedisCluster implements Cluster {
     private final LeaseKeeper leaseKeeper;
     private final FailureCounts loginFailures;
     private final ScriptPipeline pipeline;
+    /** The erasures of RECEIPTs, each batch waiting for a replica (see {@link ReplicaAcks}). */
+    private final ScriptPipeline confirmations;
     private final RedisInbox inbox;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
@@ -97,8 +99,10 @@ public final class RedisCluster implements Cluster {
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
         this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
-        this.pipeline = new ScriptPipeline(config, master, outage::succeeded, this::failed);
-        this.inbox = new RedisInbox(keys, pipeline, this::redis);
+        this.pipeline = new ScriptPipeline(config, master, "pipeline", null, outage::succeeded, this::failed);
+        ReplicaAcks replicaAcks = new ReplicaAcks();
+        this.confirmations = new ScriptPipeline(config, master, "confirmations", replicaAcks, outage::succeeded, this::failed);
+        this.inbox = new RedisInbox(keys, pipeline, confirmations, replicaAcks, this::redis);
         membership.inbox(inbox);
     }
 
@@ -189,6 +193,7 @@ public final class RedisCluster implements Cluster {
         // have not noticed yet) announces its users offline to their friends through it, and
         // would wait for it forever.
         pipeline.start();
+        confirmations.start();
         membership.start(listener);
         leaseKeeper.renewNow(); // the others see this server from now on
         subscriber.start();
@@ -372,6 +377,7 @@ public final class RedisCluster implements Cluster {
         housekeeper.stop();
         leaseKeeper.stop();
         pipeline.stop();
+        confirmations.stop();
         subscriber.stop();
         try {
             membership.leave();

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
@@ -50,8 +51,9 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Redis unreachable.</b> {@link #keep} reports every user as not kept, so the caller stores
  * the message in the offline store and pushes it from there (durable, slower, only while Redis is
- * away). A failed {@link #confirmed} is remembered by the session and sent again with its next
- * receipt. A message published while Redis restarted may have reached its copy but not its
+ * away). A failed {@link #confirmed} (Redis away, or the erasure reached no replica in time, see
+ * {@link ReplicaAcks}) is remembered by the session, which erases those copies again with its
+ * next receipt and answers this one with errno 10. A message published while Redis restarted may have reached its copy but not its
  * server: once Redis is back, each server hands its receipts sessions the copies they miss
  * ({@link Cluster.Listener#missed}).
  */
@@ -61,6 +63,8 @@ final class RedisInbox implements Inbox {
 
     private final RedisKeys keys;
     private final ScriptPipeline pipeline;
+    private final ScriptPipeline confirmations;
+    private final ReplicaAcks replicaAcks;
     private final Membership.Commands commands;
     private final byte[] me;
     /**
@@ -69,9 +73,12 @@ final class RedisInbox implements Inbox {
      */
     private final Set<Integer> leftoversWaiting = ConcurrentHashMap.newKeySet();
 
-    RedisInbox(RedisKeys keys, ScriptPipeline pipeline, Membership.Commands commands) {
+    RedisInbox(RedisKeys keys, ScriptPipeline pipeline, ScriptPipeline confirmations, ReplicaAcks replicaAcks,
+               Membership.Commands commands) {
         this.keys = keys;
         this.pipeline = pipeline;
+        this.confirmations = confirmations;
+        this.replicaAcks = replicaAcks;
         this.commands = commands;
         this.me = bytes(keys.me());
     }
@@ -112,10 +119,11 @@ final class RedisInbox implements Inbox {
         List<byte[]> args = new ArrayList<>(mids.size());
         mids.forEach(mid -> args.add(bytes(Long.toString(mid))));
         try {
-            pipeline.run(RedisScripts.CONFIRM, List.of(bytes(keys.inbox(userId))), args);
+            confirmations.run(RedisScripts.CONFIRM, List.of(bytes(keys.inbox(userId))), args);
             return true;
         } catch (JedisException e) {
-            LOG.debug("user {} confirmed {} messages, but Redis could not be told yet: {}", userId, mids.size(), e.getMessage());
+            LOG.debug("user {} confirmed {} messages, but the copies are not erased for sure yet: {}", userId, mids.size(),
+                    e.getMessage());
             return false;
         }
     }
@@ -162,7 +170,11 @@ final class RedisInbox implements Inbox {
             userKeys.add(bytes(keys.inbox(id)));
             userKeys.add(bytes(keys.leftover(id)));
         }
-        List<?> replies = commands.run(jedis -> (List<?>) RedisScripts.TAKE.run(jedis, userKeys, List.of(bytes(node))));
+        List<?> replies = commands.run(jedis -> {
+            List<?> taken = (List<?>) RedisScripts.TAKE.run(jedis, userKeys, List.of(bytes(node)));
+            awaitReplica(jedis, "the taking of the copies of " + userIds.size() + " sessions");
+            return taken;
+        });
         List<List<Copy>> result = new ArrayList<>(replies.size());
         for (Object reply : replies) {
             result.add(copies((List<?>) reply));
@@ -192,7 +204,11 @@ final class RedisInbox implements Inbox {
 
     @Override
     public void forget(int userId) {
-        commands.run(jedis -> jedis.del(keys.leftover(userId)));
+        commands.run(jedis -> {
+            jedis.del(keys.leftover(userId));
+            awaitReplica(jedis, "the forgetting of user " + userId + "'s leftovers");
+            return null;
+        });
     }
 
     /** Forgets the leftovers of many users, once they are in the offline store. */
@@ -201,7 +217,23 @@ final class RedisInbox implements Inbox {
             return;
         }
         String[] names = userIds.stream().map(keys::leftover).toArray(String[]::new);
-        commands.run(jedis -> jedis.del(names));
+        commands.run(jedis -> {
+            jedis.del(names);
+            awaitReplica(jedis, "the forgetting of " + names.length + " users' leftovers");
+            return null;
+        });
+    }
+
+    /**
+     * Takes and forgets end the keeping of copies that are in the offline store by now: undone
+     * by a failover, they would be put back a second time, after the user may have confirmed
+     * the first. They run once per ended session, so they wait for the replica one by one.
+     */
+    private void awaitReplica(Jedis jedis, String what) {
+        if (!replicaAcks.awaitReplica(jedis)) {
+            LOG.warn("{} reached no replica within {} ms: a failover now would bring those copies back once more",
+                    what, ReplicaAcks.ACK_TIMEOUT.toMillis());
+        }
     }
 
     /** mid, frame, mid, frame... as HGETALL returns them inside a script. */

@@ -22,8 +22,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * synchronous round trip of its own, and cross-server throughput fell as senders were added
  * (23,000 msgs/s with 10 pairs, 12,900 with 100: loadtest/results/2026-11-27-cross-server.md).
  * A batch costs Redis one read and one write however many scripts it holds. One connection also
- * keeps the scripts of one server in the order they were queued: a receipt's deletion of a copy
- * can never overtake the writing of that copy.
+ * keeps the scripts of one server in the order they were queued.
+ *
+ * <p>A server runs two: one for forwards and kept copies, one for the erasures of RECEIPTs. The
+ * second ends each batch with {@code WAIT} for a replica ({@link ReplicaAcks}), which blocks its
+ * connection until the replica answers; on the first, that wait would hold up every message. An
+ * erasure cannot overtake the writing of its copy across the two: a client confirms only a
+ * message it got, and a message is delivered only after the script that kept its copy replied.
  */
 final class ScriptPipeline {
 
@@ -40,6 +45,10 @@ final class ScriptPipeline {
 
     private final ClusterConfig config;
     private final RedisMaster master;
+    /** Names the thread and the connection (CLIENT LIST shows it). */
+    private final String name;
+    /** When set, a batch counts as done only once a replica has it; null: done when the master answered. */
+    private final ReplicaAcks replicaAcks;
     private final Consumer<JedisException> onFailure;
     private final Runnable onSuccess;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -50,15 +59,18 @@ final class ScriptPipeline {
     /** Where {@link #jedis} is connected; used by the pipeline thread only. */
     private HostAndPort connectedTo;
 
-    ScriptPipeline(ClusterConfig config, RedisMaster master, Runnable onSuccess, Consumer<JedisException> onFailure) {
+    ScriptPipeline(ClusterConfig config, RedisMaster master, String name, ReplicaAcks replicaAcks,
+                   Runnable onSuccess, Consumer<JedisException> onFailure) {
         this.config = config;
         this.master = master;
+        this.name = name;
+        this.replicaAcks = replicaAcks;
         this.onSuccess = onSuccess;
         this.onFailure = onFailure;
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("loomchat-redis-pipeline").start(this::run);
+        thread = Thread.ofVirtual().name("loomchat-redis-" + name).start(this::run);
     }
 
     /**
@@ -105,18 +117,31 @@ final class ScriptPipeline {
             if (jedis != null && !current.equals(connectedTo)) {
                 closeConnection(); // a failover moved the master: a demoted one refuses writes
             }
-            if (jedis == null) {
-                jedis = new Jedis(current, config.clientConfig("loomchat-pipeline-" + config.nodeName()));
+            boolean connected = jedis == null;
+            if (connected) {
+                jedis = new Jedis(current, config.clientConfig("loomchat-" + name + "-" + config.nodeName()));
                 connectedTo = current;
                 SCRIPTS.forEach(script -> script.load(jedis));
+            }
+            if (replicaAcks != null) {
+                replicaAcks.recount(jedis, connected);
             }
             List<Response<Object>> replies = new ArrayList<>(batch.size());
             Pipeline pipeline = jedis.pipelined();
             for (Job job : batch) {
                 replies.add(pipeline.evalsha(job.script().sha(), job.keys(), job.args()));
             }
+            Response<Long> replicated = replicaAcks == null ? null : replicaAcks.awaitAfter(pipeline);
             pipeline.sync();
             onSuccess.run();
+            if (!ReplicaAcks.settled(replicated)) {
+                // Done on the master only: a failover now could undo it. The callers keep what
+                // they asked for and ask again (what runs here, the erasures of RECEIPTs, may run
+                // twice to the same effect).
+                failAll(batch, new JedisException("no replica acknowledged the batch within "
+                        + ReplicaAcks.ACK_TIMEOUT.toMillis() + " ms"));
+                return;
+            }
             boolean scriptsForgotten = false;
             for (int i = 0; i < batch.size(); i++) {
                 try {

@@ -91,10 +91,11 @@ final class ChatHandlers {
 
     /**
      * RECEIPT: the messages are confirmed, so they are never delivered again. Offline rows are
-     * deleted and kept copies dropped before the session forgets them; if that fails the client
-     * gets errno 10 and the messages may come again (it drops repeats by mid). A valid RECEIPT
-     * gets no reply: it is sent about once a second by every receipts client, and a reply would
-     * only be read and thrown away.
+     * deleted and kept copies erased before the session forgets them. A valid RECEIPT gets no
+     * reply: it is sent about once a second by every receipts client, and a reply would only be
+     * read and thrown away. When the erasure cannot be made safe (Redis away, or no replica
+     * acknowledged it: a failover could undo it), the session keeps those mids to erase with
+     * the next receipt and the client gets errno 10: until then the messages may come again.
      */
     static void receipt(Services services, UserSession session, Request request) {
         long[] mids = request.requiredLongs("mids", MAX_RECEIPT_MIDS);
@@ -105,25 +106,34 @@ final class ChatHandlers {
                     "this server is making sure it still belongs to the cluster; send the receipt again");
         }
         Unconfirmed.Confirmed confirmed = session.confirmed(mids);
-        if (confirmed.isEmpty()) {
+        int mailbox = session.mailbox();
+        if (!confirmed.isEmpty()) {
+            DeliveredNotices.afterReceipt(services, session, confirmed);
+            if (!confirmed.rowIds().isEmpty()) {
+                services.db().offlineMessages().delete(mailbox, confirmed.rowIds());
+                services.metrics().offlineDelivered(confirmed.rowIds().size());
+            }
+            if (session.storedMeanwhile()) {
+                // A message got live may also be stored for this mailbox (its sender stored it when
+                // Redis lost the reply of a forward that ran, or a server taken for dead put its copy
+                // back): that row goes now, not when the session ends, which a kill -9 of this server
+                // would skip, and the next login would bring a confirmed message back.
+                services.db().offlineMessages().deleteMids(mailbox, confirmed.mids());
+            }
+        }
+        // Taken only now: were the database away above, they stay for the next receipt.
+        List<Long> notErased = session.takeNotErased(); // those an earlier receipt could not erase
+        if (confirmed.isEmpty() && notErased.isEmpty()) {
             return; // unknown or already confirmed, or not a receipts session: nothing to do
         }
-        DeliveredNotices.afterReceipt(services, session, confirmed);
-        int mailbox = session.mailbox();
-        if (!confirmed.rowIds().isEmpty()) {
-            services.db().offlineMessages().delete(mailbox, confirmed.rowIds());
-            services.metrics().offlineDelivered(confirmed.rowIds().size());
-        }
-        if (session.storedMeanwhile()) {
-            // A message got live may also be stored for this mailbox (its sender stored it when
-            // Redis lost the reply of a forward that ran, or a server taken for dead put its copy
-            // back): that row goes now, not when the session ends, which a kill -9 of this server
-            // would skip, and the next login would bring a confirmed message back.
-            services.db().offlineMessages().deleteMids(mailbox, confirmed.mids());
-        }
         List<Long> toErase = new ArrayList<>(confirmed.mids());
-        toErase.addAll(session.takeNotErased()); // those an earlier receipt could not drop
+        toErase.addAll(notErased);
         boolean erased = services.cluster().inbox().confirmed(mailbox, toErase);
         session.forgetConfirmed(erased ? confirmed.mids() : toErase, erased);
+        if (!erased) {
+            // The same receipt again (or any later one) erases them: the session kept them.
+            throw new ServiceException(Errno.UNAVAILABLE,
+                    "the confirmation could not be made safe yet (Redis is away or has no replica in step); send the receipt again");
+        }
     }
 }

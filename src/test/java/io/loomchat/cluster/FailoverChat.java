@@ -153,12 +153,12 @@ final class FailoverChat implements AutoCloseable {
         for (int i = again.path("pending").asInt(); i > 0; i--) {
             redelivered.add(bobClient.next(6).path("mid").asLong());
         }
-        // A repeat between two failovers would be a bug of ours. A repeat across one is Redis
-        // replication being asynchronous: bob's last RECEIPT before a kill may drop a copy on the
-        // old master in the moment before its SIGKILL and never reach the replica, so the new
-        // master hands the copy over again (seen once in five failovers, see
-        // loadtest/results/2026-12-03-sentinel-failover.md). The client drops it by mid; it is
-        // counted and printed, not failed on.
+        // A repeat between two failovers would be a bug of ours. A repeat across one is a
+        // message whose RECEIPT came while Redis had no master: it was answered errno 10 (this
+        // class does not read those answers), so the copy stayed and the new master hands it
+        // over again. A RECEIPT answered without error is on the replica by then
+        // (ConfirmationsThroughARedisFailoverEndToEndTest). The client drops repeats by mid;
+        // they are counted and printed, not failed on.
         Set<Long> seen = new HashSet<>();
         Set<Long> liveTwice = new TreeSet<>();
         live.stream().filter(mid -> !seen.add(mid)).forEach(liveTwice::add);

@@ -161,6 +161,25 @@ public final class PrivateSentinels implements AutoCloseable {
         });
     }
 
+    /**
+     * SIGSTOP to the server that is not master now: it stays connected to the master, which
+     * then waits in vain for its acknowledgements, as behind a stalled replica in production.
+     */
+    public void pauseReplica() {
+        replica().signal("STOP");
+    }
+
+    /** SIGCONT to the replica {@link #pauseReplica} stopped; it catches up with the master at once. */
+    public void resumeReplica() {
+        replica().signal("CONT");
+    }
+
+    private Node replica() {
+        int masterPort = master().getPort();
+        return servers.stream().filter(node -> node.port != masterPort).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this set has no replica"));
+    }
+
     /** SIGKILL to Sentinel {@code index} (0-2); the other two still make the quorum and a majority. */
     public void killSentinel(int index) {
         sentinels.get(index).kill();
@@ -284,6 +303,20 @@ public final class PrivateSentinels implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while killing " + name, e);
+            }
+        }
+
+        void signal(String signal) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+                if (kill.waitFor() != 0) {
+                    throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while signalling " + name, e);
             }
         }
 
