@@ -30,7 +30,8 @@ trap './cluster stop >/dev/null 2>&1 || true; cp -r run/cluster/*.log* run/clust
 
 faults=()
 for k in 1 2 3; do
-    faults+=(--fault "kill-node$k=./cluster kill node$k && sleep 3 && ./cluster restart node$k")
+    # A server refuses to start while Redis has no master (a failover under way): try again.
+    faults+=(--fault "kill-node$k=./cluster kill node$k && sleep 3 && for try in 1 2 3 4 5; do ./cluster restart node$k && break; sleep 3; done")
     faults+=(--fault "pause-node$k-past-lease=./cluster pause node$k 7")
     faults+=(--fault "pause-node$k-short=./cluster pause node$k 2")
 done

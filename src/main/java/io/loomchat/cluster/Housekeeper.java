@@ -27,13 +27,20 @@ final class Housekeeper {
     /** Rebuilds asked for, and done, so far: one asked during a rebuild is not lost. */
     private final AtomicLong rebuildsAsked = new AtomicLong();
     private volatile long rebuildsDone;
+    /** When to push what was stored during an outage (System.nanoTime), or 0 for no push due. */
+    private volatile long storedPushDueNanos;
+    /** Until when (System.nanoTime) no server is taken for dead, after an outage; 0 for none. */
+    private volatile long reapingHeldUntilNanos;
+    /** How long the other servers may need to renew their leases once Redis is back. */
+    private final Duration reapingGrace;
     private volatile boolean stopping;
     private Thread thread;
 
-    Housekeeper(Membership membership, Duration heartbeat, Runnable followMaster) {
+    Housekeeper(Membership membership, Duration heartbeat, Duration leaseTtl, Runnable followMaster) {
         this.membership = membership;
         this.followMaster = followMaster;
         this.heartbeat = heartbeat;
+        this.reapingGrace = leaseTtl.plus(heartbeat);
     }
 
     void start() {
@@ -49,6 +56,24 @@ final class Housekeeper {
     void rebuildSoon() {
         rebuildsAsked.incrementAndGet();
         wake.release();
+    }
+
+    /**
+     * Redis is back after an outage. Two things follow:
+     * <ul>
+     *   <li>One heartbeat from now, what was stored meanwhile for this server's sessions is
+     *       pushed to them ({@link Membership#pushStoredMeanwhile}); the heartbeat lets the
+     *       senders' stores of the outage's last moments land first.</li>
+     *   <li>For one lease, no other server is taken for dead. The outage kept every server from
+     *       renewing, so all their leases may have lapsed (a Sentinel failover takes longer than a
+     *       lease); the first server back would otherwise reap the others, alive, and close all
+     *       their sessions (seen in the chaos runs, 2026-12-07).</li>
+     * </ul>
+     */
+    void redisBack() {
+        long now = System.nanoTime();
+        storedPushDueNanos = Math.max(1, now + heartbeat.toNanos());
+        reapingHeldUntilNanos = Math.max(1, now + reapingGrace.toNanos());
     }
 
     private void run() {
@@ -76,7 +101,15 @@ final class Housekeeper {
             membership.rebuild(); // on failure, asked stays ahead and the next heartbeat tries again
             rebuildsDone = asked;
         }
-        membership.reapDeadServers();
+        long pushDue = storedPushDueNanos;
+        if (pushDue != 0 && System.nanoTime() - pushDue >= 0) {
+            storedPushDueNanos = 0;
+            membership.pushStoredMeanwhile();
+        }
+        long heldUntil = reapingHeldUntilNanos;
+        if (heldUntil == 0 || System.nanoTime() - heldUntil >= 0) {
+            membership.reapDeadServers();
+        }
     }
 
     void stop() {

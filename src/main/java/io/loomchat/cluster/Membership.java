@@ -291,6 +291,15 @@ final class Membership {
                 reaped[0] ? " after another server took this one for dead" : "", regained.size(), evicted.size());
     }
 
+    /**
+     * Messages stored during an outage for users online here (a forward whose reply was lost may
+     * also have reached them live): pushed now, and where a session already confirmed one live,
+     * its stored row is deleted instead of delivered again.
+     */
+    void pushStoredMeanwhile() {
+        listener.storedMeanwhile();
+    }
+
     private void awaitNoReaping() {
         long deadline = System.nanoTime() + REAPING_LOCK.toNanos();
         while (commands.run(jedis -> jedis.exists(keys.reaping(keys.me()))) && System.nanoTime() < deadline) {

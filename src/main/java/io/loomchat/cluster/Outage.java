@@ -17,12 +17,15 @@ final class Outage {
     static final long PROBE_INTERVAL_MILLIS = 250;
 
     private final String redisAddress;
+    /** Told once each outage ends. */
+    private final Runnable back;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong lastProbe = new AtomicLong();
     private volatile long downSince;
 
-    Outage(String redisAddress) {
+    Outage(String redisAddress, Runnable back) {
         this.redisAddress = redisAddress;
+        this.back = back;
     }
 
     /** True when a caller should try Redis now: it is up, or it is this caller's turn to probe. */
@@ -51,6 +54,7 @@ final class Outage {
     void succeeded() {
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.info("Redis at {} is back after {} ms", redisAddress, System.currentTimeMillis() - downSince);
+            back.run();
         }
     }
 }

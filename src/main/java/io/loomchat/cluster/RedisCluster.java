@@ -90,12 +90,12 @@ public final class RedisCluster implements Cluster {
         this.config = config;
         this.keys = new RedisKeys(config.channelPrefix(), config.nodeName());
         this.pool = pool;
-        this.outage = new Outage(config.redisAddress());
+        this.outage = new Outage(config.redisAddress(), this::outageEnded);
         this.messageNodeNumber = messageNodeNumber;
         this.incarnation = incarnation;
         this.subscriber = new Subscriber(config, master, keys, new SubscriberEvents());
         this.membership = new Membership(config, keys, incarnation, claimLock, this::redis);
-        this.housekeeper = new Housekeeper(membership, config.heartbeat(), subscriber::followMaster);
+        this.housekeeper = new Housekeeper(membership, config.heartbeat(), config.leaseTtl(), subscriber::followMaster);
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
         this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
@@ -365,6 +365,11 @@ public final class RedisCluster implements Cluster {
     @Override
     public boolean hearsEveryChange() {
         return subscribed;
+    }
+
+    /** See {@link Housekeeper#redisBack}. */
+    private void outageEnded() {
+        housekeeper.redisBack();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.loomchat.loadtest;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,10 +35,19 @@ final class ConfirmationProofs {
     /** Guarded by lock: PINGs sent and not answered yet, oldest first. */
     private final ArrayDeque<Pending> unanswered = new ArrayDeque<>();
 
-    /** Sends a PING after RECEIPTs for {@code mids}. */
-    void pingAfter(LoadConnection connection, long[] mids) throws IOException {
+    /**
+     * Sends the RECEIPT frames for {@code mids}, then a PING that proves them. One lock across
+     * both: a heartbeat PING written between them would be the oldest unanswered one when the
+     * RECEIPT's error ACK arrives, take the refusal, and leave the RECEIPT's own PING to prove
+     * mids the server refused (a write blocked by a paused server made that likely in the
+     * chaos runs).
+     */
+    void sendProved(LoadConnection connection, List<String> receipts, long[] mids) throws IOException {
         lock.lock();
         try {
+            for (String receipt : receipts) {
+                connection.send(receipt);
+            }
             unanswered.addLast(new Pending(mids));
             connection.sendPing(PING);
         } finally {
@@ -47,7 +57,7 @@ final class ConfirmationProofs {
 
     /** Sends a heartbeat PING (it proves nothing, but takes its place in the order). */
     void ping(LoadConnection connection) throws IOException {
-        pingAfter(connection, NONE);
+        sendProved(connection, List.of(), NONE);
     }
 
     /** An error ACK for a RECEIPT: one of those before the oldest unanswered PING was refused. */

@@ -1,7 +1,9 @@
 package io.loomchat.loadtest;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -111,16 +113,20 @@ final class ReceiptBatch {
             } finally {
                 lock.unlock();
             }
+            List<String> frames = new ArrayList<>(taken.length / MAX_MIDS_PER_FRAME + 1);
             for (int from = 0; from < taken.length; from += MAX_MIDS_PER_FRAME) {
-                int to = Math.min(taken.length, from + MAX_MIDS_PER_FRAME);
-                connection.send(frame(taken, from, to));
-                metrics.add(Count.RECEIPT_FRAMES);
-                metrics.add(Count.CONFIRMED, to - from);
+                frames.add(frame(taken, from, Math.min(taken.length, from + MAX_MIDS_PER_FRAME)));
             }
             if (proofs != null) {
-                proofs.pingAfter(connection, taken);
+                proofs.sendProved(connection, frames, taken);
                 metrics.add(Count.PINGS);
+            } else {
+                for (String receipt : frames) {
+                    connection.send(receipt);
+                }
             }
+            metrics.add(Count.RECEIPT_FRAMES, frames.size());
+            metrics.add(Count.CONFIRMED, taken.length);
         } finally {
             sending.unlock();
         }

@@ -72,10 +72,13 @@ final class StoredRows {
         }
         List<OfflineMessage> fresh = new ArrayList<>(read.size());
         for (OfflineMessage row : read) {
+            // Noted for every row, also one whose message the session got live and has not
+            // confirmed yet: its RECEIPT must then delete this row too, or the row would bring
+            // the message back at the next login.
+            unconfirmed.storedMeanwhile();
             if (unconfirmed.contains(row.mid())) {
                 continue;
             }
-            unconfirmed.storedMeanwhile();
             if (unconfirmed.wasConfirmed(row.mid())) {
                 confirmedAgain.add(row.id());
             } else {
