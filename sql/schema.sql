@@ -64,6 +64,11 @@ CREATE TABLE IF NOT EXISTS OfflineMessage (
     mid        BIGINT     NOT NULL,
     message    MEDIUMTEXT NOT NULL,
     created_at TIMESTAMP  NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- A mark, not a message (protocol 2.2, "a confirmed message is never delivered again"): the
+    -- mailbox confirmed this mid while Redis was in trouble, when a sender whose forward was in
+    -- doubt may still store a copy of it. The unique key turns that late copy away; reads skip
+    -- marks; they are purged an hour after created_at (ConfirmedMarks).
+    confirmed  BOOLEAN    NOT NULL DEFAULT FALSE,
     PRIMARY KEY (id),
     UNIQUE KEY uk_offline_user_mid (userid, mid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -87,6 +87,16 @@ public interface Cluster extends AutoCloseable {
     boolean healthy();
 
     /**
+     * Whether Redis was in trouble lately (down now, or back less than a few seconds ago): a
+     * sender whose forward was in doubt may then store a copy of a message its recipient got live
+     * and confirms, so a RECEIPT marks its messages confirmed in the database as well (see
+     * {@link io.loomchat.store.OfflineMessageDao#markConfirmed}). Never for a single server.
+     */
+    default boolean confirmationsInDoubt() {
+        return false;
+    }
+
+    /**
      * Whether the others may have taken this server for dead: its lease was not renewed within
      * its time to live (a pause: GC, a frozen VM, SIGSTOP), or was found lapsed and what that
      * means has not been settled yet ({@link Listener#evicted}). Meanwhile the cluster may have

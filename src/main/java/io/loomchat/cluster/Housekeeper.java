@@ -29,18 +29,13 @@ final class Housekeeper {
     private volatile long rebuildsDone;
     /** When to push what was stored during an outage (System.nanoTime), or 0 for no push due. */
     private volatile long storedPushDueNanos;
-    /** Until when (System.nanoTime) no server is taken for dead, after an outage; 0 for none. */
-    private volatile long reapingHeldUntilNanos;
-    /** How long the other servers may need to renew their leases once Redis is back. */
-    private final Duration reapingGrace;
     private volatile boolean stopping;
     private Thread thread;
 
-    Housekeeper(Membership membership, Duration heartbeat, Duration leaseTtl, Runnable followMaster) {
+    Housekeeper(Membership membership, Duration heartbeat, Runnable followMaster) {
         this.membership = membership;
         this.followMaster = followMaster;
         this.heartbeat = heartbeat;
-        this.reapingGrace = leaseTtl.plus(heartbeat);
     }
 
     void start() {
@@ -59,21 +54,12 @@ final class Housekeeper {
     }
 
     /**
-     * Redis is back after an outage. Two things follow:
-     * <ul>
-     *   <li>One heartbeat from now, what was stored meanwhile for this server's sessions is
-     *       pushed to them ({@link Membership#pushStoredMeanwhile}); the heartbeat lets the
-     *       senders' stores of the outage's last moments land first.</li>
-     *   <li>For one lease, no other server is taken for dead. The outage kept every server from
-     *       renewing, so all their leases may have lapsed (a Sentinel failover takes longer than a
-     *       lease); the first server back would otherwise reap the others, alive, and close all
-     *       their sessions (seen in the chaos runs, 2026-12-07).</li>
-     * </ul>
+     * Redis is back after an outage: one heartbeat from now, push to this server's sessions what
+     * was stored for them meanwhile ({@link Membership#pushStoredMeanwhile}). The heartbeat lets
+     * the senders' stores of the outage's last moments land first.
      */
     void redisBack() {
-        long now = System.nanoTime();
-        storedPushDueNanos = Math.max(1, now + heartbeat.toNanos());
-        reapingHeldUntilNanos = Math.max(1, now + reapingGrace.toNanos());
+        storedPushDueNanos = Math.max(1, System.nanoTime() + heartbeat.toNanos());
     }
 
     private void run() {
@@ -106,10 +92,7 @@ final class Housekeeper {
             storedPushDueNanos = 0;
             membership.pushStoredMeanwhile();
         }
-        long heldUntil = reapingHeldUntilNanos;
-        if (heldUntil == 0 || System.nanoTime() - heldUntil >= 0) {
-            membership.reapDeadServers();
-        }
+        membership.reapDeadServers();
     }
 
     void stop() {

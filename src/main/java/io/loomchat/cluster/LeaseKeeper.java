@@ -33,6 +33,12 @@ final class LeaseKeeper {
     private final String incarnation;
     /** Told when a renewal found the lease gone: Redis restarted, or we were taken for dead. */
     private final Runnable lapsed;
+    /**
+     * Told of each renewal's outcome. Every server renews every heartbeat, so every server sees a
+     * stall of Redis as long as a timeout, even one with no traffic of its own: its users'
+     * confirmations in such a moment must know (see {@link Cluster#confirmationsInDoubt}).
+     */
+    private final Outage outage;
     private volatile boolean stopping;
     /** When the last successful renewal was sent (System.nanoTime): the lease lasts at least its TTL from then. */
     private volatile long renewedAtNanos = System.nanoTime();
@@ -40,12 +46,14 @@ final class LeaseKeeper {
     private Jedis jedis;
     private HostAndPort connectedTo;
 
-    LeaseKeeper(ClusterConfig config, RedisMaster master, RedisKeys keys, String incarnation, Runnable lapsed) {
+    LeaseKeeper(ClusterConfig config, RedisMaster master, RedisKeys keys, String incarnation, Runnable lapsed,
+                Outage outage) {
         this.config = config;
         this.master = master;
         this.keys = keys;
         this.incarnation = incarnation;
         this.lapsed = lapsed;
+        this.outage = outage;
     }
 
     /** Renews once on the caller's thread, before {@link #start}; throws when Redis cannot be reached. */
@@ -61,9 +69,10 @@ final class LeaseKeeper {
         while (!stopping) {
             try {
                 renew(true);
+                outage.succeeded();
             } catch (JedisException e) {
-                // Redis is away: the outage is reported by the requests that need it; try again.
                 LOG.debug("lease not renewed: {}", e.getMessage());
+                outage.failed(e);
                 closeConnection();
             }
             try {

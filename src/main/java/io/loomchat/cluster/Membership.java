@@ -46,17 +46,20 @@ final class Membership {
     /** Claims and releases hold it shared; the rebuild after an outage holds it alone. */
     private final ReentrantReadWriteLock claimLock;
     private final Commands commands;
+    /** Whether Redis was away lately: see {@link #reapDeadServers}. */
+    private final Outage outage;
     private volatile Cluster.Listener listener;
     /** Set once, before {@link #start}. */
     private RedisInbox inbox;
 
     Membership(ClusterConfig config, RedisKeys keys, String incarnation, ReentrantReadWriteLock claimLock,
-               Commands commands) {
+               Commands commands, Outage outage) {
         this.config = config;
         this.keys = keys;
         this.incarnation = incarnation;
         this.claimLock = claimLock;
         this.commands = commands;
+        this.outage = outage;
     }
 
     /** Takes this server's place: what a killed previous run of it left behind is offline, nobody is here yet. */
@@ -93,6 +96,12 @@ final class Membership {
      * Cleans up after every server in the cluster whose lease has lapsed. The other servers'
      * leases are read with one MGET: every server runs this every second, and one EXISTS per
      * lease made the cluster's lease checks grow with the square of its size in commands.
+     *
+     * <p>Not within one lease after Redis was away from this server: the outage kept every server
+     * from renewing (a Sentinel failover takes longer than a lease), so all leases may have
+     * lapsed, and the first server back would reap the others alive and close all their sessions
+     * (seen in the chaos runs of 2026-12-07). A server that really died meanwhile is reaped a
+     * lease later.
      */
     void reapDeadServers() {
         List<String> dead = commands.run(jedis -> {
@@ -110,6 +119,10 @@ final class Membership {
             }
             return found;
         });
+        if (!dead.isEmpty() && outage.downOrBackWithin(config.leaseTtl().plus(config.heartbeat()))) {
+            LOG.debug("not taking {} for dead yet: Redis was away lately, they may not have renewed since", dead);
+            return;
+        }
         for (String node : dead) {
             reap(node);
         }

@@ -22,6 +22,9 @@ final class Outage {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong lastProbe = new AtomicLong();
     private volatile long downSince;
+    /** When the last outage ended (System.nanoTime); meaningful once one has ended. */
+    private volatile long endedAtNanos;
+    private volatile boolean everEnded;
 
     Outage(String redisAddress, Runnable back) {
         this.redisAddress = redisAddress;
@@ -51,7 +54,19 @@ final class Outage {
         }
     }
 
+    /**
+     * Whether Redis is down now or came back less than {@code window} ago. Set before the outage
+     * counts as over, so a caller that sees Redis up also sees when it came back.
+     */
+    boolean downOrBackWithin(java.time.Duration window) {
+        return down.get() || everEnded && System.nanoTime() - endedAtNanos < window.toNanos();
+    }
+
     void succeeded() {
+        if (down.get()) {
+            endedAtNanos = System.nanoTime();
+            everEnded = true;
+        }
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.info("Redis at {} is back after {} ms", redisAddress, System.currentTimeMillis() - downSince);
             back.run();

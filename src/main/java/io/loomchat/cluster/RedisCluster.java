@@ -94,10 +94,10 @@ public final class RedisCluster implements Cluster {
         this.messageNodeNumber = messageNodeNumber;
         this.incarnation = incarnation;
         this.subscriber = new Subscriber(config, master, keys, new SubscriberEvents());
-        this.membership = new Membership(config, keys, incarnation, claimLock, this::redis);
-        this.housekeeper = new Housekeeper(membership, config.heartbeat(), config.leaseTtl(), subscriber::followMaster);
+        this.membership = new Membership(config, keys, incarnation, claimLock, this::redis, outage);
+        this.housekeeper = new Housekeeper(membership, config.heartbeat(), subscriber::followMaster);
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
-        this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon);
+        this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon, outage);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
         this.pipeline = new ScriptPipeline(config, master, "pipeline", null, outage::succeeded, this::failed);
         ReplicaAcks replicaAcks = new ReplicaAcks();
@@ -365,6 +365,13 @@ public final class RedisCluster implements Cluster {
     @Override
     public boolean hearsEveryChange() {
         return subscribed;
+    }
+
+    @Override
+    public boolean confirmationsInDoubt() {
+        // A sender learns its forward is in doubt up to one timeout after sending it; its recipient
+        // may confirm the message before or after that, for as long as a lease may run.
+        return outage.downOrBackWithin(config.leaseTtl().plus(config.redisTimeout().multipliedBy(2)));
     }
 
     /** See {@link Housekeeper#redisBack}. */

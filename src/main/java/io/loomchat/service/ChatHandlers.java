@@ -113,7 +113,13 @@ final class ChatHandlers {
                 services.db().offlineMessages().delete(mailbox, confirmed.rowIds());
                 services.metrics().offlineDelivered(confirmed.rowIds().size());
             }
-            if (session.storedMeanwhile()) {
+            if (services.cluster().confirmationsInDoubt()) {
+                // Redis was in trouble lately: a sender that lost the reply of a forward which ran
+                // may store a copy of a message this session got live, now or in a moment. Marked
+                // confirmed in the database, the message cannot come back from the store, even
+                // if this server dies before the copy arrives.
+                services.db().offlineMessages().markConfirmed(mailbox, confirmed.mids());
+            } else if (session.storedMeanwhile()) {
                 // A message got live may also be stored for this mailbox (its sender stored it when
                 // Redis lost the reply of a forward that ran, or a server taken for dead put its copy
                 // back): that row goes now, not when the session ends, which a kill -9 of this server

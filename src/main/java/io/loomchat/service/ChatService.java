@@ -30,6 +30,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
 
     private final Services services;
     private final DeviceExpiry deviceExpiry;
+    private final ConfirmedMarks confirmedMarks;
 
     /**
      * The chat rules over a database and a cluster ({@link io.loomchat.cluster.SingleNode} when
@@ -66,6 +67,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
                     HistoryWriter::rowsWritten);
         }
         this.deviceExpiry = new DeviceExpiry(database.devices(), devices, config.devices().expiry(), System::currentTimeMillis);
+        this.confirmedMarks = new ConfirmedMarks(database.offlineMessages(), System::currentTimeMillis);
         try {
             cluster.start(new ClusterEvents(services));
         } catch (RuntimeException e) {
@@ -74,6 +76,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
             throw e;
         }
         deviceExpiry.start();
+        confirmedMarks.start();
     }
 
     @Override
@@ -184,6 +187,7 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     public void close() {
         services.passwords().close();
         deviceExpiry.close();
+        confirmedMarks.close();
         services.readMarks().close();
         services.history().close();
     }

@@ -51,8 +51,8 @@ public final class OfflineMessageDao {
      */
     public void move(int fromMailbox, int toMailbox) {
         sql.transaction("cannot move the offline messages of mailbox " + fromMailbox, connection -> {
-            Sql.update(connection, "INSERT IGNORE INTO OfflineMessage (userid, mid, message, created_at) "
-                    + "SELECT ?, mid, message, created_at FROM OfflineMessage WHERE userid = ?", statement -> {
+            Sql.update(connection, "INSERT IGNORE INTO OfflineMessage (userid, mid, message, created_at, confirmed) "
+                    + "SELECT ?, mid, message, created_at, confirmed FROM OfflineMessage WHERE userid = ?", statement -> {
                         statement.setInt(1, toMailbox);
                         statement.setInt(2, fromMailbox);
                     });
@@ -64,7 +64,7 @@ public final class OfflineMessageDao {
     /** At most {@code limit} of the messages waiting for a user with a mid above {@code afterMid}, oldest first. */
     public List<OfflineMessage> pendingFor(int userId, long afterMid, int limit) {
         return sql.list("cannot read the offline messages of user " + userId,
-                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? AND mid > ? ORDER BY mid LIMIT ?",
+                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? AND mid > ? AND confirmed = FALSE ORDER BY mid LIMIT ?",
                 statement -> {
                     statement.setInt(1, userId);
                     statement.setLong(2, afterMid);
@@ -76,7 +76,7 @@ public final class OfflineMessageDao {
     /** How many messages wait for a user with a mid above {@code afterMid}. */
     public int countFor(int userId, long afterMid) {
         return sql.first("cannot count the offline messages of user " + userId,
-                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ? AND mid > ?",
+                "SELECT COUNT(*) FROM OfflineMessage WHERE userid = ? AND mid > ? AND confirmed = FALSE",
                 statement -> {
                     statement.setInt(1, userId);
                     statement.setLong(2, afterMid);
@@ -87,7 +87,7 @@ public final class OfflineMessageDao {
     /** The messages waiting for a user, oldest first. */
     public List<OfflineMessage> pendingFor(int userId) {
         return sql.list("cannot read the offline messages of user " + userId,
-                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? ORDER BY mid",
+                "SELECT id, mid, message FROM OfflineMessage WHERE userid = ? AND confirmed = FALSE ORDER BY mid",
                 statement -> statement.setInt(1, userId),
                 OfflineMessageDao::message);
     }
@@ -100,7 +100,8 @@ public final class OfflineMessageDao {
     public List<Integer> usersWithMessages(List<Integer> userIds) {
         List<Integer> waiting = new ArrayList<>();
         Sql.chunked(userIds, chunk -> waiting.addAll(sql.list("cannot look up users with offline messages",
-                "SELECT DISTINCT userid FROM OfflineMessage WHERE userid IN (" + Sql.placeholders(chunk.size()) + ")",
+                "SELECT DISTINCT userid FROM OfflineMessage WHERE confirmed = FALSE AND userid IN ("
+                        + Sql.placeholders(chunk.size()) + ")",
                 Sql.ints(chunk), row -> row.getInt(1))));
         return waiting;
     }
@@ -117,6 +118,40 @@ public final class OfflineMessageDao {
                     }
                 }, row -> row.getString(1))));
         return messages;
+    }
+
+    /**
+     * Marks these messages confirmed by the mailbox: a stored copy becomes a mark, and a copy a
+     * sender stores later is turned away by the unique key (see {@code confirmed} in schema.sql).
+     * For confirmations made while Redis was in trouble; the marks go after an hour
+     * ({@link #purgeConfirmed}).
+     */
+    public void markConfirmed(int userId, List<Long> mids) {
+        if (mids.isEmpty()) {
+            return;
+        }
+        sql.transaction("cannot mark messages of user " + userId + " confirmed", connection -> {
+            try (var statement = connection.prepareStatement(
+                    "INSERT INTO OfflineMessage (userid, mid, message, confirmed) VALUES (?, ?, '', TRUE) "
+                            + "ON DUPLICATE KEY UPDATE message = '', confirmed = TRUE, created_at = CURRENT_TIMESTAMP")) {
+                for (long mid : mids) {
+                    statement.setInt(1, userId);
+                    statement.setLong(2, mid);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Deletes at most {@code limit} marks made before {@code beforeEpochMillis}; returns how many. */
+    public int purgeConfirmed(long beforeEpochMillis, int limit) {
+        return sql.update("cannot purge the confirmed marks of the offline store",
+                "DELETE FROM OfflineMessage WHERE confirmed = TRUE AND created_at < ? LIMIT ?", statement -> {
+                    statement.setTimestamp(1, new java.sql.Timestamp(beforeEpochMillis));
+                    statement.setInt(2, limit);
+                });
     }
 
     /** Deletes a user's stored copies of these messages, by mid, wherever they are. */

@@ -31,7 +31,9 @@ final class SchemaUpgrade {
             new Column("History", "sender", "ALTER TABLE History ADD COLUMN sender INT NOT NULL DEFAULT 0"),
             // 2.3: FIND_USERS (see schema.sql); filled below.
             new Column("User", "name_len", "ALTER TABLE User ADD COLUMN name_len INT NOT NULL DEFAULT 0"),
-            new Column("User", "name_lower", "ALTER TABLE User ADD COLUMN name_lower VARCHAR(50) NOT NULL DEFAULT ''"));
+            new Column("User", "name_lower", "ALTER TABLE User ADD COLUMN name_lower VARCHAR(50) NOT NULL DEFAULT ''"),
+            // 2.2, confirmations in doubt (see schema.sql).
+            new Column("OfflineMessage", "confirmed", "ALTER TABLE OfflineMessage ADD COLUMN confirmed BOOLEAN NOT NULL DEFAULT FALSE"));
 
     /** An index and the statement that adds it. */
     private record Index(String table, String index, String addition) {
