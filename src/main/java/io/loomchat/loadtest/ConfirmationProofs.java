@@ -73,12 +73,21 @@ final class ConfirmationProofs {
         }
     }
 
-    /** A PONG: the mids it proves confirmed (empty for a heartbeat or a refused RECEIPT). */
-    long[] ponged() {
+    /** What a PONG answered: the mids it proves confirmed, or those of a refused RECEIPT, to send again. */
+    record Pong(long[] proven, long[] refused) {
+    }
+
+    private static final Pong NOTHING = new Pong(NONE, NONE);
+
+    /** A PONG: the mids it proves confirmed (none for a heartbeat), or refused (errno 10: send them again). */
+    Pong ponged() {
         lock.lock();
         try {
             Pending answered = unanswered.pollFirst();
-            return answered == null || answered.refused ? NONE : answered.mids;
+            if (answered == null) {
+                return NOTHING;
+            }
+            return answered.refused ? new Pong(NONE, answered.mids) : new Pong(answered.mids, NONE);
         } finally {
             lock.unlock();
         }

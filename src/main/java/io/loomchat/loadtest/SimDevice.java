@@ -260,9 +260,11 @@ final class SimDevice implements LoadConnection.Listener {
                 run.metrics.add(Count.PONGS);
                 ConfirmationProofs proofs = proofsOf(from);
                 if (proofs != null) {
-                    for (long mid : proofs.ponged()) {
+                    ConfirmationProofs.Pong pong = proofs.ponged();
+                    for (long mid : pong.proven()) {
                         provenConfirmed.add(mid);
                     }
+                    confirmAgain(from, pong.refused());
                 }
             }
             case 21 -> run.metrics.add(Count.READ_NOTICES);
@@ -360,6 +362,25 @@ final class SimDevice implements LoadConnection.Listener {
      * A receipts session confirms every chat frame it gets, and drops one whose mid it saw
      * already (as a 2.2 client must); false when this one is dropped.
      */
+    /**
+     * A RECEIPT answered errno 10 (the server could not make the confirmation safe yet): its mids
+     * go out again with the next one, as the protocol asks of a client; left unconfirmed, they
+     * would come again at a later login, long after the window that drops repeats forgot them.
+     */
+    private void confirmAgain(LoadConnection from, long[] mids) {
+        ReceiptBatch batch = receiptBatch;
+        if (mids.length == 0 || batch == null || batch.connection() != from) {
+            return;
+        }
+        boolean due = false;
+        for (long mid : mids) {
+            due |= batch.add(mid);
+        }
+        if (due) {
+            run.receiptFlusher.due(batch);
+        }
+    }
+
     private boolean confirmAndDedup(ReceiptBatch batch, Frame message) {
         if (message.mid == 0) {
             run.metrics.error(this + ": a chat frame without mid in a receipts session, from " + message.id);

@@ -116,7 +116,7 @@ final class Summary {
         return "on: granted in " + number(granted) + " of " + number(f.count(Count.LOGINS)) + " logins; "
                 + number(f.count(Count.RECEIPT_FRAMES)) + " RECEIPT frames confirmed " + number(f.count(Count.CONFIRMED))
                 + " messages" + (f.count(Count.RECEIPTS_REFUSED) > 0 ? "; " + number(f.count(Count.RECEIPTS_REFUSED))
-                + " refused with errno 10 (those messages come again)" : "");
+                + " refused with errno 10 (their mids sent again in the next RECEIPT)" : "");
     }
 
     static String table(List<Row> rows) {

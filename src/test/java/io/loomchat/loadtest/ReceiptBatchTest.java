@@ -107,7 +107,8 @@ class ReceiptBatchTest {
     /**
      * Chaos proves confirmations: each flush is followed by a PING on the wire, and PONGs, which
      * carry nothing, pair with PINGs in order: a heartbeat's PONG proves nothing, and an error ACK
-     * for a RECEIPT voids the proof of the PING that follows it.
+     * for a RECEIPT voids the proof of the PING that follows it and hands its mids back, to be sent
+     * again.
      */
     @Test
     void aPongProvesTheReceiptsBeforeItsPingUnlessOneWasRefused() throws Exception {
@@ -126,11 +127,13 @@ class ReceiptBatchTest {
         assertEquals("{\"msgid\":15,\"mids\":[13]}", frames.readLine());
         assertEquals("{\"msgid\":12}", frames.readLine());
 
-        assertEquals(List.of(11L, 12L), boxed(proofs.ponged()), "the first PONG proves 11 and 12");
-        assertEquals(List.of(), boxed(proofs.ponged()), "the heartbeat's PONG proves nothing");
+        assertEquals(List.of(11L, 12L), boxed(proofs.ponged().proven()), "the first PONG proves 11 and 12");
+        assertEquals(List.of(), boxed(proofs.ponged().proven()), "the heartbeat's PONG proves nothing");
         proofs.receiptRefused(); // errno 10 for the RECEIPT of 13, before its PING's PONG
-        assertEquals(List.of(), boxed(proofs.ponged()), "a refused RECEIPT proves nothing");
-        assertEquals(List.of(), boxed(proofs.ponged()), "a PONG without a PING proves nothing");
+        ConfirmationProofs.Pong refused = proofs.ponged();
+        assertEquals(List.of(), boxed(refused.proven()), "a refused RECEIPT proves nothing");
+        assertEquals(List.of(13L), boxed(refused.refused()), "its mids are to be sent again");
+        assertEquals(List.of(), boxed(proofs.ponged().proven()), "a PONG without a PING proves nothing");
     }
 
     private static List<Long> boxed(long[] mids) {
