@@ -1,0 +1,45 @@
+# Sourced by ./cluster: the database and the chat servers.
+# Uses ./cluster's root, run_dir, db_url, redis, WEB_PORT_OFFSET, START_TIMEOUT_SECONDS, say, fail and alive.
+
+# Creates the database of a jdbc:mysql:// or jdbc:mariadb:// URL when it is missing. Other URLs
+# are left alone (cluster mode refuses the embedded H2 anyway).
+create_database() {
+    local url=$1
+    local pattern='^jdbc:(mysql|mariadb)://([^:/?]+)(:([0-9]+))?/([A-Za-z0-9_]+)'
+    if [[ ! $url =~ $pattern ]]; then
+        say "not creating a database for $url (not jdbc:mysql://host[:port]/name); it must exist"
+        return 0
+    fi
+    local host=${BASH_REMATCH[2]} port=${BASH_REMATCH[4]:-3306} name=${BASH_REMATCH[5]}
+    command -v mariadb >/dev/null 2>&1 || fail "the mariadb client is missing (apt-get install mariadb-client), needed to create database $name"
+    # MYSQL_PWD keeps the password off the command line (ps shows arguments to everyone).
+    MYSQL_PWD=${LOOMCHAT_DB_PASSWORD:-} mariadb -h "$host" -P "$port" -u "${LOOMCHAT_DB_USER:-root}" \
+        -e "CREATE DATABASE IF NOT EXISTS \`$name\` CHARACTER SET utf8mb4" \
+        || fail "cannot create database $name on $host:$port (is MariaDB running?)"
+}
+
+# Starts server $1 on port $2 in the background, in a session of its own so that a Ctrl-C or
+# hang-up in this terminal does not reach it later.
+start_server() {
+    local node=$1 port=$2
+    # ./loomchat execs java, and setsid execs ./loomchat (this background job is not a process
+    # group leader), so $! is the server's own pid.
+    setsid "$root/loomchat" server --host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis" \
+        --node-id "$node" --proxy-protocol --web-port $((port + WEB_PORT_OFFSET)) --web-trusted-proxies 127.0.0.1 \
+        </dev/null >"$run_dir/$node.log" 2>&1 &
+    echo $! >"$run_dir/$node.pid"
+}
+
+# Waits until server $1 printed "loomchat server listening on" (every port up); fails with the end of its log if it exits first.
+await_server() {
+    local node=$1
+    for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
+        grep -q "loomchat server listening on" "$run_dir/$node.log" && return 0
+        if ! alive "$run_dir/$node.pid" loomchat; then
+            tail -n 20 "$run_dir/$node.log" >&2
+            fail "$node exited before listening; its log is $run_dir/$node.log"
+        fi
+        sleep 0.1
+    done
+    fail "$node did not listen within ${START_TIMEOUT_SECONDS} s; its log is $run_dir/$node.log"
+}
