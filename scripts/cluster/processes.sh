@@ -13,11 +13,13 @@ alive() {
     [[ $command == *"$2"* ]]
 }
 
-# What the command line of the process behind pid file $1 must contain.
+# What the command line of the process behind pid file $1 must contain. A server's is its node
+# id, followed by the space that ends every argument in alive's view (node1 is not node10): the
+# launcher and the jar may be named anything (--jar).
 process_word() {
     case $(basename "$1") in
         nginx.pid) echo nginx ;;
-        node*.pid) echo loomchat ;;
+        node*.pid) echo "--node-id $(basename "$1" .pid) " ;;
         *) echo redis-server ;;
     esac
 }

@@ -1,5 +1,6 @@
 # Sourced by ./cluster: the database and the chat servers.
-# Uses ./cluster's root, run_dir, db_url, redis, WEB_PORT_OFFSET, START_TIMEOUT_SECONDS, say, fail and alive.
+# Uses ./cluster's root, run_dir, db_url, redis, WEB_PORT_OFFSET, START_TIMEOUT_SECONDS, say, fail,
+# alive and process_word.
 
 # Creates the database of a jdbc:mysql:// or jdbc:mariadb:// URL when it is missing. Other URLs
 # are left alone (cluster mode refuses the embedded H2 anyway).
@@ -18,15 +19,33 @@ create_database() {
         || fail "cannot create database $name on $host:$port (is MariaDB running?)"
 }
 
-# Starts server $1 on port $2 in the background, in a session of its own so that a Ctrl-C or
-# hang-up in this terminal does not reach it later.
+# Writes $run_dir/NODE.launch: how server NODE on PORT is started, as two bash arrays (declare
+# -p), so that restart starts it again exactly as start did, whatever the environment of the
+# shell that restarts it (a fault command of loadtest chaos has the load tool's). launch_env holds
+# every LOOMCHAT_* variable of the starting shell (LOOMCHAT_DB_PASSWORD too: the file is its
+# owner's alone), launch_command the command line.
+write_server_launch() {
+    local node=$1 port=$2 name launch_env=() launch_command=()
+    while read -r name; do
+        [[ $name == LOOMCHAT_* ]] && launch_env+=("$name=${!name}")
+    done < <(compgen -e)
+    launch_command=("$root/loomchat" server --host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis"
+        --node-id "$node" --proxy-protocol --web-port $((port + WEB_PORT_OFFSET)) --web-trusted-proxies 127.0.0.1)
+    (umask 077 && declare -p launch_env launch_command >"$run_dir/$node.launch")
+}
+
+# Starts server $1 as its launch file says, in the background, in a session of its own so that
+# a Ctrl-C or hang-up in this terminal does not reach it later.
 start_server() {
-    local node=$1 port=$2
-    # ./loomchat execs java, and setsid execs ./loomchat (this background job is not a process
-    # group leader), so $! is the server's own pid.
-    setsid "$root/loomchat" server --host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis" \
-        --node-id "$node" --proxy-protocol --web-port $((port + WEB_PORT_OFFSET)) --web-trusted-proxies 127.0.0.1 \
-        </dev/null >"$run_dir/$node.log" 2>&1 &
+    local node=$1 name launch_env launch_command unset=()
+    . "$run_dir/$node.launch"
+    # The server gets the recorded LOOMCHAT_* variables, not those of the shell running this.
+    while read -r name; do
+        [[ $name == LOOMCHAT_* ]] && unset+=(-u "$name")
+    done < <(compgen -e)
+    # setsid execs env, env execs the launcher, which execs java (this background job is not a
+    # process group leader), so $! is the server's own pid.
+    setsid env "${unset[@]}" "${launch_env[@]}" "${launch_command[@]}" </dev/null >"$run_dir/$node.log" 2>&1 &
     echo $! >"$run_dir/$node.pid"
 }
 
@@ -35,7 +54,7 @@ await_server() {
     local node=$1
     for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
         grep -q "loomchat server listening on" "$run_dir/$node.log" && return 0
-        if ! alive "$run_dir/$node.pid" loomchat; then
+        if ! alive "$run_dir/$node.pid" "$(process_word "$run_dir/$node.pid")"; then
             tail -n 20 "$run_dir/$node.log" >&2
             fail "$node exited before listening; its log is $run_dir/$node.log"
         fi
