@@ -1,5 +1,6 @@
-# Sourced by ./cluster: the Redis the servers share, checked (--redis) or started (--sentinel).
-# Uses ./cluster's run_dir, redis, say, fail and accepts.
+# Sourced by ./cluster: the Redis the servers share, checked (--redis) or started
+# (--private-redis, --sentinel). Uses ./cluster's run_dir, redis, say, fail and accepts.
+readonly REDIS_START_TIMEOUT_SECONDS=30  # a Redis loads its whole append-only file before it answers
 
 # Redis keeps copies of unconfirmed messages (protocol 2.2): without its append-only file a Redis
 # restart would lose acknowledged messages of live sessions if their server then died too.
@@ -22,6 +23,19 @@ ensure_redis_aof() {
             say "Redis at $1 ran without its append-only file; switched it on (appendonly yes)" ;;
         *) say "warning: Redis at $1 runs without appendonly yes; unconfirmed messages kept there do not survive its restart" ;;
     esac
+}
+
+# Starts the Redis of --private-redis on port $1 with its append-only file in redis/data/ (kept
+# from one start to the next, as --sentinel's); sets $redis to its URL. No RDB snapshots: the
+# append-only file is what keeps the data, and a snapshot's fork would add to the CPU that
+# scripts measure on this Redis.
+start_private_redis() {
+    local port=$1 dir=$run_dir/redis/data
+    command -v redis-server >/dev/null || fail "redis-server not found (apt-get install redis-server), needed by --private-redis"
+    mkdir -p "$dir"
+    start_redis_process redis "$port" --port "$port" --bind 127.0.0.1 --save "" --appendonly yes \
+        --appendfsync everysec --dir "$dir"
+    redis=redis://127.0.0.1:$port
 }
 
 # Starts the Sentinel set of --sentinel (see the header) from first port $1; sets $redis to its URL.
@@ -52,19 +66,20 @@ start_sentinels() {
     redis=${redis%,}/loomchat
 }
 
-# Starts redis-server with arguments ${@:3} as process $1 (pid file run/cluster/redis/$1.pid) and
-# waits until it accepts on port $2.
+# Starts redis-server with arguments ${@:3} as process $1 (pid file redis/$1.pid in the run
+# directory) and waits until it answers PING on port $2: it accepts connections before it has
+# loaded its append-only file, and answers every command with LOADING until then.
 start_redis_process() {
     local name=$1 port=$2
     shift 2
     printf '%s\n' "$port" "$@" >"$run_dir/redis/$name.args" # for restart
     setsid redis-server "$@" </dev/null >>"$run_dir/redis/$name.log" 2>&1 &
     echo $! >"$run_dir/redis/$name.pid"
-    for _ in $(seq 1 100); do
-        accepts "$port" && return 0
+    for _ in $(seq 1 $((REDIS_START_TIMEOUT_SECONDS * 10))); do
+        [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0
         sleep 0.1
     done
-    fail "$name did not start on port $port; see $run_dir/redis/$name.log"
+    fail "$name did not answer on port $port within $REDIS_START_TIMEOUT_SECONDS s; see $run_dir/redis/$name.log"
 }
 
 # The port of the Redis that the Sentinels of first port $1 name master now (empty when none answers).
