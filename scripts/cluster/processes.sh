@@ -24,22 +24,24 @@ process_word() {
     esac
 }
 
-# Sends SIGTERM to the process in pid file $1 if it is alive and matches $2; a stale pid file
-# is removed. True when a signal was sent.
+# Sends SIGTERM to the process in pid file $1 if it is alive and matches $2, and prints its pid;
+# a stale pid file is removed. True when a signal was sent.
 signal_term() {
+    local pid
     if alive "$1" "$2"; then
-        kill -TERM "$(cat "$1")"
+        pid=$(cat "$1")
+        kill -TERM "$pid"
+        echo "$pid"
     else
         rm -f "$1"
         return 1
     fi
 }
 
-# Waits for the process in pid file $1 to exit (SIGKILL after the timeout), reporting as $2.
+# Waits for process $1, signalled through pid file $3, to exit (SIGKILL after the timeout),
+# reporting as $2. By pid, not by file: nginx deletes its pid file as it exits.
 await_exit() {
-    local file=$1 name=$2 pid
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file")
+    local pid=$1 name=$2 file=$3
     for _ in $(seq 1 $((STOP_TIMEOUT_SECONDS * 10))); do
         kill -0 "$pid" 2>/dev/null || { rm -f "$file"; say "stopped $name (pid $pid)"; return 0; }
         sleep 0.1

@@ -1,6 +1,6 @@
 # Sourced by ./cluster: the database and the chat servers.
-# Uses ./cluster's root, run_dir, db_url, redis, WEB_PORT_OFFSET, START_TIMEOUT_SECONDS, say, fail,
-# alive and process_word.
+# Uses ./cluster's root, run_dir, db_url, redis, with_nginx, with_web, WEB_PORT_OFFSET,
+# START_TIMEOUT_SECONDS, say, fail, alive and process_word.
 
 # Creates the database of a jdbc:mysql:// or jdbc:mariadb:// URL when it is missing. Other URLs
 # are left alone (cluster mode refuses the embedded H2 anyway).
@@ -30,7 +30,14 @@ write_server_launch() {
         [[ $name == LOOMCHAT_* ]] && launch_env+=("$name=${!name}")
     done < <(compgen -e)
     launch_command=("$root/loomchat" server --host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis"
-        --node-id "$node" --proxy-protocol --web-port $((port + WEB_PORT_OFFSET)) --web-trusted-proxies 127.0.0.1)
+        --node-id "$node")
+    # Behind nginx a server takes the client's address from nginx's PROXY header and refuses
+    # connections without one; without nginx the clients connect to it themselves.
+    [ "$with_nginx" = no ] || launch_command+=(--proxy-protocol)
+    if [ "$with_web" = yes ]; then
+        launch_command+=(--web-port $((port + WEB_PORT_OFFSET)))
+        [ "$with_nginx" = no ] || launch_command+=(--web-trusted-proxies 127.0.0.1)
+    fi
     (umask 077 && declare -p launch_env launch_command >"$run_dir/$node.launch")
 }
 
