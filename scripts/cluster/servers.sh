@@ -1,23 +1,6 @@
-# Sourced by ./cluster: the database and the chat servers.
-# Uses ./cluster's root, run_dir, db_url, redis, with_nginx, with_web, WEB_PORT_OFFSET,
+# Sourced by ./cluster: the chat servers. Uses ./cluster's root, run_dir, db_url, redis, jar,
+# server_options, node_java_opts, metrics_first, with_nginx, with_web, WEB_PORT_OFFSET,
 # START_TIMEOUT_SECONDS, say, fail, alive and process_word.
-
-# Creates the database of a jdbc:mysql:// or jdbc:mariadb:// URL when it is missing. Other URLs
-# are left alone (cluster mode refuses the embedded H2 anyway).
-create_database() {
-    local url=$1
-    local pattern='^jdbc:(mysql|mariadb)://([^:/?]+)(:([0-9]+))?/([A-Za-z0-9_]+)'
-    if [[ ! $url =~ $pattern ]]; then
-        say "not creating a database for $url (not jdbc:mysql://host[:port]/name); it must exist"
-        return 0
-    fi
-    local host=${BASH_REMATCH[2]} port=${BASH_REMATCH[4]:-3306} name=${BASH_REMATCH[5]}
-    command -v mariadb >/dev/null 2>&1 || fail "the mariadb client is missing (apt-get install mariadb-client), needed to create database $name"
-    # MYSQL_PWD keeps the password off the command line (ps shows arguments to everyone).
-    MYSQL_PWD=${LOOMCHAT_DB_PASSWORD:-} mariadb -h "$host" -P "$port" -u "${LOOMCHAT_DB_USER:-root}" \
-        -e "CREATE DATABASE IF NOT EXISTS \`$name\` CHARACTER SET utf8mb4" \
-        || fail "cannot create database $name on $host:$port (is MariaDB running?)"
-}
 
 # Writes $run_dir/NODE.launch: how server NODE on PORT is started, as two bash arrays (declare
 # -p), so that restart starts it again exactly as start did, whatever the environment of the
@@ -25,12 +8,22 @@ create_database() {
 # every LOOMCHAT_* variable of the starting shell (LOOMCHAT_DB_PASSWORD too: the file is its
 # owner's alone), launch_command the command line.
 write_server_launch() {
-    local node=$1 port=$2 name launch_env=() launch_command=()
+    local node=$1 port=$2 name launch_env=() launch_command=() java_flags=()
+    local java_opts=${LOOMCHAT_JAVA_OPTS:-}
+    [ -z "${node_java_opts[$node]:-}" ] || java_opts="${java_opts:+$java_opts }${node_java_opts[$node]}"
     while read -r name; do
-        [[ $name == LOOMCHAT_* ]] && launch_env+=("$name=${!name}")
+        [[ $name == LOOMCHAT_* && $name != LOOMCHAT_JAVA_OPTS ]] && launch_env+=("$name=${!name}")
     done < <(compgen -e)
-    launch_command=("$root/loomchat" server --host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis"
-        --node-id "$node")
+    if [ -n "$jar" ]; then
+        # Plain java: the JDK's defaults, not the launcher's (what a script measuring
+        # `java -jar` ran). read splits the flags into words without expanding -Xlog:gc* as a pattern.
+        read -r -a java_flags <<<"$java_opts"
+        launch_command=("$JAVA_HOME/bin/java" "${java_flags[@]}" -jar "$jar" server)
+    else
+        [ -z "$java_opts" ] || launch_env+=("LOOMCHAT_JAVA_OPTS=$java_opts")
+        launch_command=("$root/loomchat" server)
+    fi
+    launch_command+=(--host 127.0.0.1 --port "$port" --db-url "$db_url" --redis "$redis" --node-id "$node")
     # Behind nginx a server takes the client's address from nginx's PROXY header and refuses
     # connections without one; without nginx the clients connect to it themselves.
     [ "$with_nginx" = no ] || launch_command+=(--proxy-protocol)
@@ -38,6 +31,8 @@ write_server_launch() {
         launch_command+=(--web-port $((port + WEB_PORT_OFFSET)))
         [ "$with_nginx" = no ] || launch_command+=(--web-trusted-proxies 127.0.0.1)
     fi
+    [ -z "$metrics_first" ] || launch_command+=(--metrics-port $((metrics_first + ${node#node} - 1)))
+    launch_command+=("${server_options[@]}")
     (umask 077 && declare -p launch_env launch_command >"$run_dir/$node.launch")
 }
 
