@@ -55,7 +55,7 @@ start_server() {
 await_server() {
     local node=$1
     for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
-        grep -q "loomchat server listening on" "$run_dir/$node.log" && return 0
+        grep -qs "loomchat server listening on" "$run_dir/$node.log" && return 0
         if ! alive "$run_dir/$node.pid" "$(process_word "$run_dir/$node.pid")"; then
             tail -n 20 "$run_dir/$node.log" >&2
             fail "$node exited before listening; its log is $run_dir/$node.log"
