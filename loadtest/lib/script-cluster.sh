@@ -30,10 +30,20 @@ start_script_cluster() {
     local prefix=${LOOMCHAT_CHANNEL_PREFIX:-$name:}
     # shellcheck disable=SC2206 # CLUSTER_OPTIONS is a list of words
     local options=(--db-url "jdbc:mysql://127.0.0.1:3306/loomchat_${name//-/_}" --fresh-database "$@" ${CLUSTER_OPTIONS:-})
-    CLUSTER_COMMAND="LOOMCHAT_CHANNEL_PREFIX=$prefix $CLUSTER start ${options[*]}"
+    CLUSTER_COMMAND="LOOMCHAT_CHANNEL_PREFIX=$prefix $CLUSTER start $(as_typed "${options[@]}")"
     echo "$CLUSTER_COMMAND" >>"$log"
     LOOMCHAT_CHANNEL_PREFIX=$prefix $CLUSTER start "${options[@]}" 2>>"$log" \
         || { echo "$CLUSTER start failed; see $log" >&2; exit 1; }
+}
+
+# Its arguments as one would type them: a word with a space in it (--extra-nginx "plain 8231 all")
+# or an empty one in double quotes.
+as_typed() {
+    local word typed=()
+    for word in "$@"; do
+        if [[ -z $word || $word == *[[:space:]]* ]]; then typed+=("\"$word\""); else typed+=("$word"); fi
+    done
+    echo "${typed[*]}"
 }
 
 stop_script_cluster() {
