@@ -25,8 +25,10 @@ start_script_cluster() {
     CLUSTER="./cluster --run-dir $CLUSTER_DIR"
     SCRIPT_CLUSTER_LOG=$log
     # A run killed before its trap ran leaves its cluster running: that one goes first.
-    $CLUSTER stop --drop-data >>"$log" 2>&1 || true
-    rm -rf "$CLUSTER_DIR"
+    if [ -d "$CLUSTER_DIR" ]; then
+        $CLUSTER stop --drop-data >>"$log" 2>&1 || true
+        rm -rf "$CLUSTER_DIR"
+    fi
     local prefix=${LOOMCHAT_CHANNEL_PREFIX:-$name:}
     # shellcheck disable=SC2206 # CLUSTER_OPTIONS is a list of words
     local options=(--db-url "jdbc:mysql://127.0.0.1:3306/loomchat_${name//-/_}" --fresh-database "$@" ${CLUSTER_OPTIONS:-})
