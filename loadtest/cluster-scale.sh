@@ -5,7 +5,8 @@
 #   loadtest/cluster-scale.sh --clients N [--servers K] [--duration 120s] [--results DIR]
 #                             [--skip-suite connect,chat,mixed] [options below]
 #
-# What it brings up (all on 127.0.0.1, nothing installed):
+# What it brings up (all on 127.0.0.1, nothing installed), with ./cluster in run/scale/ (see
+# loadtest/lib/script-cluster.sh; the exact command is in DIR/cluster.log):
 #   - ceil(N/18000) chat servers (at least 2 when the chat part runs), node1..nodeK on ports
 #     18001.., each with --max-connections 19500 (one JVM holds at most ~19,990 sockets here:
 #     20,000 open files), --proxy-protocol, its own metrics port (18101..), --db-pool-size
@@ -23,9 +24,10 @@
 #     17,321; with two bound source addresses (IP_BIND_ADDRESS_NO_PORT, as nginx's proxy_bind)
 #     19,000 connected. At 100,000 clients the binds cover every port of one parity, leaving
 #     ~14,000 per (nginx address, server) pair, below the ~16,700 each server gets.
-#   - for the chat comparison, two more small nginx (same template, one worker each) on
-#     18098 -> node1 and 18099 -> node2, so that pairs can be put on one server or across two
-#     while still going through nginx (the servers refuse clients without the PROXY header).
+#   - for the chat comparison, two more small nginx (same template, one worker each: ./cluster
+#     --extra-nginx) on 18098 -> node1 and 18099 -> node2, so that pairs can be put on one server
+#     or across two while still going through nginx (the servers refuse clients without the
+#     PROXY header).
 #   - sysctls, where permitted (each one is tried and the outcome logged; old values are
 #     restored on exit): net.ipv4.ip_local_port_range 20000 65535, net.core.somaxconn 8192,
 #     net.ipv4.tcp_max_syn_backlog 8192, net.core.netdev_max_backlog 4096.
@@ -70,7 +72,8 @@
 #                        and node2; their hottest methods and the code paths that own the CPU
 #                        samples go to DIR/profile-<run>-nK.txt
 # Environment: SERVER_JAVA_OPTS (JVM flags of every server, default below), SERVER_OPTS (extra
-# server options).
+# server options), CLUSTER_OPTIONS (more ./cluster start options). The servers run on the box's
+# Redis at 127.0.0.1:6379 as it is (./cluster --no-aof-check), under a prefix of the run's own.
 #
 # Sharing the box: above 5,000 clients the script first waits until no process whose command
 # line contains "wt-hot" (another person's CPU benchmarks) has run for 2 minutes, and it logs
@@ -133,8 +136,6 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 . loadtest/lib/out-dir.sh
 results=$(loadtest_out_dir "${results:-loadtest/runs/scale-$stamp}")
 prefix="scale-$stamp:"
-db=loomchat_scale
-db_url="jdbc:mysql://127.0.0.1:3306/$db"
 sources=127.0.0.2-127.0.0.200
 binds=(127.0.1.1 127.0.1.2 127.0.1.3 127.0.1.4)
 # Lean memory: the serial collector (no concurrent GC threads or remembered sets), a heap that
@@ -142,15 +143,15 @@ binds=(127.0.1.1 127.0.1.2 127.0.1.3 127.0.1.4)
 # malloc arenas trimmed every 10 s. C2 stays on (chat throughput).
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmn16m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=10000}
 SERVER_OPTS=${SERVER_OPTS:-}
+# The cluster's run directory, and this script's working files (phase, load-tool output, JFR).
 work=$root/run/scale
-mkdir -p "$results" "$work"
+mkdir -p "$results"
 log=$results/suite.log
 
 . scripts/jdk.sh
 loomchat_find_jdk
 JAVA=$JAVA_HOME/bin/java
 JAR=$root/target/loomchat.jar
-nginx=$(nginx/render-conf --which-nginx)
 command -v mariadb >/dev/null || fail "the mariadb client is missing"
 command -v redis-cli >/dev/null || fail "redis-cli is missing"
 command -v curl >/dev/null || fail "curl is missing"
@@ -173,18 +174,7 @@ fi
 declare -A old_sysctl=()
 server_pids=() loadtest_pid="" sampler_pid=""
 nginx_dirs=()
-
-stop_pid() {  # pid, name, seconds: SIGTERM, wait, SIGKILL
-    local pid=$1 name=$2 seconds=$3
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 $((seconds * 10))); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    say "$name (pid $pid) ignored SIGTERM for $seconds s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-}
+. loadtest/lib/script-cluster.sh
 
 teardown() {
     local status=$?
@@ -197,13 +187,9 @@ teardown() {
         kill -KILL -- "-$loadtest_pid" 2>/dev/null
     fi
     [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+    # Every nginx, then the servers (SIGTERM, SIGKILL after 60 s), then the database.
+    stop_script_cluster
     local dir
-    for dir in "${nginx_dirs[@]}"; do
-        [ -f "$dir/nginx.pid" ] && stop_pid "$(cat "$dir/nginx.pid")" "nginx ($dir)" 30
-    done
-    local pid
-    for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-    for pid in "${server_pids[@]}"; do stop_pid "$pid" "server" 60; done
     # Keep what explains a run: nginx errors, server warnings, GC log tails.
     for dir in "${nginx_dirs[@]}"; do
         if [ -f "$dir/logs/error.log" ]; then
@@ -225,7 +211,6 @@ teardown() {
         [ -f "$f" ] || continue
         { echo "== $(basename "$f"): $(grep -c 'Pause' "$f") pauses; last 3:"; grep 'Pause' "$f" | tail -3; } >>"$results/gc-summary.txt"
     done
-    mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS \`$db\`" || say "could not drop database $db"
     local keys
     keys=$(redis-cli -h 127.0.0.1 --scan --pattern "$prefix*" | wc -l)
     redis-cli -h 127.0.0.1 --scan --pattern "$prefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
@@ -268,77 +253,41 @@ set_sysctl net.core.somaxconn 8192
 set_sysctl net.ipv4.tcp_max_syn_backlog 8192
 set_sysctl net.core.netdev_max_backlog 4096
 
-# --- servers ----------------------------------------------------------------------------------
-accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for ((i = 0; i < servers; i++)); do
-    ! accepts $((first_port + i)) || fail "port $((first_port + i)) is in use"
-    ! accepts $((metrics_base + i)) || fail "port $((metrics_base + i)) is in use"
-done
-for port in "$nginx_port" "${pin_ports[@]}" "$failover_port"; do ! accepts "$port" || fail "port $port is in use"; done
-
-mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS \`$db\`; CREATE DATABASE \`$db\` CHARACTER SET utf8mb4"
-rm -f "$work"/node*.log "$work"/gc-node*.log
-
-start_server() {
-    local k=$1 port=$((first_port + $1 - 1)) metrics=$((metrics_base + $1 - 1))
-    local opts="--host 127.0.0.1 --port $port --db-url $db_url --redis redis://127.0.0.1:6379 --node-id n$k \
---channel-prefix $prefix --proxy-protocol --max-connections 19500 --password-iterations 1000 \
---max-requests-per-second 0 --db-pool-size $db_pool --metrics-port $metrics $SERVER_OPTS"
-    [ "$k" = 1 ] && note "server options: $opts"
-    # node1 also tracks its native memory (NMT summary), read in the middle of the hold.
-    local extra=""
-    [ "$k" = 1 ] && extra="-XX:NativeMemoryTracking=summary"
-    LOOMCHAT_JAVA_OPTS="$SERVER_JAVA_OPTS $extra -Xlog:gc:file=$work/gc-node$k.log:uptime" \
-        setsid ./loomchat server $opts </dev/null >"$work/node$k.log" 2>&1 &
-    server_pids[$k - 1]=$!
-}
-await_server() {
-    for _ in $(seq 1 900); do
-        grep -q "loomchat server listening on" "$work/node$1.log" && return 0
-        kill -0 "${server_pids[$1 - 1]}" 2>/dev/null || { tail -20 "$work/node$1.log" >&2; fail "server n$1 died"; }
-        sleep 0.1
-    done
-    fail "server n$1 did not listen within 90 s"
-}
-# The first server creates the schema alone; the others then start together.
-start_server 1
-await_server 1
-for ((k = 2; k <= servers; k++)); do start_server "$k"; done
-for ((k = 2; k <= servers; k++)); do await_server "$k"; done
-note "servers: ${server_pids[*]} on 127.0.0.1:$first_port..$((first_port + servers - 1))"
-
-# --- nginx ------------------------------------------------------------------------------------
-start_nginx() {  # dir, render options...
-    local dir=$1
-    shift
-    mkdir -p "$dir"
-    rm -f "$dir/logs/"*.log
-    nginx/render-conf --run-dir "$dir" --no-user "$@" >"$dir/nginx.conf"
-    "$nginx" -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
-    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
-    nginx_dirs+=("$dir")
-}
-upstreams=()
-for ((k = 0; k < servers; k++)); do upstreams+=(--upstream "127.0.0.1:$((first_port + k))"); done
+# --- the cluster ------------------------------------------------------------------------------
+# ./cluster checks every port first, makes the database loomchat_scale afresh (the name comes
+# from the run directory, run/scale), starts node1 alone (it creates the schema), then the
+# others together, then nginx; teardown stops all of it and drops the database.
+server_options="--channel-prefix $prefix --max-connections 19500 --password-iterations 1000 \
+--max-requests-per-second 0 --db-pool-size $db_pool${SERVER_OPTS:+ $SERVER_OPTS}"
 bind_options=()
 for address in "${binds[@]}"; do bind_options+=(--proxy-bind "$address"); done
-start_nginx "$work/nginx" --listen "$nginx_port" --workers "$workers" --worker-connections 19500 \
-    "${bind_options[@]}" "${upstreams[@]}"
+cluster=(--servers "$servers" --port "$nginx_port" --first-server-port "$first_port" --no-web --no-aof-check
+    --metrics-first-port "$metrics_base" --server-options "$server_options"
+    --nginx-options "--workers $workers --worker-connections 19500 ${bind_options[*]}"
+    # node1 also tracks its native memory (NMT summary), read in the middle of the hold.
+    --node-java-opts node1 -XX:NativeMemoryTracking=summary)
+for ((k = 1; k <= servers; k++)); do
+    cluster+=(--node-java-opts "node$k" "-Xlog:gc:file=$work/gc-node$k.log:uptime")
+done
 if ! skipped chat; then
-    start_nginx "$work/nginx-pin1" --listen "${pin_ports[0]}" --workers 1 --worker-connections 19500 \
-        --upstream "127.0.0.1:$first_port"
-    start_nginx "$work/nginx-pin2" --listen "${pin_ports[1]}" --workers 1 --worker-connections 19500 \
-        --upstream "127.0.0.1:$((first_port + 1))"
+    cluster+=(--extra-nginx "pin1 ${pin_ports[0]} node1 --workers 1 --worker-connections 19500"
+        --extra-nginx "pin2 ${pin_ports[1]} node2 --workers 1 --worker-connections 19500")
 fi
 if ! skipped failover; then
-    weighted=(--upstream "127.0.0.1:$first_port@$failover_weight")
-    for ((k = 1; k < servers; k++)); do weighted+=(--upstream "127.0.0.1:$((first_port + k))"); done
-    start_nginx "$work/nginx-failover" --listen "$failover_port" --workers 3 --worker-connections 19500 \
-        "${bind_options[@]}" "${weighted[@]}"
+    weighted=node1@$failover_weight
+    for ((k = 2; k <= servers; k++)); do weighted+=,node$k; done
+    cluster+=(--extra-nginx "failover $failover_port $weighted --workers 3 --worker-connections 19500 ${bind_options[*]}")
 fi
-for _ in $(seq 1 50); do accepts "$nginx_port" && break; sleep 0.1; done
-accepts "$nginx_port" || fail "nginx does not accept on $nginx_port"
-note "nginx: $workers workers on $nginx_port, proxy_bind ${binds[*]}; worker open-file limit: $(awk '/Max open files/ {print $4}' /proc/"$(pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1)"/limits)"
+LOOMCHAT_JAVA_OPTS=$SERVER_JAVA_OPTS start_script_cluster scale "$results/cluster.log" "${cluster[@]}"
+note "cluster: LOOMCHAT_JAVA_OPTS=\"$SERVER_JAVA_OPTS\" $CLUSTER_COMMAND"
+node1_command=$(script_cluster_command node1)
+note "server options: ${node1_command#* server }"
+IFS=, read -r -a server_pids <<<"$(script_cluster_pids)"
+note "servers: ${server_pids[*]} on 127.0.0.1:$first_port..$((first_port + servers - 1))"
+for dir in "$work" "$work"/nginx-pin1 "$work"/nginx-pin2 "$work"/nginx-failover; do
+    [ ! -f "$dir/nginx.pid" ] || nginx_dirs+=("$dir")
+done
+note "nginx: $workers workers on $nginx_port, proxy_bind ${binds[*]}; worker open-file limit: $(awk '/Max open files/ {print $4}' /proc/"$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)"/limits)"
 sleep 3   # the servers' metrics settle (idle RSS below)
 
 # --- sampling ---------------------------------------------------------------------------------

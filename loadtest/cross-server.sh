@@ -4,32 +4,34 @@
 #
 #   loadtest/cross-server.sh [SERVER_JAR] [LABEL]     (env PAIRS=100 DURATION=15s)
 #
-# Starts two servers from SERVER_JAR (default target/loomchat.jar) on 127.0.0.1:6201/6202 over a
-# fresh MariaDB database lc_bench and the local Redis (prefix bench:), runs the load with this
-# checkout's jar, prints the figures, stops the servers. Used for the A/B runs in
+# Starts two servers from SERVER_JAR (default target/loomchat.jar) with ./cluster (run/cross-server/,
+# see loadtest/lib/script-cluster.sh): `java -jar`, the JDK's default JVM flags (--jar), on
+# 127.0.0.1:6201/6202 (--no-nginx) over a fresh MariaDB database loomchat_cross_server and the
+# local Redis as it is (--no-aof-check, prefix bench:), runs the load with this checkout's jar,
+# prints the figures, stops the servers. Used for the A/B runs in
 # loadtest/results/2026-11-27-cross-server.md (old and new jars alternated).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-. "$root/scripts/jdk.sh"
+jar=$(realpath "${1:-$root/target/loomchat.jar}")  # before the cd: a path given relative to the caller
+label=${2:-run}
+cd "$root"
+. scripts/jdk.sh
 loomchat_find_jdk
 java=$JAVA_HOME/bin/java
-jar=${1:-$root/target/loomchat.jar}
-label=${2:-run}
 work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
-mariadb -uroot -h127.0.0.1 -e 'DROP DATABASE IF EXISTS lc_bench; CREATE DATABASE lc_bench CHARACTER SET utf8mb4'
-for i in 1 2; do
-    "$java" -jar "$jar" server --host 127.0.0.1 --port "620$i" --db-url jdbc:mysql://127.0.0.1:3306/lc_bench \
-        --redis redis://127.0.0.1:6379 --node-id "b$i" --channel-prefix bench: --password-iterations 1000 \
-        --max-requests-per-second 0 >"$work/server$i.log" 2>&1 &
-    pids+=($!)
-done
-for i in 1 2; do
-    for _ in $(seq 1 60); do grep -q "loomchat server listening on" "$work/server$i.log" && break; sleep 1; done
-done
+. loadtest/lib/script-cluster.sh
+# The servers' logs go next to the report, under the names they had when this script started
+# the servers itself.
+finish() {
+    stop_script_cluster
+    cp "$CLUSTER_DIR/node1.log" "$work/server1.log" 2>/dev/null || true
+    cp "$CLUSTER_DIR/node2.log" "$work/server2.log" 2>/dev/null || true
+}
+trap finish EXIT
+start_script_cluster cross-server "$work/cluster.log" --no-nginx --no-web --no-aof-check --jar "$jar" \
+    --servers 2 --first-server-port 6201 \
+    --server-options "--channel-prefix bench: --password-iterations 1000 --max-requests-per-second 0"
 echo "== $label $(uptime | sed 's/.*load/load/')"
 "$java" -jar "$root/target/loomchat.jar" loadtest chat --target 127.0.0.1:6201,127.0.0.1:6202 --cross-server \
     --pairs "${PAIRS:-100}" --duration "${DURATION:-15s}" --server-rate-limit 0 --report "$work/report" \

@@ -6,14 +6,17 @@
 #    per second, on the history-on server.
 # Part "single": two servers started by ./loomchat (embedded H2), one with history and one
 # without, runs alternating between them. Part "cluster": ./cluster with two servers behind nginx
-# (MariaDB, the local Redis), started once with history and once without (LOOMCHAT_HISTORY_RETENTION=0).
+# (MariaDB, the local Redis; a cluster of the script's own in run/devices-history-cost/, see
+# loadtest/lib/script-cluster.sh), started once with history and once without
+# (LOOMCHAT_HISTORY_RETENTION=0), each time on a database made afresh.
 # For each run: msgs/s, frames delivered to devices/s, latency, lost and shown twice from the tool,
 # and the server CPU time per message (utime+stime from /proc over the middle 10 s).
 #
 #   loadtest/devices-history-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
 # Environment: PORT (default 7700; the history-off server gets PORT+1), CLUSTER_PORT (default
-# 8200), PARTS (default "single cluster").
+# 8200; its web side on CLUSTER_PORT+1), FIRST_SERVER_PORT (default 6221: the servers on it and
+# the next), PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -22,6 +25,7 @@ ROUNDS=${2:-2}
 SECONDS_EACH=${3:-20}
 PORT=${PORT:-7700}
 CLUSTER_PORT=${CLUSTER_PORT:-8200}
+FIRST_SERVER_PORT=${FIRST_SERVER_PORT:-6221}
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
@@ -90,19 +94,20 @@ if [[ " $PARTS " == *" single "* ]]; then
 fi
 
 [[ " $PARTS " == *" cluster "* ]] || exit 0
+. loadtest/lib/script-cluster.sh
+cluster=(--servers 2 --port "$CLUSTER_PORT" --web-port $((CLUSTER_PORT + 1)) --first-server-port "$FIRST_SERVER_PORT")
 cluster_part() {  # on|off
     local mode=$1
-    ./cluster stop >/dev/null 2>&1 || true
-    echo "## two servers behind nginx, history $mode: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0$([ "$mode" = off ] && echo ' LOOMCHAT_HISTORY_RETENTION=0') ./cluster start --servers 2 --port $CLUSTER_PORT" \
-        | tee -a "$OUT/summary.txt"
+    trap stop_script_cluster EXIT
     if [ "$mode" = off ]; then
-        LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
+        LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-cost "$OUT/cluster.log" "${cluster[@]}"
     else
-        LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
+        LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-cost "$OUT/cluster.log" "${cluster[@]}"
     fi
-    trap './cluster stop >/dev/null 2>&1 || true' EXIT
+    echo "## two servers behind nginx, history $mode: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0$([ "$mode" = off ] && echo ' LOOMCHAT_HISTORY_RETENTION=0') $CLUSTER_COMMAND" \
+        | tee -a "$OUT/summary.txt"
     local nodes
-    nodes=$(cat run/cluster/node1.pid),$(cat run/cluster/node2.pid)
+    nodes=$(script_cluster_pids)
     run "cluster-warm-up-$mode" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
     for round in $(seq 1 "$ROUNDS"); do
         run "cluster-history-$mode-$round" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
@@ -112,7 +117,8 @@ cluster_part() {  # on|off
     done
 }
 cluster_part on
+stop_script_cluster
 cluster_part off
-./cluster stop >/dev/null 2>&1 || true
+stop_script_cluster
 trap - EXIT
 echo "done; summary in $OUT/summary.txt"

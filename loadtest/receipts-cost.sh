@@ -2,7 +2,8 @@
 # What protocol 2.2 delivery receipts cost on the hot path, receipts on and off side by side in
 # one sitting (issue 13): one-to-one with 100 pairs and group chat (10 groups of 20) on one server
 # (./loomchat's defaults, embedded H2), then one-to-one with 100 pairs on two servers behind nginx
-# (./cluster: MariaDB, the local Redis with its append-only file). Modern framing: the legacy
+# (./cluster: MariaDB, the local Redis with its append-only file; a cluster of the script's own
+# in run/receipts-cost/, see loadtest/lib/script-cluster.sh). Modern framing: the legacy
 # dialect has no receipts. Each round runs "on" and "off" back to back, alternating which goes
 # first, so that drift (JIT, other load) does not favour one of them.
 # For each run: msgs/s and latency from the tool, lost and duplicates, and the server CPU time per
@@ -10,8 +11,9 @@
 #
 #   loadtest/receipts-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
-# Environment: PORT (default 7700, the single server), CLUSTER_PORT (default 8200, nginx),
-# PARTS (default "single cluster"). A cluster already running (./cluster status) is used as it is.
+# Environment: PORT (default 7700, the single server), CLUSTER_PORT (default 8200, nginx; its web
+# side on CLUSTER_PORT+1), FIRST_SERVER_PORT (default 6221: the servers on it and the next),
+# PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -20,6 +22,7 @@ ROUNDS=${2:-2}
 SECONDS_EACH=${3:-20}
 PORT=${PORT:-7700}
 CLUSTER_PORT=${CLUSTER_PORT:-8200}
+FIRST_SERVER_PORT=${FIRST_SERVER_PORT:-6221}
 . scripts/jdk.sh
 loomchat_find_jdk
 mkdir -p "$OUT"
@@ -88,15 +91,14 @@ trap - EXIT
 fi
 
 [[ " $PARTS " == *" cluster "* ]] || exit 0
-echo "## two servers behind nginx: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port $CLUSTER_PORT" | tee -a "$OUT/summary.txt"
-if ! ./cluster status >/dev/null 2>&1; then
-    ./cluster stop >/dev/null 2>&1 || true
-    LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --servers 2 --port "$CLUSTER_PORT" 2>>"$OUT/cluster.log"
-    trap './cluster stop >/dev/null 2>&1 || true' EXIT
-fi
-nodes=$(cat run/cluster/node1.pid),$(cat run/cluster/node2.pid)
+. loadtest/lib/script-cluster.sh
+trap stop_script_cluster EXIT
+LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster receipts-cost "$OUT/cluster.log" \
+    --servers 2 --port "$CLUSTER_PORT" --web-port $((CLUSTER_PORT + 1)) --first-server-port "$FIRST_SERVER_PORT"
+echo "## two servers behind nginx: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 $CLUSTER_COMMAND" | tee -a "$OUT/summary.txt"
+nodes=$(script_cluster_pids)
 # Redis's own CPU per message too (one Redis carries every cross-server message; issue 14).
-REDIS_PID=$(pgrep -x redis-server | head -1)
+REDIS_PID=$(script_cluster_redis_pid)
 run cluster-warm-up "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
 run cluster-warm-up-2 "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
 for round in $(seq 1 "$ROUNDS"); do

@@ -4,11 +4,13 @@
 #
 #   loadtest/redis-cpu.sh OUT_DIR [ROUNDS] [SECONDS]
 #
-# Starts a private Redis (127.0.0.1:REDIS_PORT, append-only file on, as ./cluster insists on;
-# nothing else talks to it, so every CPU tick it spends is ours), two servers straight on
+# Starts, with ./cluster (in run/redis-cpu/: see loadtest/lib/script-cluster.sh), a private Redis
+# (127.0.0.1:REDIS_PORT, append-only file on, as ./cluster insists on; nothing else talks to it,
+# so every CPU tick it spends is ours: --private-redis) and two servers straight on
 # 127.0.0.1:FIRST_PORT and FIRST_PORT+1 (no nginx: the load generator puts each user on a chosen
-# server) over a fresh MariaDB database lc_rediscpu, and runs, each ROUNDS times, receipts on and
-# off back to back with the order alternating:
+# server; `java -jar target/loomchat.jar server`, the JDK's default JVM flags: --jar) over a fresh
+# MariaDB database loomchat_redis_cpu, and runs, each ROUNDS times, receipts on and off back to
+# back with the order alternating:
 #
 #   pairs-cross  chat --pairs PAIRS --cross-server: every message goes from one server to the other
 #   pairs-local  chat --pairs PAIRS, both partners on one server: what Redis pays for a message
@@ -26,7 +28,9 @@
 #
 # Environment: REDIS_PORT (default 6391), FIRST_PORT (default 6211), PAIRS (default 100),
 # GROUP_USERS (default 200), WINDOW (default SECONDS-10), PARTS (default "pairs-cross group
-# pairs-local"), RATE (default 0: closed loop; else the open-loop --rate of every run).
+# pairs-local"), RATE (default 0: closed loop; else the open-loop --rate of every run),
+# CLUSTER_OPTIONS (more ./cluster start options). The servers' logs end up in OUT_DIR as
+# server0.out and server1.out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -45,35 +49,20 @@ PARTS=${PARTS:-pairs-cross group pairs-local}
 loomchat_find_jdk
 JAVA=$JAVA_HOME/bin/java
 mkdir -p "$OUT"
-work=$(mktemp -d /tmp/loomchat-redis-cpu.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    mariadb -uroot -h127.0.0.1 -e 'DROP DATABASE IF EXISTS lc_rediscpu' 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" \
-    >"$work/redis.log" 2>&1 &
-REDIS_PID=$!
-pids+=("$REDIS_PID")
-for _ in $(seq 1 50); do rcli ping >/dev/null 2>&1 && break; sleep 0.1; done
-mariadb -uroot -h127.0.0.1 -e 'DROP DATABASE IF EXISTS lc_rediscpu; CREATE DATABASE lc_rediscpu CHARACTER SET utf8mb4'
-SERVER_OPTS=(--host 127.0.0.1 --db-url jdbc:mysql://127.0.0.1:3306/lc_rediscpu --redis "redis://127.0.0.1:$REDIS_PORT"
-    --channel-prefix rc: --password-iterations 1000 --max-requests-per-second 0)
-for i in 0 1; do
-    "$JAVA" -jar target/loomchat.jar server --port $((FIRST_PORT + i)) --node-id "rc$i" "${SERVER_OPTS[@]}" \
-        >"$OUT/server$i.out" 2>&1 &
-    pids+=($!)
-done
-for i in 0 1; do
-    for _ in $(seq 1 60); do grep -q "loomchat server listening on" "$OUT/server$i.out" && break; sleep 1; done
-    grep -q "loomchat server listening on" "$OUT/server$i.out" || { echo "server $i did not start, see $OUT/server$i.out"; exit 1; }
-done
+. loadtest/lib/script-cluster.sh
+# The servers' logs, under the names they had when this script started the servers itself.
+keep_server_logs() {
+    cp "$CLUSTER_DIR/node1.log" "$OUT/server0.out" 2>/dev/null || true
+    cp "$CLUSTER_DIR/node2.log" "$OUT/server1.out" 2>/dev/null || true
+}
+trap 'stop_script_cluster; keep_server_logs' EXIT
+start_script_cluster redis-cpu "$OUT/cluster.log" --no-nginx --no-web --jar target/loomchat.jar --servers 2 \
+    --first-server-port "$FIRST_PORT" --private-redis "$REDIS_PORT" \
+    --server-options "--channel-prefix rc: --password-iterations 1000 --max-requests-per-second 0"
+REDIS_PID=$(script_cluster_redis_pid)
 TARGETS=127.0.0.1:$FIRST_PORT,127.0.0.1:$((FIRST_PORT + 1))
 
 # One INFO commandstats figure of command $2 in file $1: its calls, or with $3 = 2 the
@@ -89,7 +78,7 @@ run() {
     local load=$!
     # The window starts 5 s into the measured phase ("chat" in the progress lines): past the
     # logins and group setup, whose claims are not what this measures.
-    for _ in $(seq 1 600); do grep -qE '^ *chat ' "$OUT/$name.out" && break; sleep 0.2; done
+    for _ in $(seq 1 600); do grep -sqE '^ *chat ' "$OUT/$name.out" && break; sleep 0.2; done
     sleep 5
     rcli config resetstat >/dev/null
     local r0 r1 load_avg
@@ -137,7 +126,8 @@ pair() {
     echo "# Redis CPU per cross-server message, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "machine: $(nproc) cores, $(uname -r); $(redis-server --version | cut -d' ' -f1-3)"
     echo "${SECONDS_EACH} s per run, Redis window ${WINDOW} s from 5 s into the measured phase, $ROUNDS rounds, rate ${RATE} (0 = closed loop)"
-    echo "Redis: redis-server --port $REDIS_PORT --appendonly yes --save '' (private); servers: ${SERVER_OPTS[*]}"
+    # Redis's arguments as ./cluster recorded them for restart: the port, then one argument a line.
+    echo "Redis: redis-server $(tail -n +2 "$CLUSTER_DIR/redis/redis.args" | paste -sd ' ') (private); servers: $(script_cluster_command node1)"
     echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/summary.txt"
 

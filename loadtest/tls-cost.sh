@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What TLS costs through nginx (issue 15): one-to-one chat, 100 pairs, over nginx terminating TLS
 # next to plaintext through nginx, in one sitting, against the SAME two servers (./cluster start
-# --tls: MariaDB, the local Redis with its append-only file). A second nginx, rendered from the
-# same nginx/loomchat.conf without certificates, listens on PLAIN_PORT in front of the same
-# servers, so the only difference between the two runs of a round is nginx's TLS and the
+# --tls: MariaDB, the local Redis with its append-only file; a cluster of the script's own in
+# run/tls-cost/, see loadtest/lib/script-cluster.sh). A second nginx of that cluster (--extra-nginx),
+# rendered from the same nginx/loomchat.conf without certificates, listens on PLAIN_PORT in front of
+# the same servers, so the only difference between the two runs of a round is nginx's TLS and the
 # clients' TLS. Each round runs both back to back, alternating which goes first, so that drift
 # (JIT, other load) does not favour one of them. Per run: msgs/s and latency from the tool, lost
 # and duplicates, and the CPU time of nginx (master and workers) per delivered message over the
@@ -12,7 +13,8 @@
 #   loadtest/tls-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
 # Environment: TLS_PORT (default 8230, nginx with TLS), PLAIN_PORT (8231), WEB_PORT (8232),
-# FIRST_SERVER_PORT (6241: the servers on it and the next).
+# FIRST_SERVER_PORT (6241: the servers on it and the next), CLUSTER_OPTIONS (more ./cluster start
+# options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -28,18 +30,15 @@ loomchat_find_jdk
 mkdir -p "$OUT"
 cpu() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
 
-./cluster stop >/dev/null 2>&1 || true
-LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --tls --servers 2 --port "$TLS_PORT" --web-port "$WEB_PORT" \
-    --first-server-port "$FIRST" 2>>"$OUT/cluster.log"
-plain_dir=$OUT/nginx-plain
-mkdir -p "$plain_dir"
-nginx/render-conf --run-dir "$plain_dir" --listen "$PLAIN_PORT" --no-user \
-    --upstream "127.0.0.1:$FIRST" --upstream "127.0.0.1:$((FIRST + 1))" >"$plain_dir/nginx.conf"
+. loadtest/lib/script-cluster.sh
+trap stop_script_cluster EXIT
+LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster tls-cost "$OUT/cluster.log" --tls --servers 2 \
+    --port "$TLS_PORT" --web-port "$WEB_PORT" --first-server-port "$FIRST" --extra-nginx "plain $PLAIN_PORT all"
 nginx=$(nginx/render-conf --which-nginx)
-"$nginx" -p "$plain_dir" -c "$plain_dir/nginx.conf" -e "$plain_dir/logs/error.log"
-trap '"$nginx" -p "$plain_dir" -c "$plain_dir/nginx.conf" -e "$plain_dir/logs/error.log" -s stop 2>/dev/null || true; ./cluster stop >/dev/null 2>&1 || true' EXIT
 sleep 1
-CA=run/cluster/tls/ca.pem
+CA=$CLUSTER_DIR/tls/ca.pem
+tls_pid_file=$CLUSTER_DIR/nginx.pid
+plain_pid_file=$CLUSTER_DIR/nginx-plain/nginx.pid
 
 # name, nginx pid file, loadtest arguments...
 run() {
@@ -70,22 +69,22 @@ run() {
 {
     echo "# TLS vs plaintext through nginx, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "machine: $(nproc) cores, $(uname -r), $(nginx -v 2>&1 || "$nginx" -v 2>&1); ${SECONDS_EACH} s per run, $ROUNDS rounds"
-    echo "servers: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 ./cluster start --tls --servers 2 --port $TLS_PORT --web-port $WEB_PORT --first-server-port $FIRST"
-    echo "plain nginx: nginx/render-conf --listen $PLAIN_PORT --upstream 127.0.0.1:$FIRST --upstream 127.0.0.1:$((FIRST + 1))"
+    echo "servers: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 $CLUSTER_COMMAND"
+    echo "plain nginx: nginx/render-conf --listen $PLAIN_PORT --upstream 127.0.0.1:$FIRST --upstream 127.0.0.1:$((FIRST + 1)) (the --extra-nginx above)"
     echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/summary.txt"
 
 tls=(--port "$TLS_PORT" --tls --ca-file "$CA")
 plain=(--port "$PLAIN_PORT")
-run warm-up-tls run/cluster/nginx.pid "${tls[@]}"
-run warm-up-plain "$plain_dir/nginx.pid" "${plain[@]}"
+run warm-up-tls "$tls_pid_file" "${tls[@]}"
+run warm-up-plain "$plain_pid_file" "${plain[@]}"
 for round in $(seq 1 "$ROUNDS"); do
     if ((round % 2)); then
-        run "tls-$round" run/cluster/nginx.pid "${tls[@]}"
-        run "plain-$round" "$plain_dir/nginx.pid" "${plain[@]}"
+        run "tls-$round" "$tls_pid_file" "${tls[@]}"
+        run "plain-$round" "$plain_pid_file" "${plain[@]}"
     else
-        run "plain-$round" "$plain_dir/nginx.pid" "${plain[@]}"
-        run "tls-$round" run/cluster/nginx.pid "${tls[@]}"
+        run "plain-$round" "$plain_pid_file" "${plain[@]}"
+        run "tls-$round" "$tls_pid_file" "${tls[@]}"
     fi
 done
 echo "done; summary in $OUT/summary.txt"
