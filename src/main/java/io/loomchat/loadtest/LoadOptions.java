@@ -1,6 +1,8 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.cli.DurationConverter;
+import io.loomchat.loadtest.wire.Framing;
+import io.loomchat.loadtest.wire.LoadTransport;
 import io.loomchat.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;

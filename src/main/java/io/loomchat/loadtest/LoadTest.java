@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.wire.Framing;
 import java.io.PrintStream;
 import java.net.UnknownHostException;
 import java.util.List;

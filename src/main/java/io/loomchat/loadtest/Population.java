@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.wire.Frame;
+import io.loomchat.loadtest.wire.LoadConnection;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

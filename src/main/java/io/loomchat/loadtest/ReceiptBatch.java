@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.wire.LoadConnection;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,6 +1,9 @@
 package io.loomchat.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.wire.Frame;
+import io.loomchat.loadtest.wire.Framing;
+import io.loomchat.loadtest.wire.LoadConnection;
 import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.MessageType;
 import java.io.IOException;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.wire.Frame;
+import io.loomchat.loadtest.wire.Framing;
+import io.loomchat.loadtest.wire.LoadConnection;
+import io.loomchat.loadtest.wire.LoadTransport;
 import io.loomchat.protocol.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,7 +35,7 @@ class ReceiptBatchTest {
     @BeforeEach
     void connect() throws Exception {
         listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        connection = LoadConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), listening.getLocalPort()),
+        connection = LoadTransport.TCP.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), listening.getLocalPort()),
                 null, Framing.MODERN, new LoadConnection.Listener() {
                     @Override
                     public void onFrame(LoadConnection from, Frame frame) {

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.wire;
 
 import io.loomchat.tls.ClientTls;
 import java.io.IOException;
@@ -6,13 +6,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** How the simulated clients reach the servers (PROTOCOL.md, "Transports"); either inside TLS with --tls. */
-enum LoadTransport {
+public enum LoadTransport {
 
     /** The chat port; frames end in {@code \n} (or {@code \0} in classic framing). */
     TCP {
         @Override
-        LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                            LoadConnection.Listener listener, ClientTls tls) throws IOException {
+        public LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
+                                   LoadConnection.Listener listener, ClientTls tls) throws IOException {
             return LoadConnection.open(server, source, framing, listener, tls);
         }
     },
@@ -20,12 +20,12 @@ enum LoadTransport {
     /** The web port's {@code /ws}, as browsers connect: one text message per frame, modern framing. */
     WEBSOCKET {
         @Override
-        LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                            LoadConnection.Listener listener, ClientTls tls) throws IOException {
+        public LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
+                                   LoadConnection.Listener listener, ClientTls tls) throws IOException {
             return LoadConnection.openWebSocket(server, source, listener, tls);
         }
     };
 
-    abstract LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
-                                 LoadConnection.Listener listener, ClientTls tls) throws IOException;
+    public abstract LoadConnection open(InetSocketAddress server, InetAddress source, Framing framing,
+                                        LoadConnection.Listener listener, ClientTls tls) throws IOException;
 }

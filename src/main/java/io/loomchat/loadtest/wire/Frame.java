@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.wire;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,30 +13,30 @@ import java.io.IOException;
  * streaming parser rather than as a tree: the client shares two cores with the server it
  * measures, so every allocation per frame is taken from the server's figures.
  */
-final class Frame {
+public final class Frame {
 
     /** Reads one value out of a frame being parsed; the shared mapper would refuse the rest of the frame as trailing tokens. */
     private static final ObjectReader EMBEDDED = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    int msgid = -1;
-    int ack;
-    int errno;
-    int id;
-    int groupid;
-    long seq = -1;
+    public int msgid = -1;
+    public int ack;
+    public int errno;
+    public int id;
+    public int groupid;
+    public long seq = -1;
     /** Server-assigned message id of a delivered chat message (and of a chat ACK); 0 when absent. */
-    long mid;
+    public long mid;
     /** Login ack: the session confirms what it gets (protocol 2.2). */
-    boolean receipts;
-    String msg;
-    String stored;
-    String token;
+    public boolean receipts;
+    public String msg;
+    public String stored;
+    public String token;
     /** Login ack: the device id it echoes (protocol 2.3); null when absent. */
-    String device;
+    public String device;
     int online;
-    int offline;
+    public int offline;
     /** Only in login acks: the offline messages (objects, or JSON strings in the legacy dialect). */
-    JsonNode offlinemsg;
+    public JsonNode offlinemsg;
     String errmsg;
 
     static Frame parse(byte[] bytes, int offset, int length) throws IOException {
@@ -79,7 +79,7 @@ final class Frame {
     }
 
     /** A delivered message taken out of a login ack's {@code offlinemsg}. */
-    static Frame ofStored(JsonNode message) throws IOException {
+    public static Frame ofStored(JsonNode message) throws IOException {
         JsonNode node = message.isTextual() ? Json.parse(message.asText()) : message;
         Frame frame = new Frame();
         frame.msgid = node.path("msgid").asInt();
@@ -90,7 +90,7 @@ final class Frame {
         return frame;
     }
 
-    boolean isAckOf(int requestMsgid) {
+    public boolean isAckOf(int requestMsgid) {
         return msgid == 11 && ack == requestMsgid;
     }
 

@@ -1,11 +1,11 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.wire;
 
 /**
  * How the simulated clients end their frames, which also fixes the dialect the server answers
  * in (PROTOCOL.md, Framing): {@code \n} is the modern dialect, {@code \0} the legacy one of the
  * classic C++ client, where the server sends no ACK, PONG or PRESENCE.
  */
-enum Framing {
+public enum Framing {
     MODERN((byte) '\n'),
     CLASSIC((byte) 0);
 
@@ -20,7 +20,7 @@ enum Framing {
     }
 
     /** Whether the server acknowledges requests (ACK, PONG) on a connection of this framing. */
-    boolean acknowledged() {
+    public boolean acknowledged() {
         return this == MODERN;
     }
 }

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.wire;
 
 import io.loomchat.protocol.MessageType;
 import io.loomchat.tls.ClientTls;
@@ -24,13 +24,13 @@ import java.util.function.Predicate;
  * writes take a lock; frames never interleave). How the bytes travel is a {@link Wire}: a TCP
  * socket read by a virtual thread, or a WebSocket.
  */
-final class LoadConnection implements AutoCloseable {
+public final class LoadConnection implements AutoCloseable {
 
     /**
      * What happens to frames and to the end of the connection. Runs on the reader thread, so a
      * client sees its frames in the order the server sent them, replies to {@link #call} included.
      */
-    interface Listener {
+    public interface Listener {
         void onFrame(LoadConnection connection, Frame frame);
 
         /** The connection ended without {@link #close} being called first. */
@@ -128,11 +128,11 @@ final class LoadConnection implements AutoCloseable {
         }
     }
 
-    Framing framing() {
+    public Framing framing() {
         return framing;
     }
 
-    void send(String json) throws IOException {
+    public void send(String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         byte[] frame = Arrays.copyOf(body, body.length + 1);
         frame[body.length] = framing.terminator();
@@ -148,7 +148,7 @@ final class LoadConnection implements AutoCloseable {
     }
 
     /** Sends a PING and counts it as awaiting its PONG. */
-    void sendPing(String json) throws IOException {
+    public void sendPing(String json) throws IOException {
         pingsAwaitingPong.incrementAndGet();
         try {
             send(json);
@@ -159,12 +159,12 @@ final class LoadConnection implements AutoCloseable {
     }
 
     /** PINGs sent here that no PONG has answered yet; see {@link #sendPing}. */
-    int pingsAwaitingPong() {
+    public int pingsAwaitingPong() {
         return pingsAwaitingPong.get();
     }
 
     /** Sends a request and waits for the frame {@code isReply} accepts (which the listener also sees). */
-    Frame call(String json, Predicate<Frame> isReply, Duration timeout) throws IOException, InterruptedException {
+    public Frame call(String json, Predicate<Frame> isReply, Duration timeout) throws IOException, InterruptedException {
         Call pending = new Call(isReply, new CompletableFuture<>());
         call = pending;
         try {
@@ -202,7 +202,7 @@ final class LoadConnection implements AutoCloseable {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return !closing && !writeFailed && !wire.isClosed();
     }
 

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.wire;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
