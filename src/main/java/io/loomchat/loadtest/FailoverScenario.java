@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

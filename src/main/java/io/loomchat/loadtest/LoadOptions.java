@@ -58,18 +58,18 @@ public final class LoadOptions {
 
     @Option(names = "--window", defaultValue = "1",
             description = "Closed loop: messages in flight per sender, until delivered (default ${DEFAULT-VALUE}).")
-    int window;
+    public int window;
 
     @Option(names = "--rate", defaultValue = "0",
             description = "Open loop: chat messages per second over all senders instead of a closed loop; 0 = closed loop.")
-    double rate;
+    public double rate;
 
     @Option(names = "--payload", defaultValue = "64", description = "Characters per chat text (default ${DEFAULT-VALUE}).")
     int payload;
 
     @Option(names = "--framing", defaultValue = "modern",
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
-    String framing;
+    public String framing;
 
     @Option(names = "--transport", defaultValue = "tcp",
             description = "tcp (the chat port) or ws (WebSocket on the servers' web ports, /ws, as browsers connect): "
@@ -85,7 +85,7 @@ public final class LoadOptions {
             description = "Device sessions per user (protocol 2.3), 1-" + MAX_DEVICES + ", all online, each its own connection "
                     + "logging in with device id d0..d{N-1} and confirming its own copies; 1 = no device id at all "
                     + "(protocol 2.2 sessions) (default ${DEFAULT-VALUE}).")
-    int devices;
+    public int devices;
 
     @Option(names = "--device-ids",
             description = "With --devices 1: log in with the device id d0 all the same, so that every session is a protocol 2.3 "
@@ -117,7 +117,7 @@ public final class LoadOptions {
 
     @Option(names = "--server-rate-limit", defaultValue = "-1",
             description = "The server's --max-requests-per-second, as you started it: recorded in the report (informational).")
-    int serverRateLimit;
+    public int serverRateLimit;
 
     @Option(names = "--kill-pid", defaultValue = "0", description = "failover: the server process to kill -9.")
     long killPid;
@@ -175,7 +175,7 @@ public final class LoadOptions {
 
     @Option(names = "--processes", defaultValue = "1",
             description = "Worker JVMs to spread the clients over (one process holds at most ~20,000 sockets here).")
-    int processes;
+    public int processes;
 
     @Option(names = "--worker", hidden = true, description = "Internal: i/K, run as worker i of K and print JSON on stdout.")
     String worker;
@@ -192,7 +192,7 @@ public final class LoadOptions {
     }
 
     /** Whether the simulated clients ask for delivery receipts: modern framing without --no-receipts. */
-    boolean receipts() {
+    public boolean receipts() {
         return !noReceipts && framing() == Framing.MODERN;
     }
 
@@ -201,7 +201,7 @@ public final class LoadOptions {
         return devices > 1 || deviceIds ? "d" + device : null;
     }
 
-    boolean closedLoop() {
+    public boolean closedLoop() {
         return rate <= 0;
     }
 

@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.Frame;
 import io.loomchat.loadtest.wire.LoadConnection;
 import java.io.IOException;

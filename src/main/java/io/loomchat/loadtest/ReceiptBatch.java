@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.LoadConnection;
 import java.io.IOException;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Latency;
+import io.loomchat.loadtest.report.Metrics;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

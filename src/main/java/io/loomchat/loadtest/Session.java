@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

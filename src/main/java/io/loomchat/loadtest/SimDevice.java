@@ -1,6 +1,8 @@
 package io.loomchat.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Latency;
 import io.loomchat.loadtest.wire.Frame;
 import io.loomchat.loadtest.wire.Framing;
 import io.loomchat.loadtest.wire.LoadConnection;

@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Latency;
 import io.loomchat.loadtest.wire.Frame;
 import io.loomchat.loadtest.wire.LoadConnection;
 import io.loomchat.protocol.Errno;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.Frame;
 import io.loomchat.loadtest.wire.Framing;
 import io.loomchat.loadtest.wire.LoadConnection;

@@ -2,6 +2,7 @@ package io.loomchat.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomchat.loadtest.report.Count;
 import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.RunningServer;

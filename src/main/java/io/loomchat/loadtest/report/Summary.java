@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /** The end-of-run figures as rows: printed as a table on stdout and written into report.md. */
-final class Summary {
+public final class Summary {
 
     record Row(String name, String value) {
     }
@@ -14,7 +14,7 @@ final class Summary {
     private Summary() {
     }
 
-    static List<Row> rows(RunInfo info, Figures f) {
+    public static List<Row> rows(RunInfo info, Figures f) {
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("scenario", info.scenario() + " (" + info.framing() + " framing, " + info.loop() + ")"));
         rows.add(new Row("result", (f.failures.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", f.failures))
@@ -119,7 +119,7 @@ final class Summary {
                 + " refused with errno 10 (those messages come again)" : "");
     }
 
-    static String table(List<Row> rows) {
+    public static String table(List<Row> rows) {
         int width = rows.stream().mapToInt(row -> row.name().length()).max().orElse(10);
         StringBuilder out = new StringBuilder();
         for (Row row : rows) {

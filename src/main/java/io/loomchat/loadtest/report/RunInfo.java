@@ -1,6 +1,7 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.protocol.Json;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -16,10 +17,10 @@ import java.time.temporal.ChronoUnit;
  *                 granted them is counted ({@link Count#RECEIPT_SESSIONS})
  * @param devices  device sessions per user (--devices); 1 = sessions without a device id
  */
-record RunInfo(String scenario, String command, Instant started, String machine, String jvm, String jvmFlags,
+public record RunInfo(String scenario, String command, Instant started, String machine, String jvm, String jvmFlags,
                int serverRateLimit, int processes, String framing, String loop, boolean receipts, int devices) {
 
-    static RunInfo of(String scenario, String command, LoadOptions options) {
+    public static RunInfo of(String scenario, String command, LoadOptions options) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         long memory = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
         String machine = String.format("%d CPUs, %.1f GiB, %s %s %s, load average %.2f at start",

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * {@code \r}; otherwise (a log file, CI) a line every {@link #PLAIN_EVERY_SECONDS} seconds, so
  * that logs stay readable.
  */
-final class ProgressLine implements Progress.Display {
+public final class ProgressLine implements Progress.Display {
 
     static final int PLAIN_EVERY_SECONDS = 5;
 
     private final PrintStream err;
     private final boolean terminal;
 
-    ProgressLine(PrintStream err) {
+    public ProgressLine(PrintStream err) {
         this.err = err;
         this.terminal = stderrIsTerminal();
     }

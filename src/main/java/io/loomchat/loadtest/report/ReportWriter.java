@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Json;
@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes --report DIR: report.json (raw figures), report.md (the summary) and the charts. */
-final class ReportWriter {
+public final class ReportWriter {
 
     private ReportWriter() {
     }
 
-    static void write(Path dir, RunInfo info, Figures figures) throws IOException {
+    public static void write(Path dir, RunInfo info, Figures figures) throws IOException {
         Files.createDirectories(dir);
         ObjectNode json = figures.toJson();
         json.put("devices", info.devices());

@@ -1,7 +1,7 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 /** The latencies a run records, in nanoseconds; {@link #key} is the name in report.json. */
-enum Latency {
+public enum Latency {
     /** Sender's send time to the recipient's receipt (both in this process). */
     DELIVERY("delivery"),
     /** Send to the server's ACK (modern framing only). */

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,7 +1,7 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 /** The counters every run keeps; {@link #key} is the field name in report.json. */
-enum Count {
+public enum Count {
     /** Chat messages written to a socket (one per message, however many recipients). */
     SENT("sent"),
     /** Chat messages the server acknowledged with errno 0 (modern framing only). */
@@ -37,7 +37,7 @@ enum Count {
     /**
      * Deliveries a device (a user's only one with --devices 1) showed twice: a message that had
      * already arrived on it came again and got past the client (every repeat without receipts, or
-     * one older than the device's {@link MidWindow} with them). Must be 0. The key is the one of the reports before protocol 2.2, when every
+     * one older than the device's {@link io.loomchat.loadtest.MidWindow} with them). Must be 0. The key is the one of the reports before protocol 2.2, when every
      * duplicate was of this kind.
      */
     DUPLICATED_SHOWN("duplicated"),
@@ -45,7 +45,7 @@ enum Count {
     DUPLICATED_DROPPED("duplicatedDropped"),
     /**
      * Receipts, proved (chaos): chat frames whose mid the device had confirmed in a RECEIPT that
-     * the server proved handled (see {@link ConfirmationProofs}). Protocol 2.2: must be 0.
+     * the server proved handled (see {@link io.loomchat.loadtest.ConfirmationProofs}). Protocol 2.2: must be 0.
      */
     CONFIRMED_AGAIN("confirmedAgain"),
     /** Deliveries that arrived after a later message of the same sender and conversation. */

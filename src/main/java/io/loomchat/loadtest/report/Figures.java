@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,39 +19,39 @@ import org.HdrHistogram.Histogram;
  * reads the workers' and {@link #merge}s them. Counters add up; histograms are carried in
  * HdrHistogram's compressed encoding, so the merged percentiles are exact, not averaged.
  */
-final class Figures {
+public final class Figures {
 
     final Map<Count, Long> counts = new EnumMap<>(Count.class);
     final Map<Latency, Histogram> latencies = new EnumMap<>(Latency.class);
     final List<Sample> series = new ArrayList<>();
-    final List<String> failures = new ArrayList<>();
+    public final List<String> failures = new ArrayList<>();
     long connectedPeak;
     /** Length of the measured phase (chat, hold, storm), for its rates. */
-    double measuredSeconds;
+    public double measuredSeconds;
     /** Registrations and logins before it, for their rates (merged: the longest of the workers). */
-    double registrationSeconds;
-    double loginSeconds;
+    public double registrationSeconds;
+    public double loginSeconds;
     /** Failover: kill to the last dropped client back (0: nobody dropped or nobody came back). */
-    double allBackSeconds;
+    public double allBackSeconds;
     String firstError;
     String firstDrop;
 
-    static Figures of(RunContext run, List<Sample> series) {
+    public static Figures of(Metrics metrics, List<Sample> series) {
         Figures figures = new Figures();
         for (Count count : Count.values()) {
-            figures.counts.put(count, run.metrics.get(count));
+            figures.counts.put(count, metrics.get(count));
         }
         for (Latency latency : Latency.values()) {
-            figures.latencies.put(latency, run.metrics.total(latency));
+            figures.latencies.put(latency, metrics.total(latency));
         }
         figures.series.addAll(series);
-        figures.connectedPeak = run.metrics.connectedPeak();
-        figures.firstError = run.metrics.firstError();
-        figures.firstDrop = run.metrics.firstDrop();
+        figures.connectedPeak = metrics.connectedPeak();
+        figures.firstError = metrics.firstError();
+        figures.firstDrop = metrics.firstDrop();
         return figures;
     }
 
-    long count(Count count) {
+    public long count(Count count) {
         return counts.getOrDefault(count, 0L);
     }
 
@@ -70,7 +70,7 @@ final class Figures {
         return measuredSeconds > 0 ? value / measuredSeconds : 0;
     }
 
-    ObjectNode toJson() {
+    public ObjectNode toJson() {
         ObjectNode json = Json.object();
         // Top level, for scripts and CI: the two figures that decide whether a run passed (duplicated:
         // shown to a user), and the duplicates a receipts client dropped by mid, which do not fail it.
@@ -111,7 +111,7 @@ final class Figures {
         return json;
     }
 
-    static Figures fromJson(JsonNode json) {
+    public static Figures fromJson(JsonNode json) {
         Figures figures = new Figures();
         for (Count count : Count.values()) {
             figures.counts.put(count, json.path("counts").path(count.key()).asLong());
@@ -132,7 +132,7 @@ final class Figures {
     }
 
     /** The workers' figures as one run: sums, exact histogram merges, series aligned by second. */
-    static Figures merge(List<Figures> parts) {
+    public static Figures merge(List<Figures> parts) {
         Figures merged = new Figures();
         TreeMap<Long, Sample> bySecond = new TreeMap<>();
         for (Latency latency : Latency.values()) {

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.HdrHistogram.Recorder;
  * recording threads; {@link #interval} moves what was recorded since the last call into the
  * run's total, so the progress line can show this second's p99 while the total stays exact.
  */
-final class Metrics {
+public final class Metrics {
 
     /** Three significant digits: 1 µs resolution up to 1 ms, 1 ms up to 1 s. */
     static final int SIGNIFICANT_DIGITS = 3;
@@ -29,7 +29,7 @@ final class Metrics {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final AtomicReference<String> firstDrop = new AtomicReference<>();
 
-    Metrics() {
+    public Metrics() {
         for (Count count : Count.values()) {
             counts.put(count, new LongAdder());
         }
@@ -39,24 +39,24 @@ final class Metrics {
         }
     }
 
-    void add(Count count) {
+    public void add(Count count) {
         counts.get(count).increment();
     }
 
-    void add(Count count, long amount) {
+    public void add(Count count, long amount) {
         counts.get(count).add(amount);
     }
 
-    long get(Count count) {
+    public long get(Count count) {
         return counts.get(count).sum();
     }
 
-    void record(Latency latency, long nanos) {
+    public void record(Latency latency, long nanos) {
         recorders.get(latency).recordValue(Math.max(0, nanos));
     }
 
     /** Counts an error and keeps the first one's text for the summary. */
-    void error(String what) {
+    public void error(String what) {
         add(Count.ERRORS);
         firstError.compareAndSet(null, what);
     }
@@ -66,7 +66,7 @@ final class Metrics {
     }
 
     /** Counts a connection the server (or the network) ended, keeping the first one's cause. */
-    void drop(String why) {
+    public void drop(String why) {
         add(Count.DROPS);
         firstDrop.compareAndSet(null, why);
     }
@@ -75,11 +75,11 @@ final class Metrics {
         return firstDrop.get();
     }
 
-    void connected() {
+    public void connected() {
         connectedPeak.accumulateAndGet(connected.incrementAndGet(), Math::max);
     }
 
-    void disconnected() {
+    public void disconnected() {
         connected.decrementAndGet();
     }
 

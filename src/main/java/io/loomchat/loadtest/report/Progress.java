@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +10,10 @@ import org.HdrHistogram.Histogram;
  * Once a second: takes a {@link Sample} for the time series and hands it to a {@link Display}:
  * the progress line, or in a worker process a JSON line for the parent to merge.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
 
     /** Where each second's sample goes. */
-    interface Display {
+    public interface Display {
         void show(String phase, int seconds, Sample sample);
 
         /** The run is over (a terminal line then gets its newline). */
@@ -32,13 +32,13 @@ final class Progress implements AutoCloseable {
     private long lastDelivered;
     private long lastLogins;
 
-    Progress(Metrics metrics, Display display) {
+    public Progress(Metrics metrics, Display display) {
         this.metrics = metrics;
         this.display = display;
         this.thread = Thread.ofVirtual().name("load-progress").start(this::loop);
     }
 
-    void phase(String name) {
+    public void phase(String name) {
         phase = name;
     }
 
@@ -78,7 +78,7 @@ final class Progress implements AutoCloseable {
         return sample;
     }
 
-    List<Sample> samples() {
+    public List<Sample> samples() {
         lock.lock();
         try {
             return List.copyOf(samples);

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,10 +11,10 @@ import io.loomchat.protocol.Json;
  * @param errors        errors so far (as are rateLimited and drops)
  * @param p99Micros     delivery p99 of that second (merged runs: the largest of the workers' p99s)
  */
-record Sample(long second, long connected, long sentPerSecond, long deliveredPerSecond, long loginsPerSecond,
+public record Sample(long second, long connected, long sentPerSecond, long deliveredPerSecond, long loginsPerSecond,
               long errors, long rateLimited, long drops, long p50Micros, long p99Micros) {
 
-    Sample plus(Sample other) {
+    public Sample plus(Sample other) {
         return new Sample(second, connected + other.connected, sentPerSecond + other.sentPerSecond,
                 deliveredPerSecond + other.deliveredPerSecond, loginsPerSecond + other.loginsPerSecond,
                 errors + other.errors, rateLimited + other.rateLimited, drops + other.drops,
@@ -22,7 +22,7 @@ record Sample(long second, long connected, long sentPerSecond, long deliveredPer
                 Math.max(p99Micros, other.p99Micros));
     }
 
-    ObjectNode toJson() {
+    public ObjectNode toJson() {
         ObjectNode json = Json.object();
         json.put("second", second).put("connected", connected).put("sentPerSecond", sentPerSecond)
                 .put("deliveredPerSecond", deliveredPerSecond).put("loginsPerSecond", loginsPerSecond)
@@ -31,7 +31,7 @@ record Sample(long second, long connected, long sentPerSecond, long deliveredPer
         return json;
     }
 
-    static Sample fromJson(JsonNode s) {
+    public static Sample fromJson(JsonNode s) {
         return new Sample(s.path("second").asLong(), s.path("connected").asLong(), s.path("sentPerSecond").asLong(),
                 s.path("deliveredPerSecond").asLong(), s.path("loginsPerSecond").asLong(), s.path("errors").asLong(),
                 s.path("rateLimited").asLong(), s.path("drops").asLong(), s.path("p50Micros").asLong(),
