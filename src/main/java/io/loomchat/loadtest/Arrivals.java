@@ -7,11 +7,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What one simulated user was shown, per stream: which numbers, and the highest so far. This is
- * the ledger's ground truth, kept whole for the run (unlike a client's bounded {@link MidWindow}):
- * a number arriving twice here is a duplicate a user would have seen. Written by the user's
- * reader thread (a new one after a reconnect), read at the end of the run.
+ * the ledger's ground truth, kept whole for the run (unlike a client's bounded
+ * {@link io.loomchat.loadtest.receipts.MidWindow}): a number arriving twice here is a duplicate
+ * a user would have seen. Written by the user's reader thread (a new one after a reconnect),
+ * read at the end of the run.
  *
- * <p>Called Receipts until protocol 2.2 gave that word to the RECEIPT frame ({@link ReceiptBatch}).
+ * <p>Called Receipts until protocol 2.2 gave that word to the RECEIPT frame
+ * ({@link io.loomchat.loadtest.receipts.ReceiptBatch}).
  */
 final class Arrivals {
 

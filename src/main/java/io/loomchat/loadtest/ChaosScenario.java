@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * fault commands still running (a paused server resumed, a killed one restarted), then drains
  * and counts: every acknowledged message delivered to every device (0 lost), none shown twice,
  * and none delivered again after a RECEIPT the server had handled (protocol 2.2), which the
- * clients prove with a PING after each RECEIPT ({@link ConfirmationProofs}).
+ * clients prove with a PING after each RECEIPT
+ * ({@link io.loomchat.loadtest.receipts.ConfirmationProofs}).
  *
  * <p>The schedule is drawn from --seed: the same seed and options give the same faults at the
  * same moments, so a failing run can be tried again.

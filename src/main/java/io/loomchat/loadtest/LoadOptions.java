@@ -153,7 +153,7 @@ public final class LoadOptions {
     /**
      * Set by the chaos scenario, not an option: every RECEIPT is followed by a PING whose PONG
      * proves it handled, and a message delivered again after that is counted (see
-     * {@link ConfirmationProofs}).
+     * {@link io.loomchat.loadtest.receipts.ConfirmationProofs}).
      */
     volatile boolean proveConfirmations;
 

@@ -1,5 +1,6 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.receipts.ReceiptFlusher;
 import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.Framing;
 import io.loomchat.loadtest.wire.LoadTransport;

@@ -1,6 +1,9 @@
 package io.loomchat.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.receipts.ConfirmationProofs;
+import io.loomchat.loadtest.receipts.MidWindow;
+import io.loomchat.loadtest.receipts.ReceiptBatch;
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.report.Latency;
 import io.loomchat.loadtest.wire.Frame;

@@ -37,15 +37,17 @@ public enum Count {
     /**
      * Deliveries a device (a user's only one with --devices 1) showed twice: a message that had
      * already arrived on it came again and got past the client (every repeat without receipts, or
-     * one older than the device's {@link io.loomchat.loadtest.MidWindow} with them). Must be 0. The key is the one of the reports before protocol 2.2, when every
-     * duplicate was of this kind.
+     * one older than the device's {@link io.loomchat.loadtest.receipts.MidWindow} with them).
+     * Must be 0. The key is the one of the reports before protocol 2.2, when every duplicate was
+     * of this kind.
      */
     DUPLICATED_SHOWN("duplicated"),
     /** Receipts: chat frames whose mid the client had seen and dropped (redelivered unconfirmed messages). */
     DUPLICATED_DROPPED("duplicatedDropped"),
     /**
      * Receipts, proved (chaos): chat frames whose mid the device had confirmed in a RECEIPT that
-     * the server proved handled (see {@link io.loomchat.loadtest.ConfirmationProofs}). Protocol 2.2: must be 0.
+     * the server proved handled (see {@link io.loomchat.loadtest.receipts.ConfirmationProofs}).
+     * Protocol 2.2: must be 0.
      */
     CONFIRMED_AGAIN("confirmedAgain"),
     /** Deliveries that arrived after a later message of the same sender and conversation. */

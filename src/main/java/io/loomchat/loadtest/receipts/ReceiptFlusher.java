@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.receipts;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
  * batches a few messages per frame at the rates a user sees, and keeps what a failover delivers
  * twice small.
  *
- * <p>One thread for all users, as {@link Heartbeats}, rather than a flush by each reader thread
- * after each read: the reader stays on reading (the hot path only notes the mid), and a busy
- * connection sends 4 RECEIPTs a second instead of one per read. The cost: a write that blocks
- * (a server that stopped reading) holds the others up until it goes through or fails.
+ * <p>One thread for all users, as {@link io.loomchat.loadtest.Heartbeats}, rather than a flush
+ * by each reader thread after each read: the reader stays on reading (the hot path only notes
+ * the mid), and a busy connection sends 4 RECEIPTs a second instead of one per read. The cost:
+ * a write that blocks (a server that stopped reading) holds the others up until it goes through
+ * or fails.
  */
-final class ReceiptFlusher implements AutoCloseable {
+public final class ReceiptFlusher implements AutoCloseable {
 
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(250);
 
@@ -26,12 +27,12 @@ final class ReceiptFlusher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    ReceiptFlusher() {
+    public ReceiptFlusher() {
         this.thread = Thread.ofVirtual().name("load-receipts").start(this::loop);
     }
 
     /** {@code batch} got its first mid since its last flush. */
-    void due(ReceiptBatch batch) {
+    public void due(ReceiptBatch batch) {
         due.add(batch);
     }
 

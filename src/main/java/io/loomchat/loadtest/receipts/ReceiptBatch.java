@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.receipts;
 
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.report.Metrics;
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * session that ended could not confirm, the server delivers again at the next login, where
  * {@link MidWindow} drops it and the new session confirms it.
  */
-final class ReceiptBatch {
+public final class ReceiptBatch {
 
     /** PROTOCOL.md: 1 to 1,000 mids per RECEIPT. */
     static final int MAX_MIDS_PER_FRAME = 1_000;
@@ -48,18 +48,18 @@ final class ReceiptBatch {
      */
     private final ReentrantLock sending = new ReentrantLock();
 
-    ReceiptBatch(LoadConnection connection, Metrics metrics, ConfirmationProofs proofs) {
+    public ReceiptBatch(LoadConnection connection, Metrics metrics, ConfirmationProofs proofs) {
         this.connection = connection;
         this.metrics = metrics;
         this.proofs = proofs;
     }
 
-    LoadConnection connection() {
+    public LoadConnection connection() {
         return connection;
     }
 
     /** Null unless the run proves confirmations. */
-    ConfirmationProofs proofs() {
+    public ConfirmationProofs proofs() {
         return proofs;
     }
 
@@ -67,7 +67,7 @@ final class ReceiptBatch {
      * Notes a mid to confirm; true when the batch must be handed to the flusher (it was not
      * queued). Nothing is noted after {@link #seal}: the server delivers that message again.
      */
-    boolean add(long mid) {
+    public boolean add(long mid) {
         lock.lock();
         try {
             if (sealed) {
@@ -93,7 +93,7 @@ final class ReceiptBatch {
     }
 
     /** Sends the pending mids as the session's last RECEIPT, before LOGINOUT. */
-    void seal() throws IOException {
+    public void seal() throws IOException {
         send(true);
     }
 

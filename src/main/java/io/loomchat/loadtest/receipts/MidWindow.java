@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.receipts;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * drop repeats by {@code mid}). Bounded, as a real client's must be: two generations of at most
  * {@link #GENERATION} mids; when the newer one is full the older is forgotten, so between the
  * last {@code GENERATION} and {@code 2 x GENERATION} mids are remembered. A repeat older than
- * that escapes, and the ledger's {@link Arrivals} then counts it as a duplicate shown to a user.
+ * that escapes, and the ledger's {@link io.loomchat.loadtest.Arrivals} then counts it as a
+ * duplicate shown to a user.
  *
  * <p>Primitive open addressing rather than a {@code Set<Long>}: this runs for every chat frame
  * the generator reads, on the cores the server it measures also uses. Tables start small and
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Used by the user's reader thread; the lock is for the rare frame of a connection being
  * replaced (uncontended otherwise).
  */
-final class MidWindow {
+public final class MidWindow {
 
     /**
      * Mids per generation. What comes again is what was unconfirmed when a session ended: at most
@@ -38,7 +39,7 @@ final class MidWindow {
      * True the first time {@code mid} (never 0) is seen within the window; false for a repeat,
      * which is remembered afresh so that a third copy is dropped too.
      */
-    boolean firstTime(long mid) {
+    public boolean firstTime(long mid) {
         lock.lock();
         try {
             if (newer.contains(mid)) {

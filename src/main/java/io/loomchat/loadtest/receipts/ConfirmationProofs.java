@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.receipts;
 
 import io.loomchat.loadtest.wire.LoadConnection;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (none for a heartbeat), so that PONGs, which carry nothing, pair with PINGs in order. The lock
  * is held across the write so that the queue's order is the wire's.
  */
-final class ConfirmationProofs {
+public final class ConfirmationProofs {
 
     private static final long[] NONE = {};
     private static final String PING = "{\"msgid\":12}";
@@ -47,12 +47,12 @@ final class ConfirmationProofs {
     }
 
     /** Sends a heartbeat PING (it proves nothing, but takes its place in the order). */
-    void ping(LoadConnection connection) throws IOException {
+    public void ping(LoadConnection connection) throws IOException {
         pingAfter(connection, NONE);
     }
 
     /** An error ACK for a RECEIPT: one of those before the oldest unanswered PING was refused. */
-    void receiptRefused() {
+    public void receiptRefused() {
         lock.lock();
         try {
             Pending oldest = unanswered.peekFirst();
@@ -65,7 +65,7 @@ final class ConfirmationProofs {
     }
 
     /** A PONG: the mids it proves confirmed (empty for a heartbeat or a refused RECEIPT). */
-    long[] ponged() {
+    public long[] ponged() {
         lock.lock();
         try {
             Pending answered = unanswered.pollFirst();
