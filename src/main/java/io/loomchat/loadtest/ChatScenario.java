@@ -1,5 +1,11 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.sim.Heartbeats;
+import io.loomchat.loadtest.sim.Pairs;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.SimUser;
+import io.loomchat.loadtest.sim.Stream;
+import io.loomchat.loadtest.sim.Typists;
 import java.util.List;
 
 /**

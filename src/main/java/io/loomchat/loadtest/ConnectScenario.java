@@ -1,6 +1,9 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.sim.Heartbeats;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.SimUser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 

@@ -1,6 +1,15 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.sim.Heartbeats;
+import io.loomchat.loadtest.sim.Pairs;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.Reconnector;
+import io.loomchat.loadtest.sim.RecoveryWatch;
+import io.loomchat.loadtest.sim.RunContext;
+import io.loomchat.loadtest.sim.Senders;
+import io.loomchat.loadtest.sim.SimUser;
+import io.loomchat.loadtest.sim.Stream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

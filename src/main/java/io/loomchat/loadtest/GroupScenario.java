@@ -1,5 +1,10 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.sim.Groups;
+import io.loomchat.loadtest.sim.Heartbeats;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.SimUser;
+import io.loomchat.loadtest.sim.Stream;
 import java.util.List;
 
 /** Group chat: groups of --group-size, every member sending to its group; each message fans out to the others. */

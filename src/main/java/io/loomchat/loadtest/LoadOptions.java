@@ -39,18 +39,18 @@ public final class LoadOptions {
     int pairs;
 
     @Option(names = "--one-way", description = "chat: only the first user of each pair sends (default: both do).")
-    boolean oneWay;
+    public boolean oneWay;
 
     @Option(names = "--group-size", defaultValue = "20", description = "group: members per group (default ${DEFAULT-VALUE}).")
     int groupSize;
 
     @Option(names = "--concurrency", defaultValue = "64",
             description = "Registrations and logins in flight at once; login: the storm's parallel clients (default ${DEFAULT-VALUE}).")
-    int concurrency;
+    public int concurrency;
 
     @Option(names = "--ramp", defaultValue = "0",
             description = "Logins started per second while connecting the clients; 0 = as fast as --concurrency allows.")
-    int rampPerSecond;
+    public int rampPerSecond;
 
     @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the measured phase runs (default ${DEFAULT-VALUE}).")
@@ -65,7 +65,7 @@ public final class LoadOptions {
     public double rate;
 
     @Option(names = "--payload", defaultValue = "64", description = "Characters per chat text (default ${DEFAULT-VALUE}).")
-    int payload;
+    public int payload;
 
     @Option(names = "--framing", defaultValue = "modern",
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
@@ -96,11 +96,11 @@ public final class LoadOptions {
             description = "chat: protocol 2.3 read state and typing on top of the chat: every device sends READ {with, upto: mid} "
                     + "after each chat frame it shows from another user, and TYPING to its partner every 3 s; the READ_NOTICE, "
                     + "DELIVERED and TYPING frames received are counted. Needs device sessions (--device-ids or --devices 2+).")
-    boolean readState;
+    public boolean readState;
 
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
-    Duration heartbeat;
+    public Duration heartbeat;
 
     @Option(names = "--tls", description = "Connect with TLS, verifying the server's certificate and host name.")
     boolean tls;
@@ -155,7 +155,7 @@ public final class LoadOptions {
      * proves it handled, and a message delivered again after that is counted (see
      * {@link io.loomchat.loadtest.receipts.ConfirmationProofs}).
      */
-    volatile boolean proveConfirmations;
+    public volatile boolean proveConfirmations;
 
     @Option(names = "--chatting-percent", defaultValue = "10",
             description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
@@ -171,7 +171,7 @@ public final class LoadOptions {
 
     @Option(names = "--drain", defaultValue = "5s", converter = DurationConverter.class,
             description = "After the measured phase, how long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
-    Duration drain;
+    public Duration drain;
 
     @Option(names = "--processes", defaultValue = "1",
             description = "Worker JVMs to spread the clients over (one process holds at most ~20,000 sockets here).")
@@ -183,11 +183,11 @@ public final class LoadOptions {
     @Option(names = "--report", paramLabel = "DIR", description = "Write report.json, report.md and PNG charts here.")
     Path report;
 
-    Framing framing() {
+    public Framing framing() {
         return "classic".equals(framing) ? Framing.CLASSIC : Framing.MODERN;
     }
 
-    LoadTransport transport() {
+    public LoadTransport transport() {
         return "ws".equals(transport) ? LoadTransport.WEBSOCKET : LoadTransport.TCP;
     }
 
@@ -197,7 +197,7 @@ public final class LoadOptions {
     }
 
     /** The device id session {@code device} of every user logs in with, or null with one device per user (no id). */
-    String deviceId(int device) {
+    public String deviceId(int device) {
         return devices > 1 || deviceIds ? "d" + device : null;
     }
 
@@ -206,12 +206,12 @@ public final class LoadOptions {
     }
 
     /** Messages in flight per sender: the closed loop's window, or a bound on the open loop's backlog. */
-    int effectiveWindow() {
+    public int effectiveWindow() {
         return closedLoop() ? window : Math.max(window, DEFAULT_RATE_MODE_WINDOW);
     }
 
     /** How every connection of the run speaks TLS, or {@code null} for plaintext. */
-    ClientTls clientTls() {
+    public ClientTls clientTls() {
         return clientTls;
     }
 

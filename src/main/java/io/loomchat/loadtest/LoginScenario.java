@@ -1,5 +1,8 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.RunContext;
+import io.loomchat.loadtest.sim.SimUser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,12 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.sim.Groups;
+import io.loomchat.loadtest.sim.Heartbeats;
+import io.loomchat.loadtest.sim.Pairs;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.SimUser;
+import io.loomchat.loadtest.sim.Stream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

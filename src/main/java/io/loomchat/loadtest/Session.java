@@ -2,6 +2,12 @@ package io.loomchat.loadtest;
 
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.report.Progress;
+import io.loomchat.loadtest.sim.Ledger;
+import io.loomchat.loadtest.sim.Population;
+import io.loomchat.loadtest.sim.RunContext;
+import io.loomchat.loadtest.sim.Senders;
+import io.loomchat.loadtest.sim.SimUser;
+import io.loomchat.loadtest.sim.Stream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * drop repeats by {@code mid}). Bounded, as a real client's must be: two generations of at most
  * {@link #GENERATION} mids; when the newer one is full the older is forgotten, so between the
  * last {@code GENERATION} and {@code 2 x GENERATION} mids are remembered. A repeat older than
- * that escapes, and the ledger's {@link io.loomchat.loadtest.Arrivals} then counts it as a
+ * that escapes, and the ledger's {@link io.loomchat.loadtest.sim.Arrivals} then counts it as a
  * duplicate shown to a user.
  *
  * <p>Primitive open addressing rather than a {@code Set<Long>}: this runs for every chat frame

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * batches a few messages per frame at the rates a user sees, and keeps what a failover delivers
  * twice small.
  *
- * <p>One thread for all users, as {@link io.loomchat.loadtest.Heartbeats}, rather than a flush
+ * <p>One thread for all users, as {@link io.loomchat.loadtest.sim.Heartbeats}, rather than a flush
  * by each reader thread after each read: the reader stays on reading (the hot path only notes
  * the mid), and a busy connection sends 4 RECEIPTs a second instead of one per read. The cost:
  * a write that blocks (a server that stopped reading) holds the others up until it goes through

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with the same device id and its resume token, on the next target when its own is gone, with a
  * growing pause between attempts (as the console client does).
  */
-final class Reconnector implements RunContext.DropPolicy {
+public final class Reconnector implements RunContext.DropPolicy {
 
     /** The first pause before a login is tried again; it doubles up to the longest (also {@link Population}'s first logins). */
     static final long FIRST_PAUSE_MILLIS = 100;
@@ -19,7 +19,7 @@ final class Reconnector implements RunContext.DropPolicy {
     private final RunContext run;
     private final AtomicInteger reconnecting = new AtomicInteger();
 
-    Reconnector(RunContext run) {
+    public Reconnector(RunContext run) {
         this.run = run;
     }
 

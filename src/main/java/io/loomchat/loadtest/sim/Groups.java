@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.wire.Framing;
 import java.io.IOException;
@@ -15,13 +15,13 @@ import java.util.concurrent.Semaphore;
  * (CREATE_GROUP, ADD_GROUP) needs ACKs, so it runs on short modern logins before the measured
  * clients log in, whatever their framing.
  */
-final class Groups {
+public final class Groups {
 
     private Groups() {
     }
 
     /** Groups of {@code size} from {@code users} (a multiple of it); returns every member's stream. */
-    static List<Stream> form(RunContext run, List<SimUser> users, int size) throws IOException, InterruptedException {
+    public static List<Stream> form(RunContext run, List<SimUser> users, int size) throws IOException, InterruptedException {
         Semaphore inFlight = new Semaphore(Math.max(1, run.options.concurrency / size));
         List<Future<List<Stream>>> groups = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,16 +1,16 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Fixed one-to-one partners: users 2k and 2k+1 chat with each other, both directions unless --one-way. */
-final class Pairs {
+public final class Pairs {
 
     private Pairs() {
     }
 
     /** Opens the two streams of every pair in {@code users} (an even number) and returns them. */
-    static List<Stream> open(RunContext run, List<SimUser> users) {
+    public static List<Stream> open(RunContext run, List<SimUser> users) {
         List<Stream> streams = new ArrayList<>(users.size());
         int window = run.options.effectiveWindow();
         for (int k = 0; k + 1 < users.size(); k += 2) {

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomchat.loadtest.receipts.ConfirmationProofs;
@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Its reader thread (a new one after each login) runs {@link #onFrame}; the ledger reads
  * {@link #arrivals} at the end of the run.
  */
-final class SimDevice implements LoadConnection.Listener {
+public final class SimDevice implements LoadConnection.Listener {
 
     private static final int LOGIN_ACK = MessageType.LOGIN_ACK.code();
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();

@@ -1,5 +1,6 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
+import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.loadtest.receipts.ReceiptFlusher;
 import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.Framing;
@@ -11,10 +12,10 @@ import java.io.PrintStream;
  * streams, the sender of delivery receipts, and what to do when a client's connection drops.
  * Closing it stops the receipts' thread.
  */
-final class RunContext implements AutoCloseable {
+public final class RunContext implements AutoCloseable {
 
     /** A dropped client's (device session's) fate: stay down (counted), or come back (failover, mixed). */
-    interface DropPolicy {
+    public interface DropPolicy {
         void onDropped(SimDevice device, Exception cause);
 
         /** Dropped clients still on their way back (logging in again); the drain waits for them. */
@@ -23,24 +24,24 @@ final class RunContext implements AutoCloseable {
         }
     }
 
-    final LoadOptions options;
+    public final LoadOptions options;
     final AddressPlan plan;
-    final Metrics metrics = new Metrics();
-    final Ledger ledger = new Ledger();
-    final Framing framing;
+    public final Metrics metrics = new Metrics();
+    public final Ledger ledger = new Ledger();
+    public final Framing framing;
     final LoadTransport transport;
     final String namePrefix;
     final String password;
-    final PrintStream log;
+    public final PrintStream log;
     /** Whether modern logins ask for delivery receipts (protocol 2.2); false with --no-receipts or classic framing. */
-    final boolean receipts;
+    public final boolean receipts;
     /** Sends the receipts sessions' RECEIPTs; null when {@link #receipts} is off. */
     final ReceiptFlusher receiptFlusher;
     private volatile DropPolicy dropPolicy = (user, cause) -> { };
     private volatile RecoveryWatch recovery;
     private volatile boolean stopping;
 
-    RunContext(LoadOptions options, AddressPlan plan, String namePrefix, PrintStream log) {
+    public RunContext(LoadOptions options, AddressPlan plan, String namePrefix, PrintStream log) {
         this.options = options;
         this.plan = plan;
         this.framing = options.framing();
@@ -52,15 +53,15 @@ final class RunContext implements AutoCloseable {
         this.receiptFlusher = receipts ? new ReceiptFlusher() : null;
     }
 
-    void dropPolicy(DropPolicy policy) {
+    public void dropPolicy(DropPolicy policy) {
         this.dropPolicy = policy;
     }
 
-    DropPolicy dropPolicy() {
+    public DropPolicy dropPolicy() {
         return dropPolicy;
     }
 
-    void recovery(RecoveryWatch watch) {
+    public void recovery(RecoveryWatch watch) {
         this.recovery = watch;
     }
 
@@ -74,7 +75,7 @@ final class RunContext implements AutoCloseable {
         stopping = true;
     }
 
-    boolean isStopping() {
+    public boolean isStopping() {
         return stopping;
     }
 

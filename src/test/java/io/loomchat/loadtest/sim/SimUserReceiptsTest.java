@@ -1,7 +1,8 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.util.BitSet;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>With several devices per user, the sender's devices take turns; which device sent which
  * number is kept, since the carbons of a message are owed to the sender's devices but that one.
  */
-final class Stream {
+public final class Stream {
 
     /** Send times of the last messages, by number, for the ACK latency (the ACK has no text). */
     private static final int SEND_TIMES = 4096;

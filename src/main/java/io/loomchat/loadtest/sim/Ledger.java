@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.util.BitSet;
 import java.util.Collection;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * but the one that sent it is owed its carbon. With one device per user that is one copy per
  * recipient, as before devices.
  */
-final class Ledger {
+public final class Ledger {
 
     /**
      * Of the copies the server owed (one per owed message and recipient device, and per carbon),
@@ -22,7 +22,7 @@ final class Ledger {
      * share of both; sent messages nobody heard of again; and delivered messages whose ACK has not
      * reached the sender (yet), which are not owed until it does.
      */
-    record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending,
+    public record Shortfall(long received, long lost, long unacknowledged, long owed, long ackPending,
                      long carbonsReceived, long carbonsLost) {
     }
 
@@ -44,7 +44,7 @@ final class Ledger {
         return streams.values();
     }
 
-    Shortfall shortfall(boolean acknowledgedDialect) {
+    public Shortfall shortfall(boolean acknowledgedDialect) {
         Tally copies = new Tally();
         Tally carbons = new Tally();
         long unacknowledged = 0;

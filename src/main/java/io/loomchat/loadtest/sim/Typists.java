@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.io.IOException;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * TYPING frames come as an even stream rather than all at once. One thread for all users, as
  * {@link Heartbeats}.
  */
-final class Typists implements AutoCloseable {
+public final class Typists implements AutoCloseable {
 
     /** 3 s: what a client may send while its user types, and no faster (the server drops more). */
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -22,7 +22,7 @@ final class Typists implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    Typists(RunContext run, List<SimUser> users) {
+    public Typists(RunContext run, List<SimUser> users) {
         this.run = run;
         this.devices = users.stream().flatMap(user -> user.devices().stream()).toList();
         this.nextNanos = new long[devices.size()];

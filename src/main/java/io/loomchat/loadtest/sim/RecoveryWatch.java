@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.report.Latency;
 import io.loomchat.loadtest.report.Metrics;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAccumulator;
  * one when it is logged in again. Also tells which clients the kill never dropped, whose chat
  * shows what the failover costs everyone else.
  */
-final class RecoveryWatch {
+public final class RecoveryWatch {
 
     private final Metrics metrics;
     private final Set<SimDevice> waiting = ConcurrentHashMap.newKeySet();
@@ -25,12 +25,12 @@ final class RecoveryWatch {
     private final LongAccumulator lastRecoveryNanos = new LongAccumulator(Math::max, 0);
 
     /** {@code idle}: the clients that only hold their connection, back as soon as they log in again. */
-    RecoveryWatch(Metrics metrics, Collection<SimDevice> idle) {
+    public RecoveryWatch(Metrics metrics, Collection<SimDevice> idle) {
         this.metrics = metrics;
         this.idle = Set.copyOf(idle);
     }
 
-    void killed(long nanos) {
+    public void killed(long nanos) {
         killNanos = nanos;
     }
 
@@ -68,12 +68,12 @@ final class RecoveryWatch {
         lastRecoveryNanos.accumulate(now);
     }
 
-    int waiting() {
+    public int waiting() {
         return waiting.size();
     }
 
     /** Waits until nobody is waiting or the timeout passes; true when everyone is back. */
-    boolean awaitAll(long timeoutNanos) throws InterruptedException {
+    public boolean awaitAll(long timeoutNanos) throws InterruptedException {
         long end = System.nanoTime() + timeoutNanos;
         while (!waiting.isEmpty() && System.nanoTime() < end) {
             TimeUnit.MILLISECONDS.sleep(50);
@@ -82,7 +82,7 @@ final class RecoveryWatch {
     }
 
     /** Kill to the last client back, in nanoseconds (0 when nobody dropped). */
-    long allBackNanos() {
+    public long allBackNanos() {
         long last = lastRecoveryNanos.get();
         return last == 0 ? 0 : last - killNanos;
     }

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.report.Count;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * message when the window has room, i.e. when earlier ones were delivered), or open loop at a
  * fixed rate shared by all streams (the window then only bounds the backlog).
  */
-final class Senders implements AutoCloseable {
+public final class Senders implements AutoCloseable {
 
     /** A closed-loop sender that waited this long gives the message up and goes on (counted as a stall). */
     static final long STALL_MILLIS = 2_000;
@@ -26,7 +26,7 @@ final class Senders implements AutoCloseable {
     private final String padding;
     private volatile boolean running = true;
 
-    Senders(RunContext run, List<Stream> streams, double messagesPerSecond) {
+    public Senders(RunContext run, List<Stream> streams, double messagesPerSecond) {
         this.run = run;
         this.padding = "x".repeat(run.options.payload - 36);
         this.streams = List.copyOf(streams);

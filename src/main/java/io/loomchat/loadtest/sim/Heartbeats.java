@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.report.Count;
 import java.io.IOException;
@@ -10,14 +10,14 @@ import java.util.concurrent.TimeUnit;
  * so that the server's idle timeout never closes a held connection. One thread for all users:
  * a thread per idle client would be the load generator's cost, not the server's.
  */
-final class Heartbeats implements AutoCloseable {
+public final class Heartbeats implements AutoCloseable {
 
     private final RunContext run;
     private final List<SimUser> users;
     private final Thread thread;
     private volatile boolean running = true;
 
-    Heartbeats(RunContext run, List<SimUser> users) {
+    public Heartbeats(RunContext run, List<SimUser> users) {
         this.run = run;
         this.users = List.copyOf(users);
         this.thread = Thread.ofVirtual().name("load-heartbeats").start(this::loop);

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.report.Latency;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * device was shown is the device's; the ACKs of what the user sent come back on whichever device
  * sent it and land here.
  */
-final class SimUser {
+public final class SimUser {
 
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
     private static final int ONE_CHAT = MessageType.ONE_CHAT.code();
@@ -57,7 +57,7 @@ final class SimUser {
         this.id = userId;
     }
 
-    List<SimDevice> devices() {
+    public List<SimDevice> devices() {
         return devices;
     }
 
@@ -103,14 +103,14 @@ final class SimUser {
     }
 
     /** Logs every device in, one after the other, each on its own connection; stops at the first that fails. */
-    void login() throws IOException, InterruptedException {
+    public void login() throws IOException, InterruptedException {
         for (SimDevice device : devices) {
             device.login(device.target(), run.framing);
         }
     }
 
     /** Logs every device out (each confirming what it got first) and closes their connections. */
-    void logout() throws IOException, InterruptedException {
+    public void logout() throws IOException, InterruptedException {
         for (SimDevice device : devices) {
             device.logout();
         }
@@ -130,7 +130,7 @@ final class SimUser {
     }
 
     /** Closes every device's connection on purpose (not a drop). */
-    void close() {
+    public void close() {
         devices.forEach(SimDevice::close);
     }
 

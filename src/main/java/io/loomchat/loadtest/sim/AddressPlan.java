@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,13 +11,13 @@ import java.util.List;
  * addresses are used round robin: each one has its own ~28,000 ephemeral ports towards one
  * server address, which is what limits the clients one address can open.
  */
-final class AddressPlan {
+public final class AddressPlan {
 
     private final List<InetSocketAddress> targets;
     private final List<InetAddress> sources;
     private final boolean crossServer;
 
-    AddressPlan(List<InetSocketAddress> targets, List<InetAddress> sources, boolean crossServer) {
+    public AddressPlan(List<InetSocketAddress> targets, List<InetAddress> sources, boolean crossServer) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no target address");
         }
@@ -52,7 +52,7 @@ final class AddressPlan {
     }
 
     /** Worker {@code worker} of {@code workers} takes every workers-th source address, so no two share one. */
-    AddressPlan slice(int worker, int workers) {
+    public AddressPlan slice(int worker, int workers) {
         if (sources.size() < workers) {
             return this;
         }
@@ -64,7 +64,7 @@ final class AddressPlan {
     }
 
     /** "host:port,host:port", or the single --host/--port when the list is empty. */
-    static List<InetSocketAddress> parseTargets(List<String> specs, String host, int port) {
+    public static List<InetSocketAddress> parseTargets(List<String> specs, String host, int port) {
         List<InetSocketAddress> targets = new ArrayList<>();
         for (String spec : specs) {
             String item = spec.strip();
@@ -81,7 +81,7 @@ final class AddressPlan {
     }
 
     /** "127.0.0.2-127.0.0.9,127.0.1.1" into the addresses it names (a range varies the last byte). */
-    static List<InetAddress> parseSources(String spec) throws UnknownHostException {
+    public static List<InetAddress> parseSources(String spec) throws UnknownHostException {
         List<InetAddress> addresses = new ArrayList<>();
         for (String part : spec.split(",")) {
             String item = part.strip();

@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import io.loomchat.loadtest.report.Metrics;
 import io.loomchat.loadtest.wire.Frame;
@@ -14,13 +14,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** Creates the run's users: registers them through the protocol, then logs them in at the ramp rate. */
-final class Population {
+public final class Population {
 
     private Population() {
     }
 
     /** Users numbered {@code first..first+count-1}, registered over --concurrency setup connections. */
-    static List<SimUser> register(RunContext run, int first, int count) throws IOException, InterruptedException {
+    public static List<SimUser> register(RunContext run, int first, int count) throws IOException, InterruptedException {
         List<SimUser> users = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             users.add(new SimUser(run, first + i));
@@ -63,7 +63,7 @@ final class Population {
      * few database connections); a scenario that must start with every client in (failover)
      * would otherwise run with a few hundred missing.
      */
-    static void loginAll(RunContext run, List<SimUser> users, long patienceNanos) throws InterruptedException {
+    public static void loginAll(RunContext run, List<SimUser> users, long patienceNanos) throws InterruptedException {
         Semaphore inFlight = new Semaphore(run.options.concurrency);
         long start = System.nanoTime();
         long gapNanos = run.options.rampPerSecond > 0 ? 1_000_000_000L / run.options.rampPerSecond : 0;
@@ -120,7 +120,7 @@ final class Population {
     }
 
     /** Logs every user out and closes its connection, without counting the closes as drops. */
-    static void closeAll(RunContext run, List<SimUser> users) {
+    public static void closeAll(RunContext run, List<SimUser> users) {
         run.stopping();
         users.forEach(SimUser::close);
     }

@@ -1,7 +1,8 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomchat.loadtest.LoadOptions;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
