@@ -33,7 +33,7 @@ public final class LoadOptions {
 
     @Option(names = "--users", defaultValue = "1000",
             description = "Simulated users (default ${DEFAULT-VALUE}); chat uses users/2 pairs unless --pairs is given.")
-    int users;
+    public int users;
 
     @Option(names = "--pairs", defaultValue = "0", description = "chat: pairs of users chatting with each other (overrides --users).")
     int pairs;
@@ -42,7 +42,7 @@ public final class LoadOptions {
     public boolean oneWay;
 
     @Option(names = "--group-size", defaultValue = "20", description = "group: members per group (default ${DEFAULT-VALUE}).")
-    int groupSize;
+    public int groupSize;
 
     @Option(names = "--concurrency", defaultValue = "64",
             description = "Registrations and logins in flight at once; login: the storm's parallel clients (default ${DEFAULT-VALUE}).")
@@ -54,7 +54,7 @@ public final class LoadOptions {
 
     @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the measured phase runs (default ${DEFAULT-VALUE}).")
-    Duration duration;
+    public Duration duration;
 
     @Option(names = "--window", defaultValue = "1",
             description = "Closed loop: messages in flight per sender, until delivered (default ${DEFAULT-VALUE}).")
@@ -120,35 +120,35 @@ public final class LoadOptions {
     public int serverRateLimit;
 
     @Option(names = "--kill-pid", defaultValue = "0", description = "failover: the server process to kill -9.")
-    long killPid;
+    public long killPid;
 
     @Option(names = "--kill-command", description = "failover: shell command that kills a server (run with sh -c).")
-    String killCommand;
+    public String killCommand;
 
     @Option(names = "--kill-after", defaultValue = "3s", converter = DurationConverter.class,
             description = "failover: when to kill, after chat started (default ${DEFAULT-VALUE}).")
-    Duration killAfter;
+    public Duration killAfter;
 
     @Option(names = "--recovery-timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "failover: longest wait for every dropped client to be back (default ${DEFAULT-VALUE}).")
-    Duration recoveryTimeout;
+    public Duration recoveryTimeout;
 
     @Option(names = "--idle-users", defaultValue = "0",
             description = "failover: clients held idle (heartbeats only) besides the chatting ones; they are back when logged in again.")
-    int idleUsers;
+    public int idleUsers;
 
     @Option(names = "--fault", paramLabel = "NAME=COMMAND",
             description = "chaos: a fault to inject, a name and a shell command (run with sh -c), e.g. "
                     + "'pause-node2=./cluster pause node2 5'; give several, one is picked at random each time.")
-    List<String> faults = List.of();
+    public List<String> faults = List.of();
 
     @Option(names = "--fault-every", defaultValue = "10s", converter = DurationConverter.class,
             description = "chaos: mean time between faults; each gap is drawn from half to one and a half of it (default ${DEFAULT-VALUE}).")
-    Duration faultEvery;
+    public Duration faultEvery;
 
     @Option(names = "--seed", defaultValue = "0",
             description = "chaos: seed of the fault schedule, to run the same schedule again (default 0: one drawn and printed).")
-    long seed;
+    public long seed;
 
     /**
      * Set by the chaos scenario, not an option: every RECEIPT is followed by a PING whose PONG
@@ -159,15 +159,15 @@ public final class LoadOptions {
 
     @Option(names = "--chatting-percent", defaultValue = "10",
             description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
-    int chattingPercent;
+    public int chattingPercent;
 
     @Option(names = "--group-percent", defaultValue = "5",
             description = "mixed: share of users chatting in groups (default ${DEFAULT-VALUE}).")
-    int groupPercent;
+    public int groupPercent;
 
     @Option(names = "--logins-per-second", defaultValue = "5",
             description = "mixed: the trickle of extra logins (default ${DEFAULT-VALUE}).")
-    double loginsPerSecond;
+    public double loginsPerSecond;
 
     @Option(names = "--drain", defaultValue = "5s", converter = DurationConverter.class,
             description = "After the measured phase, how long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
@@ -216,7 +216,7 @@ public final class LoadOptions {
     }
 
     /** Users in chat: --pairs wins over --users. */
-    int chatUsers() {
+    public int chatUsers() {
         return pairs > 0 ? pairs * 2 : users;
     }
 

@@ -7,6 +7,8 @@ import io.loomchat.loadtest.report.ProgressLine;
 import io.loomchat.loadtest.report.ReportWriter;
 import io.loomchat.loadtest.report.RunInfo;
 import io.loomchat.loadtest.report.Summary;
+import io.loomchat.loadtest.scenario.Scenario;
+import io.loomchat.loadtest.scenario.Session;
 import io.loomchat.loadtest.sim.AddressPlan;
 import io.loomchat.loadtest.sim.RunContext;
 import io.loomchat.loadtest.wire.Framing;

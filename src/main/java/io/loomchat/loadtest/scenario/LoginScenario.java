@@ -1,4 +1,4 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.scenario;
 
 import io.loomchat.loadtest.sim.Population;
 import io.loomchat.loadtest.sim.RunContext;

@@ -1,5 +1,6 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.scenario;
 
+import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.report.Progress;
 import io.loomchat.loadtest.sim.Ledger;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * failures it produces, and the phases every scenario is built from (register and log in,
  * chat for the duration, wait for the last deliveries and count what is missing).
  */
-final class Session {
+public final class Session {
 
     final RunContext run;
     final LoadOptions options;
@@ -27,21 +28,24 @@ final class Session {
     /** This process's share of the work: worker {@code worker} of {@code workers}. */
     final int worker;
     final int workers;
-    /** With --processes: waits at the start line after the logins (see {@link StartLine}); null otherwise. */
+    /**
+     * With --processes: waits at the start line after the logins (see
+     * {@link io.loomchat.loadtest.StartLine}); null otherwise.
+     */
     private final StartLineWait startLine;
 
     /** Waits until every worker process is ready to start its measured phase. */
     @FunctionalInterface
-    interface StartLineWait {
+    public interface StartLineWait {
         void run() throws IOException;
     }
-    final List<String> failures = new ArrayList<>();
-    double registrationSeconds;
-    double loginSeconds;
-    double measuredSeconds;
-    double allBackSeconds;
+    public final List<String> failures = new ArrayList<>();
+    public double registrationSeconds;
+    public double loginSeconds;
+    public double measuredSeconds;
+    public double allBackSeconds;
 
-    Session(RunContext run, Progress progress, int worker, int workers, StartLineWait startLine) {
+    public Session(RunContext run, Progress progress, int worker, int workers, StartLineWait startLine) {
         this.startLine = startLine;
         this.run = run;
         this.options = run.options;

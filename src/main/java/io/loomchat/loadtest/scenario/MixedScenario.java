@@ -1,5 +1,6 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.scenario;
 
+import io.loomchat.loadtest.LoadOptions;
 import io.loomchat.loadtest.report.Count;
 import io.loomchat.loadtest.sim.Groups;
 import io.loomchat.loadtest.sim.Heartbeats;

@@ -1,9 +1,12 @@
-package io.loomchat.loadtest;
+package io.loomchat.loadtest.scenario;
 
 import java.util.List;
 
-/** One kind of load. Each scenario is one class; {@link LoadTest} picks it by name. */
-interface Scenario {
+/**
+ * One kind of load. Each scenario is one class; {@link io.loomchat.loadtest.LoadTest} picks it by
+ * name.
+ */
+public interface Scenario {
 
     /**
      * Runs the scenario with this process's share of the users, filling {@code figures}' timings
