@@ -1,6 +1,8 @@
 package io.loomchat.loadtest;
 
 import io.loomchat.cli.DurationConverter;
+import io.loomchat.loadtest.wire.Framing;
+import io.loomchat.loadtest.wire.LoadTransport;
 import io.loomchat.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,43 +33,43 @@ public final class LoadOptions {
 
     @Option(names = "--users", defaultValue = "1000",
             description = "Simulated users (default ${DEFAULT-VALUE}); chat uses users/2 pairs unless --pairs is given.")
-    int users;
+    public int users;
 
     @Option(names = "--pairs", defaultValue = "0", description = "chat: pairs of users chatting with each other (overrides --users).")
     int pairs;
 
     @Option(names = "--one-way", description = "chat: only the first user of each pair sends (default: both do).")
-    boolean oneWay;
+    public boolean oneWay;
 
     @Option(names = "--group-size", defaultValue = "20", description = "group: members per group (default ${DEFAULT-VALUE}).")
-    int groupSize;
+    public int groupSize;
 
     @Option(names = "--concurrency", defaultValue = "64",
             description = "Registrations and logins in flight at once; login: the storm's parallel clients (default ${DEFAULT-VALUE}).")
-    int concurrency;
+    public int concurrency;
 
     @Option(names = "--ramp", defaultValue = "0",
             description = "Logins started per second while connecting the clients; 0 = as fast as --concurrency allows.")
-    int rampPerSecond;
+    public int rampPerSecond;
 
     @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long the measured phase runs (default ${DEFAULT-VALUE}).")
-    Duration duration;
+    public Duration duration;
 
     @Option(names = "--window", defaultValue = "1",
             description = "Closed loop: messages in flight per sender, until delivered (default ${DEFAULT-VALUE}).")
-    int window;
+    public int window;
 
     @Option(names = "--rate", defaultValue = "0",
             description = "Open loop: chat messages per second over all senders instead of a closed loop; 0 = closed loop.")
-    double rate;
+    public double rate;
 
     @Option(names = "--payload", defaultValue = "64", description = "Characters per chat text (default ${DEFAULT-VALUE}).")
-    int payload;
+    public int payload;
 
     @Option(names = "--framing", defaultValue = "modern",
             description = "modern (\\n, ACKs) or classic (\\0, the C++ client's dialect: no ACK, no PONG) (default ${DEFAULT-VALUE}).")
-    String framing;
+    public String framing;
 
     @Option(names = "--transport", defaultValue = "tcp",
             description = "tcp (the chat port) or ws (WebSocket on the servers' web ports, /ws, as browsers connect): "
@@ -83,7 +85,7 @@ public final class LoadOptions {
             description = "Device sessions per user (protocol 2.3), 1-" + MAX_DEVICES + ", all online, each its own connection "
                     + "logging in with device id d0..d{N-1} and confirming its own copies; 1 = no device id at all "
                     + "(protocol 2.2 sessions) (default ${DEFAULT-VALUE}).")
-    int devices;
+    public int devices;
 
     @Option(names = "--device-ids",
             description = "With --devices 1: log in with the device id d0 all the same, so that every session is a protocol 2.3 "
@@ -94,11 +96,11 @@ public final class LoadOptions {
             description = "chat: protocol 2.3 read state and typing on top of the chat: every device sends READ {with, upto: mid} "
                     + "after each chat frame it shows from another user, and TYPING to its partner every 3 s; the READ_NOTICE, "
                     + "DELIVERED and TYPING frames received are counted. Needs device sessions (--device-ids or --devices 2+).")
-    boolean readState;
+    public boolean readState;
 
     @Option(names = "--heartbeat", defaultValue = "30s", converter = DurationConverter.class,
             description = "A client that sent nothing for this long sends PING (default ${DEFAULT-VALUE}).")
-    Duration heartbeat;
+    public Duration heartbeat;
 
     @Option(names = "--tls", description = "Connect with TLS, verifying the server's certificate and host name.")
     boolean tls;
@@ -115,65 +117,65 @@ public final class LoadOptions {
 
     @Option(names = "--server-rate-limit", defaultValue = "-1",
             description = "The server's --max-requests-per-second, as you started it: recorded in the report (informational).")
-    int serverRateLimit;
+    public int serverRateLimit;
 
     @Option(names = "--kill-pid", defaultValue = "0", description = "failover: the server process to kill -9.")
-    long killPid;
+    public long killPid;
 
     @Option(names = "--kill-command", description = "failover: shell command that kills a server (run with sh -c).")
-    String killCommand;
+    public String killCommand;
 
     @Option(names = "--kill-after", defaultValue = "3s", converter = DurationConverter.class,
             description = "failover: when to kill, after chat started (default ${DEFAULT-VALUE}).")
-    Duration killAfter;
+    public Duration killAfter;
 
     @Option(names = "--recovery-timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "failover: longest wait for every dropped client to be back (default ${DEFAULT-VALUE}).")
-    Duration recoveryTimeout;
+    public Duration recoveryTimeout;
 
     @Option(names = "--idle-users", defaultValue = "0",
             description = "failover: clients held idle (heartbeats only) besides the chatting ones; they are back when logged in again.")
-    int idleUsers;
+    public int idleUsers;
 
     @Option(names = "--fault", paramLabel = "NAME=COMMAND",
             description = "chaos: a fault to inject, a name and a shell command (run with sh -c), e.g. "
                     + "'pause-node2=./cluster pause node2 5'; give several, one is picked at random each time.")
-    List<String> faults = List.of();
+    public List<String> faults = List.of();
 
     @Option(names = "--fault-every", defaultValue = "10s", converter = DurationConverter.class,
             description = "chaos: mean time between faults; each gap is drawn from half to one and a half of it (default ${DEFAULT-VALUE}).")
-    Duration faultEvery;
+    public Duration faultEvery;
 
     @Option(names = "--seed", defaultValue = "0",
             description = "chaos: seed of the fault schedule, to run the same schedule again (default 0: one drawn and printed).")
-    long seed;
+    public long seed;
 
     /**
      * Set by the chaos scenario, not an option: every RECEIPT is followed by a PING whose PONG
      * proves it handled, and a message delivered again after that is counted (see
-     * {@link ConfirmationProofs}).
+     * {@link io.loomchat.loadtest.receipts.ConfirmationProofs}).
      */
-    volatile boolean proveConfirmations;
+    public volatile boolean proveConfirmations;
 
     @Option(names = "--chatting-percent", defaultValue = "10",
             description = "mixed: share of users chatting one-to-one (default ${DEFAULT-VALUE}).")
-    int chattingPercent;
+    public int chattingPercent;
 
     @Option(names = "--group-percent", defaultValue = "5",
             description = "mixed: share of users chatting in groups (default ${DEFAULT-VALUE}).")
-    int groupPercent;
+    public int groupPercent;
 
     @Option(names = "--logins-per-second", defaultValue = "5",
             description = "mixed: the trickle of extra logins (default ${DEFAULT-VALUE}).")
-    double loginsPerSecond;
+    public double loginsPerSecond;
 
     @Option(names = "--drain", defaultValue = "5s", converter = DurationConverter.class,
             description = "After the measured phase, how long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
-    Duration drain;
+    public Duration drain;
 
     @Option(names = "--processes", defaultValue = "1",
             description = "Worker JVMs to spread the clients over (one process holds at most ~20,000 sockets here).")
-    int processes;
+    public int processes;
 
     @Option(names = "--worker", hidden = true, description = "Internal: i/K, run as worker i of K and print JSON on stdout.")
     String worker;
@@ -181,40 +183,40 @@ public final class LoadOptions {
     @Option(names = "--report", paramLabel = "DIR", description = "Write report.json, report.md and PNG charts here.")
     Path report;
 
-    Framing framing() {
+    public Framing framing() {
         return "classic".equals(framing) ? Framing.CLASSIC : Framing.MODERN;
     }
 
-    LoadTransport transport() {
+    public LoadTransport transport() {
         return "ws".equals(transport) ? LoadTransport.WEBSOCKET : LoadTransport.TCP;
     }
 
     /** Whether the simulated clients ask for delivery receipts: modern framing without --no-receipts. */
-    boolean receipts() {
+    public boolean receipts() {
         return !noReceipts && framing() == Framing.MODERN;
     }
 
     /** The device id session {@code device} of every user logs in with, or null with one device per user (no id). */
-    String deviceId(int device) {
+    public String deviceId(int device) {
         return devices > 1 || deviceIds ? "d" + device : null;
     }
 
-    boolean closedLoop() {
+    public boolean closedLoop() {
         return rate <= 0;
     }
 
     /** Messages in flight per sender: the closed loop's window, or a bound on the open loop's backlog. */
-    int effectiveWindow() {
+    public int effectiveWindow() {
         return closedLoop() ? window : Math.max(window, DEFAULT_RATE_MODE_WINDOW);
     }
 
     /** How every connection of the run speaks TLS, or {@code null} for plaintext. */
-    ClientTls clientTls() {
+    public ClientTls clientTls() {
         return clientTls;
     }
 
     /** Users in chat: --pairs wins over --users. */
-    int chatUsers() {
+    public int chatUsers() {
         return pairs > 0 ? pairs * 2 : users;
     }
 

@@ -1,5 +1,17 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Count;
+import io.loomchat.loadtest.report.Figures;
+import io.loomchat.loadtest.report.Progress;
+import io.loomchat.loadtest.report.ProgressLine;
+import io.loomchat.loadtest.report.ReportWriter;
+import io.loomchat.loadtest.report.RunInfo;
+import io.loomchat.loadtest.report.Summary;
+import io.loomchat.loadtest.scenario.Scenario;
+import io.loomchat.loadtest.scenario.Session;
+import io.loomchat.loadtest.sim.AddressPlan;
+import io.loomchat.loadtest.sim.RunContext;
+import io.loomchat.loadtest.wire.Framing;
 import java.io.PrintStream;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -93,7 +105,7 @@ public final class LoadTest {
             Scenario.named(scenarioName).run(session);
             progress.close();
             run.close(); // no RECEIPT is sent any more: the counts are final
-            Figures figures = Figures.of(run, progress.samples());
+            Figures figures = Figures.of(run.metrics, progress.samples());
             figures.registrationSeconds = session.registrationSeconds;
             figures.loginSeconds = session.loginSeconds;
             figures.measuredSeconds = session.measuredSeconds;

@@ -1,6 +1,9 @@
 package io.loomchat.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.loadtest.report.Figures;
+import io.loomchat.loadtest.report.ProgressLine;
+import io.loomchat.loadtest.report.Sample;
 import io.loomchat.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;

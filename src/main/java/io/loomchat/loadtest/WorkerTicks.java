@@ -1,5 +1,7 @@
 package io.loomchat.loadtest;
 
+import io.loomchat.loadtest.report.Progress;
+import io.loomchat.loadtest.report.Sample;
 import java.io.PrintStream;
 
 /**
