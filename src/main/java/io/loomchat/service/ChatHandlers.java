@@ -107,6 +107,7 @@ final class ChatHandlers {
         }
         Unconfirmed.Confirmed confirmed = session.confirmed(mids);
         int mailbox = session.mailbox();
+        boolean marked = false;
         if (!confirmed.isEmpty()) {
             DeliveredNotices.afterReceipt(services, session, confirmed);
             if (!confirmed.rowIds().isEmpty()) {
@@ -119,6 +120,7 @@ final class ChatHandlers {
                 // confirmed in the database, the message cannot come back from the store, even
                 // if this server dies before the copy arrives.
                 services.db().offlineMessages().markConfirmed(mailbox, confirmed.mids());
+                marked = true;
             } else if (session.storedMeanwhile()) {
                 // A message got live may also be stored for this mailbox (its sender stored it when
                 // Redis lost the reply of a forward that ran, or a server taken for dead put its copy
@@ -136,6 +138,10 @@ final class ChatHandlers {
         toErase.addAll(notErased);
         boolean erased = services.cluster().inbox().confirmed(mailbox, toErase);
         session.forgetConfirmed(erased ? confirmed.mids() : toErase, erased);
+        if (!erased && !marked && !confirmed.isEmpty()) {
+            // The trouble began during this receipt: a sender may be storing these right now.
+            services.db().offlineMessages().markConfirmed(mailbox, confirmed.mids());
+        }
         if (!erased) {
             // The same receipt again (or any later one) erases them: the session kept them.
             throw new ServiceException(Errno.UNAVAILABLE,
