@@ -11,66 +11,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * delivered again can be told from an unconfirmed one delivered again (which protocol 2.2 allows).
  * A server handles one connection's frames in order: a PONG answering a PING sent right after a
  * RECEIPT proves that the RECEIPT was handled, unless an error ACK for a RECEIPT came first (errno
- * 10: Redis or the database away, "those messages come again").
+ * 10: "send the receipt again").
  *
- * <p>Every PING on the connection goes through here, with the mids of the RECEIPTs before it
- * (none for a heartbeat), so that PONGs, which carry nothing, pair with PINGs in order. The lock
- * is held across the write so that the queue's order is the wire's.
+ * <p>PONGs carry nothing, so they are paired with PINGs by number: the n-th PONG read on a
+ * connection answers the n-th PING written there ({@link LoadConnection#sendPing}). Pairing them
+ * by a queue of this class's own PINGs went wrong whenever another PING was on the wire too (a
+ * heartbeat sent before the session's receipts began, or between a RECEIPT and its PING): a
+ * PONG then proved a RECEIPT the server had not answered yet, or had refused.
  */
 public final class ConfirmationProofs {
 
     private static final long[] NONE = {};
     private static final String PING = "{\"msgid\":12}";
 
-    /** The mids a PING follows, and whether a RECEIPT among them was refused. */
+    /** The PING that follows RECEIPTs, their mids, and whether one of them was refused. */
     private static final class Pending {
+        final long ordinal;
         final long[] mids;
         boolean refused;
 
-        Pending(long[] mids) {
+        Pending(long ordinal, long[] mids) {
+            this.ordinal = ordinal;
             this.mids = mids;
-        }
-    }
-
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock: PINGs sent and not answered yet, oldest first. */
-    private final ArrayDeque<Pending> unanswered = new ArrayDeque<>();
-
-    /**
-     * Sends the RECEIPT frames for {@code mids}, then a PING that proves them. One lock across
-     * both: a heartbeat PING written between them would be the oldest unanswered one when the
-     * RECEIPT's error ACK arrives, take the refusal, and leave the RECEIPT's own PING to prove
-     * mids the server refused (a write blocked by a paused server made that likely in the
-     * chaos runs).
-     */
-    void sendProved(LoadConnection connection, List<String> receipts, long[] mids) throws IOException {
-        lock.lock();
-        try {
-            for (String receipt : receipts) {
-                connection.send(receipt);
-            }
-            unanswered.addLast(new Pending(mids));
-            connection.sendPing(PING);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Sends a heartbeat PING (it proves nothing, but takes its place in the order). */
-    public void ping(LoadConnection connection) throws IOException {
-        sendProved(connection, List.of(), NONE);
-    }
-
-    /** An error ACK for a RECEIPT: one of those before the oldest unanswered PING was refused. */
-    public void receiptRefused() {
-        lock.lock();
-        try {
-            Pending oldest = unanswered.peekFirst();
-            if (oldest != null) {
-                oldest.refused = true;
-            }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -80,14 +42,56 @@ public final class ConfirmationProofs {
 
     private static final Pong NOTHING = new Pong(NONE, NONE);
 
-    /** A PONG: the mids it proves confirmed (none for a heartbeat), or refused (errno 10: send them again). */
-    public Pong ponged() {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock: PINGs after RECEIPTs not answered yet, by ordinal. */
+    private final ArrayDeque<Pending> unanswered = new ArrayDeque<>();
+
+    /**
+     * Sends the RECEIPT frames for {@code mids}, then a PING that proves them, with nothing of
+     * this session's in between (one lock across both).
+     */
+    void sendProved(LoadConnection connection, List<String> receipts, long[] mids) throws IOException {
         lock.lock();
         try {
-            Pending answered = unanswered.pollFirst();
-            if (answered == null) {
-                return NOTHING;
+            for (String receipt : receipts) {
+                connection.send(receipt);
             }
+            unanswered.addLast(new Pending(connection.sendPing(PING), mids));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An error ACK for a RECEIPT, read after {@code pongsRead} PONGs: the RECEIPT is the one
+     * before the oldest PING not answered yet (errors and PONGs come back in the order sent).
+     */
+    public void receiptRefused(long pongsRead) {
+        lock.lock();
+        try {
+            for (Pending pending : unanswered) {
+                if (pending.ordinal > pongsRead) {
+                    pending.refused = true;
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The PONG numbered {@code ordinal}: the mids it proves confirmed, or refused (to send again), or nothing. */
+    public Pong ponged(long ordinal) {
+        lock.lock();
+        try {
+            while (!unanswered.isEmpty() && unanswered.peekFirst().ordinal < ordinal) {
+                unanswered.pollFirst(); // answered by PONGs this connection lost track of: prove nothing
+            }
+            Pending answered = unanswered.peekFirst();
+            if (answered == null || answered.ordinal != ordinal) {
+                return NOTHING; // a heartbeat's
+            }
+            unanswered.pollFirst();
             return answered.refused ? new Pong(NONE, answered.mids) : new Pong(answered.mids, NONE);
         } finally {
             lock.unlock();

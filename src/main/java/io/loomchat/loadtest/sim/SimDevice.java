@@ -205,12 +205,7 @@ public final class SimDevice implements LoadConnection.Listener {
 
     void ping() throws IOException {
         LoadConnection current = requireConnection();
-        ReceiptBatch batch = receiptBatch;
-        if (batch != null && batch.connection() == current && batch.proofs() != null) {
-            batch.proofs().ping(current); // PONGs pair with PINGs in order
-        } else {
-            current.sendPing("{\"msgid\":12}");
-        }
+        current.sendPing("{\"msgid\":12}"); // numbered by the connection: see ConfirmationProofs
         run.metrics.add(Count.PINGS);
         lastSentNanos = System.nanoTime();
     }
@@ -258,7 +253,7 @@ public final class SimDevice implements LoadConnection.Listener {
                 if (frame.ack == RECEIPT && frame.errno != 0) {
                     ConfirmationProofs proofs = proofsOf(from);
                     if (proofs != null) {
-                        proofs.receiptRefused();
+                        proofs.receiptRefused(from.pongsRead());
                     }
                 }
                 user.acknowledged(frame);
@@ -268,7 +263,7 @@ public final class SimDevice implements LoadConnection.Listener {
                 run.metrics.add(Count.PONGS);
                 ConfirmationProofs proofs = proofsOf(from);
                 if (proofs != null) {
-                    ConfirmationProofs.Pong pong = proofs.ponged();
+                    ConfirmationProofs.Pong pong = proofs.ponged(from.pongsRead());
                     for (long mid : pong.proven()) {
                         provenConfirmed.add(mid);
                     }

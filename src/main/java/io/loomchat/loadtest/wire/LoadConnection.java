@@ -65,6 +65,10 @@ public final class LoadConnection implements AutoCloseable {
     private volatile Call call;
     /** PINGs sent on this connection that no PONG has answered yet (PONGs come back in order). */
     private final AtomicInteger pingsAwaitingPong = new AtomicInteger();
+    /** PINGs written so far, counted under the write lock: the n-th is the n-th on the wire. */
+    private long pingsWritten;
+    /** PONGs read so far; by the reader thread only (read by listeners it calls). */
+    private volatile long pongsRead;
 
     private record Call(Predicate<Frame> isReply, CompletableFuture<Frame> reply) {
     }
@@ -133,9 +137,7 @@ public final class LoadConnection implements AutoCloseable {
     }
 
     public void send(String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = Arrays.copyOf(body, body.length + 1);
-        frame[body.length] = framing.terminator();
+        byte[] frame = frameOf(json);
         writeLock.lock();
         try {
             wire.write(frame);
@@ -147,15 +149,37 @@ public final class LoadConnection implements AutoCloseable {
         }
     }
 
-    /** Sends a PING and counts it as awaiting its PONG. */
-    public void sendPing(String json) throws IOException {
+    /**
+     * Sends a PING and counts it as awaiting its PONG; returns its ordinal on this connection
+     * (1 for the first): the PONG that answers it is the one {@link #pongsRead} counts as the same
+     * number, whoever sent the PINGs in between.
+     */
+    public long sendPing(String json) throws IOException {
+        byte[] frame = frameOf(json);
         pingsAwaitingPong.incrementAndGet();
+        writeLock.lock();
         try {
-            send(json);
+            wire.write(frame);
+            return ++pingsWritten;
         } catch (IOException e) {
             pingsAwaitingPong.decrementAndGet();
+            writeFailed = true;
             throw e;
+        } finally {
+            writeLock.unlock();
         }
+    }
+
+    private byte[] frameOf(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = Arrays.copyOf(body, body.length + 1);
+        frame[body.length] = framing.terminator();
+        return frame;
+    }
+
+    /** PONGs read on this connection so far, the one being handled included (see {@link #sendPing}). */
+    public long pongsRead() {
+        return pongsRead;
     }
 
     /** PINGs sent here that no PONG has answered yet; see {@link #sendPing}. */
@@ -194,6 +218,7 @@ public final class LoadConnection implements AutoCloseable {
     void received(Frame frame) {
         if (frame.msgid == PONG) {
             pingsAwaitingPong.updateAndGet(n -> Math.max(0, n - 1));
+            pongsRead++; // the reader thread is the only writer
         }
         listener.onFrame(this, frame);
         Call pending = call;

@@ -112,9 +112,9 @@ class ReceiptBatchTest {
 
     /**
      * Chaos proves confirmations: each flush is followed by a PING on the wire, and PONGs, which
-     * carry nothing, pair with PINGs in order: a heartbeat's PONG proves nothing, and an error ACK
-     * for a RECEIPT voids the proof of the PING that follows it and hands its mids back, to be sent
-     * again.
+     * carry nothing, pair with PINGs by number on the connection: a heartbeat's PONG proves
+     * nothing, and an error ACK for a RECEIPT voids the proof of the PING that follows it and hands
+     * its mids back, to be sent again.
      */
     @Test
     void aPongProvesTheReceiptsBeforeItsPingUnlessOneWasRefused() throws Exception {
@@ -123,7 +123,7 @@ class ReceiptBatchTest {
         batch.add(11);
         batch.add(12);
         batch.flush();
-        proofs.ping(connection); // a heartbeat between
+        connection.sendPing("{\"msgid\":12}"); // a heartbeat between
         batch.add(13);
         batch.flush();
 
@@ -133,13 +133,13 @@ class ReceiptBatchTest {
         assertEquals("{\"msgid\":15,\"mids\":[13]}", frames.readLine());
         assertEquals("{\"msgid\":12}", frames.readLine());
 
-        assertEquals(List.of(11L, 12L), boxed(proofs.ponged().proven()), "the first PONG proves 11 and 12");
-        assertEquals(List.of(), boxed(proofs.ponged().proven()), "the heartbeat's PONG proves nothing");
-        proofs.receiptRefused(); // errno 10 for the RECEIPT of 13, before its PING's PONG
-        ConfirmationProofs.Pong refused = proofs.ponged();
+        assertEquals(List.of(11L, 12L), boxed(proofs.ponged(1).proven()), "the first PONG proves 11 and 12");
+        assertEquals(List.of(), boxed(proofs.ponged(2).proven()), "the heartbeat's PONG proves nothing");
+        proofs.receiptRefused(2); // errno 10 for the RECEIPT of 13, read after two PONGs
+        ConfirmationProofs.Pong refused = proofs.ponged(3);
         assertEquals(List.of(), boxed(refused.proven()), "a refused RECEIPT proves nothing");
         assertEquals(List.of(13L), boxed(refused.refused()), "its mids are to be sent again");
-        assertEquals(List.of(), boxed(proofs.ponged().proven()), "a PONG without a PING proves nothing");
+        assertEquals(List.of(), boxed(proofs.ponged(4).proven()), "a PONG without a PING proves nothing");
     }
 
     private static List<Long> boxed(long[] mids) {
