@@ -13,7 +13,7 @@ import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.MessageType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,8 +44,11 @@ public final class SimDevice implements LoadConnection.Listener {
     private final Arrivals arrivals = new Arrivals();
     /** What a receipts session drops as already seen; kept across this device's sessions (each device has its own copies). */
     private final MidWindow seen = new MidWindow();
-    /** Mids whose RECEIPT the server proved handled (--prove-confirmations); any of them again is a bug. */
-    private final Set<Long> provenConfirmed = ConcurrentHashMap.newKeySet();
+    /**
+     * Mids whose RECEIPT the server proved handled (--prove-confirmations), with when and where the
+     * proof came (for the log line of one that comes again, which is a bug).
+     */
+    private final Map<Long, String> provenConfirmed = new ConcurrentHashMap<>();
     /** The current receipts session's unconfirmed mids; null while the session has no receipts. */
     private volatile ReceiptBatch receiptBatch;
     private volatile LoadConnection connection;
@@ -264,8 +267,10 @@ public final class SimDevice implements LoadConnection.Listener {
                 ConfirmationProofs proofs = proofsOf(from);
                 if (proofs != null) {
                     ConfirmationProofs.Pong pong = proofs.ponged(from.pongsRead());
+                    String proof = "proved " + java.time.LocalTime.now() + " by PONG " + from.pongsRead() + " of connection "
+                            + Integer.toHexString(System.identityHashCode(from));
                     for (long mid : pong.proven()) {
-                        provenConfirmed.add(mid);
+                        provenConfirmed.put(mid, proof);
                     }
                     confirmAgain(from, pong.refused());
                 }
@@ -326,11 +331,12 @@ public final class SimDevice implements LoadConnection.Listener {
     }
 
     private void delivered(LoadConnection from, Frame message, long now) {
-        if (message.mid != 0 && provenConfirmed.contains(message.mid)) {
+        String proof = message.mid == 0 ? null : provenConfirmed.get(message.mid);
+        if (proof != null) {
             run.metrics.add(Count.CONFIRMED_AGAIN);
             if (run.metrics.get(Count.CONFIRMED_AGAIN) <= LOGGED_CONFIRMED_AGAIN) {
-                run.log.printf("%s: message %d came again after a RECEIPT the server had handled (%s)%n",
-                        this, message.mid, java.time.LocalTime.now());
+                run.log.printf("%s: message %d came again after a RECEIPT the server had handled (%s on connection %s; %s)%n",
+                        this, message.mid, java.time.LocalTime.now(), Integer.toHexString(System.identityHashCode(from)), proof);
             }
         }
         boolean carbon = message.id == user.id();
