@@ -29,7 +29,10 @@ class ClusterDatabaseOutageEndToEndTest {
         TestRedis.requireReachable();
         String prefix = TestRedis.uniquePrefix();
         try (PrivateMariaDb mariadb = PrivateMariaDb.start()) {
-            StoreConfig store = mariadb.storeConfig(Duration.ofSeconds(1));
+            // While the database is away each message to carol waits this out twice (her devices,
+            // then her user), 30 times: at 1 s that was a minute of the suite. A pooled connection
+            // to a live database is handed out in microseconds, so half a second is still plenty.
+            StoreConfig store = mariadb.storeConfig(Duration.ofMillis(500));
             try (LoomChatServer first = node(store, prefix, "n0");
                  LoomChatServer second = node(store, prefix, "n1");
                  ChatClient alice = ChatClient.connect("127.0.0.1", first.port());

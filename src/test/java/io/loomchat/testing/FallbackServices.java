@@ -8,8 +8,8 @@ import org.testcontainers.containers.GenericContainer;
  * MariaDB and Redis in containers, for a machine that has a Docker engine but not these
  * services (a laptop with only a JDK and Docker), or for a run that asks for them with
  * {@code LOOMCHAT_TEST_SERVICES=containers} (CI runs the cluster tests once that way). Each is
- * started at most once per test run, on a free port of 127.0.0.1, shared by the tests as the
- * local one would be, and removed when the test JVM exits.
+ * started at most once per test JVM (each of surefire's forks has its own), on a free port of
+ * 127.0.0.1, shared by that JVM's tests as the local one would be, and removed when it exits.
  */
 final class FallbackServices {
 

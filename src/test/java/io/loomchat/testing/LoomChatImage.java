@@ -2,25 +2,32 @@ package io.loomchat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The project's container image, built from its Dockerfile once per test run with the command
+ * The project's container image, built from its Dockerfile once per test JVM with the command
  * the README gives ({@code docker build -t loomchat .}, here tagged {@code loomchat:test}), so
  * that the tests run what a user builds. LOOMCHAT_BUILD_IMAGE and LOOMCHAT_RUNTIME_IMAGE, when
- * set, become the Dockerfile's BUILD_IMAGE and RUNTIME_IMAGE.
+ * set, become the Dockerfile's BUILD_IMAGE and RUNTIME_IMAGE. Surefire runs test classes in
+ * several JVMs at once: a lock file makes their builds take turns, so that the image is built
+ * once and a later JVM's build finds every layer cached (seconds) instead of building it again
+ * beside the first, on the same two cores, under the same tag.
  */
 public final class LoomChatImage {
 
     public static final String TAG = "loomchat:test";
     /** A first build downloads every dependency into the build stage. */
     private static final long BUILD_TIMEOUT_MINUTES = 15;
+    /** Locked by the JVM that builds; the tests run from the project directory. */
+    private static final Path BUILD_LOCK = Path.of("target", "loomchat-image-build.lock");
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     /** Guarded by LOCK. */
@@ -29,13 +36,19 @@ public final class LoomChatImage {
     private LoomChatImage() {
     }
 
-    /** Builds the image unless this test run already did; returns its tag. */
+    /** Builds the image unless this JVM already did; returns its tag. */
     public static String build() {
         Docker.require();
         LOCK.lock();
         try {
             if (!built) {
-                runDockerBuild();
+                try (FileChannel channel = FileChannel.open(BUILD_LOCK, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
+                    channel.lock(); // waits for another JVM's build; closing the channel releases it
+                    runDockerBuild();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot lock " + BUILD_LOCK, e);
+                }
                 built = true;
             }
             return TAG;
@@ -44,7 +57,7 @@ public final class LoomChatImage {
         }
     }
 
-    /** Whether this test run built the image (and so may have left containers and volumes). */
+    /** Whether this JVM built the image (and so may have left containers and volumes). */
     public static boolean isBuilt() {
         LOCK.lock();
         try {

@@ -44,7 +44,11 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(String name, int port, List<String> args) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java.toString(),
+                // A test's server lives for seconds: the optimizing compiler would spend more CPU
+                // than it saves, CPU that the test classes running beside it on two cores need.
+                "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
                 "io.loomchat.cli.LoomChat", "server", "--host", "127.0.0.1", "--port", String.valueOf(port)));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
