@@ -117,14 +117,14 @@ final class ScriptPipeline {
             if (jedis != null && !current.equals(connectedTo)) {
                 closeConnection(); // a failover moved the master: a demoted one refuses writes
             }
-            boolean connected = jedis == null;
-            if (connected) {
+            boolean newConnection = jedis == null;
+            if (newConnection) {
                 jedis = new Jedis(current, config.clientConfig("loomchat-" + name + "-" + config.nodeName()));
                 connectedTo = current;
                 SCRIPTS.forEach(script -> script.load(jedis));
             }
             if (replicaAcks != null) {
-                replicaAcks.recount(jedis, connected);
+                replicaAcks.recount(jedis, newConnection); // a new connection may be to a new master
             }
             List<Response<Object>> replies = new ArrayList<>(batch.size());
             Pipeline pipeline = jedis.pipelined();
