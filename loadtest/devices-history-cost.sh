@@ -6,17 +6,19 @@
 #    per second, on the history-on server.
 # Part "single": two servers started by ./loomchat (embedded H2), one with history and one
 # without, runs alternating between them. Part "cluster": ./cluster with two servers behind nginx
-# (MariaDB, the local Redis; a cluster of the script's own in run/devices-history-cost/, see
-# loadtest/lib/script-cluster.sh), started once with history and once without
-# (LOOMCHAT_HISTORY_RETENTION=0), each time on a database made afresh.
+# (MariaDB, the local Redis), two of them side by side, one with history and one without
+# (LOOMCHAT_HISTORY_RETENTION=0), each in a run directory, a fresh database and a Redis prefix of
+# its own (run/devices-history-on/ and -off/, see loadtest/lib/script-cluster.sh); runs alternate.
 # For each run: msgs/s, frames delivered to devices/s, latency, lost and shown twice from the tool,
 # and the server CPU time per message (utime+stime from /proc over the middle 10 s).
 #
 #   loadtest/devices-history-cost.sh OUT_DIR [ROUNDS] [SECONDS]
 #
 # Environment: PORT (default 7700; the history-off server gets PORT+1), CLUSTER_PORT (default
-# 8200; its web side on CLUSTER_PORT+1), FIRST_SERVER_PORT (default 6221: the servers on it and
-# the next), PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
+# 8200; its web side on CLUSTER_PORT+1; the history-off cluster's on CLUSTER_PORT+10 and +11),
+# FIRST_SERVER_PORT (default 6221: the servers on it and the next; the history-off cluster's
+# 10 further), BASELINE_JAR (a third cluster running that build, history on, ports 20 further),
+# SKIP_DEVICES (no three-device runs), PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -94,31 +96,56 @@ if [[ " $PARTS " == *" single "* ]]; then
 fi
 
 [[ " $PARTS " == *" cluster "* ]] || exit 0
+# Two clusters side by side, one with history and one without (each its own run directory,
+# database and Redis prefix: loadtest/lib/script-cluster.sh), so that the on and off runs can
+# alternate in one sitting, as the single-server part does: the box's drift then falls on both.
 . loadtest/lib/script-cluster.sh
-cluster=(--servers 2 --port "$CLUSTER_PORT" --web-port $((CLUSTER_PORT + 1)) --first-server-port "$FIRST_SERVER_PORT")
-cluster_part() {  # on|off
-    local mode=$1
-    trap stop_script_cluster EXIT
-    if [ "$mode" = off ]; then
-        LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-cost "$OUT/cluster.log" "${cluster[@]}"
-    else
-        LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-cost "$OUT/cluster.log" "${cluster[@]}"
-    fi
-    echo "## two servers behind nginx, history $mode: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0$([ "$mode" = off ] && echo ' LOOMCHAT_HISTORY_RETENTION=0') $CLUSTER_COMMAND" \
-        | tee -a "$OUT/summary.txt"
-    local nodes
-    nodes=$(script_cluster_pids)
-    run "cluster-warm-up-$mode" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
-    for round in $(seq 1 "$ROUNDS"); do
-        run "cluster-history-$mode-$round" "$nodes" chat --pairs 100 --port "$CLUSTER_PORT"
-        if [ "$mode" = on ]; then
-            run "cluster-devices3-$round" "$nodes" chat --pairs 100 --devices 3 --port "$CLUSTER_PORT"
-        fi
+cluster_on=(--servers 2 --port "$CLUSTER_PORT" --web-port $((CLUSTER_PORT + 1)) --first-server-port "$FIRST_SERVER_PORT")
+cluster_off=(--servers 2 --port $((CLUSTER_PORT + 10)) --web-port $((CLUSTER_PORT + 11)) --first-server-port $((FIRST_SERVER_PORT + 10)))
+cluster_base=(--servers 2 --port $((CLUSTER_PORT + 20)) --web-port $((CLUSTER_PORT + 21)) --first-server-port $((FIRST_SERVER_PORT + 20)))
+stop_both() {
+    local c
+    for c in "${ON_CLUSTER:-}" "${OFF_CLUSTER:-}" "${BASE_CLUSTER:-}"; do
+        [ -z "$c" ] || $c stop --drop-data >>"$OUT/cluster.log" 2>&1 || true
     done
 }
-cluster_part on
-stop_script_cluster
-cluster_part off
-stop_script_cluster
+trap stop_both EXIT
+# BASELINE_JAR: a third cluster, history on, running another build; every round adds a run on it.
+# Then all three run their jar with plain java and the launcher's JVM flags (./cluster --jar), this
+# build's from a copy, so that a rebuild during the sitting changes nothing.
+if [ -n "${BASELINE_JAR:-}" ]; then
+    . scripts/jvm-defaults.sh
+    cp target/loomchat.jar "$OUT/this-build.jar"
+    export LOOMCHAT_JAVA_OPTS="$(loomchat_gc_defaults "" "-Xmn64m -Xms96m") -XX:TrimNativeHeapInterval=10000"
+    cluster_on+=(--jar "$OUT/this-build.jar") cluster_off+=(--jar "$OUT/this-build.jar")
+    LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-base "$OUT/cluster.log" "${cluster_base[@]}" --jar "$BASELINE_JAR"
+    BASE_CLUSTER=$CLUSTER BASE_NODES=$(script_cluster_pids)
+    echo "## baseline: two servers behind nginx, history on, $BASELINE_JAR: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 LOOMCHAT_JAVA_OPTS=\"$LOOMCHAT_JAVA_OPTS\" $CLUSTER_COMMAND" \
+        | tee -a "$OUT/summary.txt"
+fi
+LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-on "$OUT/cluster.log" "${cluster_on[@]}"
+ON_CLUSTER=$CLUSTER ON_NODES=$(script_cluster_pids)
+echo "## two servers behind nginx, history on: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 $CLUSTER_COMMAND" | tee -a "$OUT/summary.txt"
+LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-off "$OUT/cluster.log" "${cluster_off[@]}"
+OFF_CLUSTER=$CLUSTER OFF_NODES=$(script_cluster_pids)
+echo "## two servers behind nginx, history off: LOOMCHAT_HISTORY_RETENTION=0 LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 $CLUSTER_COMMAND" \
+    | tee -a "$OUT/summary.txt"
+run cluster-warm-up-on "$ON_NODES" chat --pairs 100 --port "$CLUSTER_PORT"
+run cluster-warm-up-off "$OFF_NODES" chat --pairs 100 --port $((CLUSTER_PORT + 10))
+[ -z "${BASELINE_JAR:-}" ] || run cluster-warm-up-baseline "$BASE_NODES" chat --pairs 100 --port $((CLUSTER_PORT + 20))
+for round in $(seq 1 "$ROUNDS"); do
+    if ((round % 2)); then
+        run "cluster-history-on-$round" "$ON_NODES" chat --pairs 100 --port "$CLUSTER_PORT"
+        run "cluster-history-off-$round" "$OFF_NODES" chat --pairs 100 --port $((CLUSTER_PORT + 10))
+    else
+        run "cluster-history-off-$round" "$OFF_NODES" chat --pairs 100 --port $((CLUSTER_PORT + 10))
+        run "cluster-history-on-$round" "$ON_NODES" chat --pairs 100 --port "$CLUSTER_PORT"
+    fi
+    if [ -n "${BASELINE_JAR:-}" ]; then
+        run "cluster-baseline-on-$round" "$BASE_NODES" chat --pairs 100 --port $((CLUSTER_PORT + 20))
+    fi
+    [ -n "${SKIP_DEVICES:-}" ] || run "cluster-devices3-$round" "$ON_NODES" chat --pairs 100 --devices 3 --port "$CLUSTER_PORT"
+done
+stop_both
 trap - EXIT
 echo "done; summary in $OUT/summary.txt"

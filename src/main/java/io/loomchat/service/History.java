@@ -33,7 +33,7 @@ final class History implements AutoCloseable {
         }
         HistoryRetention retention = new HistoryRetention(dao, policy, System::currentTimeMillis);
         retention.start();
-        return new History(dao, new HistoryWriter(dao, HistoryWriter.DEFAULT_WRITER_THREADS), retention);
+        return new History(dao, new HistoryWriter(dao, HistoryWriter.writersFor(dao)), retention);
     }
 
     /**

@@ -57,9 +57,10 @@ public final class HistoryDao {
     }
 
     /**
-     * Writes messages in one transaction, one batched INSERT (the MySQL driver sends it as one
-     * multi-row statement: rewriteBatchedStatements in {@link Database}). A row already there is
-     * left as it is, so writing a message twice is harmless.
+     * Writes messages with one batched INSERT (the MySQL driver sends it as one multi-row
+     * statement: rewriteBatchedStatements in {@link Database}), in one transaction with the index
+     * rows of conversations new to this server. A row already there is left as it is, so writing
+     * a message twice is harmless, and a batch that failed part way is simply written again.
      */
     public void append(List<Entry> entries) {
         if (entries.isEmpty()) {
@@ -71,9 +72,21 @@ public final class HistoryDao {
                 newConversations.add(entry.conv());
             }
         }
-        sql.transaction("cannot write " + entries.size() + " messages to the history", connection -> {
-            insert(connection, entries);
-            index(connection, newConversations);
+        String what = "cannot write " + entries.size() + " messages to the history";
+        sql.withConnection(what, connection -> {
+            if (newConversations.isEmpty() && isMySql(connection)) {
+                // The common case on a database server: the driver sends the batch as one
+                // multi-row INSERT, committed by itself (autocommit) in one round trip; a
+                // transaction around it would add three more (autocommit off, COMMIT, autocommit
+                // on) for nothing, since a row is written at most once (INSERT IGNORE) and a batch
+                // that fails is written again whole. (H2 commits a batch row by row in autocommit.)
+                insert(connection, entries);
+            } else {
+                Sql.inTransaction(connection, () -> {
+                    insert(connection, entries);
+                    index(connection, newConversations);
+                });
+            }
             return null;
         });
         if (indexed.size() + newConversations.size() > MAX_INDEXED) {
@@ -85,7 +98,7 @@ public final class HistoryDao {
     private static void insert(Connection connection, List<Entry> entries) throws SQLException {
         try (PreparedStatement statement = batchStatement(connection,
                 "INSERT IGNORE INTO History (conv, mid, message, sender) VALUES (?, ?, ?, ?)")) {
-            statement.setQueryTimeout(WRITE_TIMEOUT_SECONDS);
+            limitWriteTime(connection, statement);
             for (Entry entry : entries) {
                 statement.setLong(1, entry.conv());
                 statement.setLong(2, entry.mid());
@@ -97,6 +110,25 @@ public final class HistoryDao {
         }
     }
 
+    private static boolean isMySql(Connection connection) throws SQLException {
+        return connection.isWrapperFor(com.mysql.cj.jdbc.JdbcConnection.class);
+    }
+
+    /**
+     * Bounds a write by {@link #WRITE_TIMEOUT_SECONDS}. On MySQL/MariaDB through the socket's read
+     * timeout, for the connection's time out of the pool (the pool puts it back): the driver's
+     * query timeout schedules a task on a {@code java.util.Timer} and cancels it for every
+     * statement, a few percent of a busy server's CPU (JFR, 2026-12-07). A write that hits the
+     * socket timeout closes the connection; its batch is written again on another.
+     */
+    private static void limitWriteTime(Connection connection, PreparedStatement statement) throws SQLException {
+        if (isMySql(connection)) {
+            connection.setNetworkTimeout(Runnable::run, WRITE_TIMEOUT_SECONDS * 1_000);
+        } else {
+            statement.setQueryTimeout(WRITE_TIMEOUT_SECONDS);
+        }
+    }
+
     /**
      * A statement for one batched INSERT. On MySQL/MariaDB a client-side prepared one: the pool
      * prepares statements on the server, and the driver's multi-row rewrite of a batch is a new
@@ -105,7 +137,7 @@ public final class HistoryDao {
      * goes as one multi-row INSERT in one round trip.
      */
     private static PreparedStatement batchStatement(Connection connection, String sql) throws SQLException {
-        if (connection.isWrapperFor(com.mysql.cj.jdbc.JdbcConnection.class)) {
+        if (isMySql(connection)) {
             return connection.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).clientPrepareStatement(sql);
         }
         return connection.prepareStatement(sql);
@@ -122,7 +154,7 @@ public final class HistoryDao {
         }
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT IGNORE INTO UserConversation (userid, conv) VALUES (?, ?)")) {
-            statement.setQueryTimeout(WRITE_TIMEOUT_SECONDS);
+            limitWriteTime(connection, statement);
             for (long conv : conversations) {
                 for (int user : Conversation.users(conv)) {
                     statement.setInt(1, user);

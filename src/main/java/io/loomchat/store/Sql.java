@@ -58,19 +58,35 @@ final class Sql {
 
     /** Runs {@code work} in one transaction: all of it commits, or none of it. */
     <T> T transaction(String what, Work<T> work) {
-        return withConnection(what, connection -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+        return withConnection(what, connection -> inTransaction(connection, work));
+    }
+
+    /** Statements on a connection of the pool that have nothing to return. */
+    @FunctionalInterface
+    interface Statements {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code statements} on {@code connection} in one transaction. */
+    static void inTransaction(Connection connection, Statements statements) throws SQLException {
+        inTransaction(connection, c -> {
+            statements.run();
+            return null;
         });
+    }
+
+    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
     }
 
     <T> T withConnection(String what, Work<T> work) {

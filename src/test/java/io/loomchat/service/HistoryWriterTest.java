@@ -50,7 +50,7 @@ class HistoryWriterTest {
         MessageIds ids = new MessageIds(1);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> senders = new ArrayList<>();
-        try (HistoryWriter writer = new HistoryWriter(dao, HistoryWriter.DEFAULT_WRITER_THREADS);
+        try (HistoryWriter writer = new HistoryWriter(dao, HistoryWriter.writersFor(dao));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int sender = 1; sender <= SENDERS; sender++) {
                 long conv = sender;
