@@ -34,8 +34,13 @@ final class ReadMarks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadMarks.class);
 
-    /** Between batches: READs of a conversation that come meanwhile are merged into one row. */
-    static final Duration PAUSE = Duration.ofMillis(20);
+    /**
+     * Between batches: READs of a conversation that come meanwhile are merged into one row and one
+     * notice. 100 ms rather than 20: a busy one-to-one load then wrote a fifth of the rows and sent
+     * a fifth of the notices, for 7% more throughput (loadtest/results/2026-12-06-read-state.md,
+     * sitting 6), while a notice a tenth of a second late is still "at once" to a person.
+     */
+    static final Duration PAUSE = Duration.ofMillis(100);
     static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(15);
 
