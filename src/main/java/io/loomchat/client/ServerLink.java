@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -64,10 +65,12 @@ final class ServerLink implements AutoCloseable {
 
     /** Writes one frame. On failure the link is closed, so that the reader notices and reconnects. */
     void send(JsonNode frame) throws IOException {
-        byte[] bytes = Json.frame(frame);
+        byte[] json = Json.frame(frame);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n'; // the stream's terminator, in the same write
         writeLock.lock();
         try {
-            out.write(bytes);
+            out.write(line);
             out.flush();
             lastSentNanos = System.nanoTime();
         } catch (IOException e) {

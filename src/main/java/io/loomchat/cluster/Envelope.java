@@ -64,8 +64,22 @@ final class Envelope {
         for (String token : header[3].split(",")) {
             ids.add(Mailbox.ofToken(token));
         }
-        byte[] frame = Arrays.copyOfRange(message, newline + 1, message.length);
-        return new Received(new Delivery(kind, msgid, mid, frame), ids);
+        return new Received(new Delivery(kind, msgid, mid, frameFrom(message, newline + 1)), ids);
+    }
+
+    /**
+     * A frame as read from Redis, from {@code from} on: its JSON. Servers before 2026-12-07 put
+     * frames on channels and in kept copies with their stream terminator; Redis keeps copies
+     * across restarts (its append-only file) and a rolling upgrade mixes versions, so a trailing
+     * {@code \n} is dropped here, where frames enter from outside this process, and frames stay
+     * terminator-free inside it (the transports add their own).
+     */
+    static byte[] frameFrom(byte[] bytes, int from) {
+        int end = bytes.length;
+        if (end > from && bytes[end - 1] == '\n') {
+            end--;
+        }
+        return from == 0 && end == bytes.length ? bytes : Arrays.copyOfRange(bytes, from, end);
     }
 
     static byte[] devicesChanged(int userId) {

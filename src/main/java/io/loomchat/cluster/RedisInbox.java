@@ -197,7 +197,8 @@ final class RedisInbox implements Inbox {
 
     private static List<Copy> copiesOf(Map<byte[], byte[]> fields) {
         List<Copy> copies = new ArrayList<>(fields.size());
-        fields.forEach((mid, frame) -> copies.add(new Copy(Long.parseLong(new String(mid, StandardCharsets.US_ASCII)), frame)));
+        fields.forEach((mid, frame) -> copies.add(
+                new Copy(Long.parseLong(new String(mid, StandardCharsets.US_ASCII)), Envelope.frameFrom(frame, 0))));
         copies.sort(java.util.Comparator.comparingLong(Copy::mid));
         return copies;
     }
@@ -241,7 +242,7 @@ final class RedisInbox implements Inbox {
         List<Copy> copies = new ArrayList<>(flat.size() / 2);
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             long mid = Long.parseLong(new String((byte[]) flat.get(i), StandardCharsets.US_ASCII));
-            copies.add(new Copy(mid, (byte[]) flat.get(i + 1)));
+            copies.add(new Copy(mid, Envelope.frameFrom((byte[]) flat.get(i + 1), 0)));
         }
         return copies;
     }

@@ -59,12 +59,14 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
-    /** The frame's bytes: the object as compact JSON plus the {@code \n} terminator. */
+    /**
+     * A frame's bytes: the object as compact JSON. Without a terminator: how a frame is delimited
+     * is its transport's business (a byte stream ends it with {@code \n}, a WebSocket message
+     * needs nothing), so only the transports' writers add it.
+     */
     public static byte[] frame(JsonNode node) {
-        // Written with the terminator into one builder: one copy of the frame, not two.
         try (ByteArrayBuilder out = new ByteArrayBuilder(FRAME_BUILDER_BYTES)) {
             MAPPER.writeValue(out, node);
-            out.write('\n');
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a JSON tree", e);
@@ -89,7 +91,6 @@ public final class Json {
                 fields.write(generator);
                 generator.writeEndObject();
             }
-            out.write('\n');
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a frame", e);

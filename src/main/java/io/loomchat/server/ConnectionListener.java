@@ -11,8 +11,8 @@ public interface ConnectionListener {
         ConnectionListener connected(Outbound outbound);
 
         /**
-         * What a client is told, in one frame with its terminator, when every connection permit
-         * is taken; the connection is closed right after.
+         * What a client is told, in one frame (its JSON; the transport frames it), when every
+         * connection permit is taken; the connection is closed right after.
          */
         byte[] serverFull(int maxConnections);
     }

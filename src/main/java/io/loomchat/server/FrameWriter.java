@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * How queued frames leave for the peer: the one thing an {@link OutboundQueue} needs to know
- * about its transport. Called by the queue's single writer thread only, never concurrently.
+ * about its transport, framing included (a frame's bytes are its JSON alone; a byte stream ends
+ * each with its terminator, a WebSocket makes each a message). Called by the queue's single
+ * writer thread only, never concurrently.
  */
 interface FrameWriter {
 
@@ -13,7 +15,7 @@ interface FrameWriter {
      * Writes a batch of frames, oldest first, and flushes them. Either every frame reached the
      * transport or an exception says the connection is broken (some may have reached the peer).
      *
-     * @param batchBytes the sum of the frames' lengths, terminators included
+     * @param batchBytes the sum of the frames' lengths
      */
     void write(List<OutboundFrame> batch, int batchBytes) throws IOException;
 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -103,8 +104,8 @@ public final class NetworkServer implements AutoCloseable {
                 socket.setSoTimeout((int) REFUSAL_WRITE_TIMEOUT.toMillis());
                 // A TLS client reads the refusal only inside TLS: the handshake comes first.
                 Socket stream = config.tls() == null ? socket : config.tls().wrap(socket);
-                stream.getOutputStream().write(listeners.serverFull(config.maxConnections()));
-                stream.getOutputStream().flush();
+                byte[] refusal = listeners.serverFull(config.maxConnections());
+                new StreamFrameWriter(stream.getOutputStream()).write(List.of(OutboundFrame.of(refusal)), refusal.length);
                 socket.shutdownOutput();
             } catch (IOException e) {
                 LOG.debug("refusing {}: {}", socket.getRemoteSocketAddress(), e.toString());

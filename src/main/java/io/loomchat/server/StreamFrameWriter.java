@@ -5,10 +5,14 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Frames onto a byte stream (a TCP or TLS socket): a batch goes out joined into one write, so
- * that a burst of small frames costs one system call rather than one each.
+ * Frames onto a byte stream (a TCP or TLS socket), each ended by {@code \n}, the stream's
+ * terminator (PROTOCOL.md, "Transports"; the classic dialect's clients read it too). A batch
+ * goes out joined into one write, so that a burst of small frames costs one system call rather
+ * than one each.
  */
 final class StreamFrameWriter implements FrameWriter {
+
+    static final byte TERMINATOR = '\n';
 
     private final OutputStream out;
 
@@ -18,18 +22,15 @@ final class StreamFrameWriter implements FrameWriter {
 
     @Override
     public void write(List<OutboundFrame> batch, int batchBytes) throws IOException {
-        if (batch.size() == 1) {
-            out.write(batch.get(0).bytes());
-        } else {
-            byte[] joined = new byte[batchBytes];
-            int at = 0;
-            for (OutboundFrame frame : batch) {
-                byte[] bytes = frame.bytes();
-                System.arraycopy(bytes, 0, joined, at, bytes.length);
-                at += bytes.length;
-            }
-            out.write(joined);
+        byte[] joined = new byte[batchBytes + batch.size()];
+        int at = 0;
+        for (OutboundFrame frame : batch) {
+            byte[] bytes = frame.bytes();
+            System.arraycopy(bytes, 0, joined, at, bytes.length);
+            at += bytes.length;
+            joined[at++] = TERMINATOR;
         }
+        out.write(joined);
         out.flush();
     }
 }

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Frames onto a WebSocket: each frame becomes one text message, without its terminator
- * (PROTOCOL.md, "Transports"). Helidon writes each message to the socket as it is sent, under
+ * Frames onto a WebSocket: each frame becomes one text message; the message is the frame's
+ * delimiter, so there is no terminator (PROTOCOL.md, "Transports"). Helidon writes each message to the socket as it is sent, under
  * its own send lock; the queue's single writer is the only caller.
  */
 final class WebSocketFrameWriter implements FrameWriter {
@@ -23,20 +23,11 @@ final class WebSocketFrameWriter implements FrameWriter {
         try {
             for (OutboundFrame frame : batch) {
                 byte[] bytes = frame.bytes();
-                session.send(new String(bytes, 0, withoutTerminator(bytes), StandardCharsets.UTF_8), true);
+                session.send(new String(bytes, StandardCharsets.UTF_8), true);
             }
         } catch (RuntimeException e) {
             // Helidon reports a broken socket as an unchecked exception; the queue wants the checked one.
             throw new IOException("WebSocket write failed", e);
         }
-    }
-
-    /** Frames are built for byte streams, ending in {@code \n} (or {@code \0} in the classic dialect). */
-    private static int withoutTerminator(byte[] bytes) {
-        int length = bytes.length;
-        if (length > 0 && (bytes[length - 1] == '\n' || bytes[length - 1] == 0)) {
-            length--;
-        }
-        return length;
     }
 }

@@ -281,7 +281,7 @@ final class Backlog {
     private void sendStored(OfflineMessageDao store, int mailbox, List<OfflineMessage> rows, boolean asPushed) {
         Unconfirmed unconfirmed = session.unconfirmedLocked();
         for (OfflineMessage row : rows) {
-            byte[] frame = asPushed ? (row.json() + "\n").getBytes(StandardCharsets.UTF_8) : Frames.backlogFrame(row.json());
+            byte[] frame = asPushed ? row.json().getBytes(StandardCharsets.UTF_8) : Frames.backlogFrame(row.json());
             if (!session.queue(new OutboundFrame(frame, storedRows.handOver(store, session, mailbox, unconfirmed, List.of(row))))) {
                 storedRows.notHandedOver(row, unconfirmed);
             }

@@ -135,13 +135,12 @@ final class Frames {
      */
     static byte[] backlogFrame(String storedJson) {
         int end = storedJson.lastIndexOf('}');
-        return (storedJson.substring(0, end) + ",\"offline\":true}\n").getBytes(StandardCharsets.UTF_8);
+        return (storedJson.substring(0, end) + ",\"offline\":true}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A delivered frame as the offline store keeps it: the JSON text without its terminator. */
+    /** A delivered frame as the offline store keeps it: its JSON text. */
     static String storedJson(byte[] frame) {
-        int length = frame.length > 0 && frame[frame.length - 1] == '\n' ? frame.length - 1 : frame.length;
-        return new String(frame, 0, length, StandardCharsets.UTF_8);
+        return new String(frame, StandardCharsets.UTF_8);
     }
 
     static ObjectNode contact(Contact contact) {

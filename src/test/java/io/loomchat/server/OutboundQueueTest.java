@@ -43,7 +43,7 @@ class OutboundQueueTest {
         queue.finish(SECONDS_10);
 
         assertEquals(expected, List.copyOf(fates));
-        assertEquals(expected.stream().map(fate -> fate.substring("written ".length()) + "\n").toList(), writer.written());
+        assertEquals(expected.stream().map(fate -> fate.substring("written ".length())).toList(), writer.written());
         assertFalse(writer.socketClosed(), "a flushed queue needs no forced close");
     }
 
@@ -57,7 +57,7 @@ class OutboundQueueTest {
 
         assertFalse(queue.send(frame("d")), "a third frame waiting is one too many");
         assertTrue(writer.socketClosed(), "the slow client is disconnected at once");
-        assertEquals("2 frames, 4 bytes queued", queue.overflow());
+        assertEquals("2 frames, 2 bytes queued", queue.overflow());
         assertFalse(queue.send(frame("e")), "nothing is queued once the queue has overflowed");
 
         queue.finish(SECONDS_10);
@@ -74,7 +74,7 @@ class OutboundQueueTest {
         assertTrue(queue.send(frame("x".repeat(99))));
         assertTrue(queue.send(frame("1234")));
         assertNull(queue.overflow());
-        assertFalse(queue.send(frame("12345")), "the frames behind the oldest are over the limit now");
+        assertFalse(queue.send(frame("1234567")), "the frames behind the oldest are over the limit now");
         assertTrue(queue.overflow().startsWith("2 frames"), queue.overflow());
     }
 
@@ -111,7 +111,7 @@ class OutboundQueueTest {
     }
 
     private OutboundFrame frame(String text) {
-        return new OutboundFrame((text + "\n").getBytes(StandardCharsets.UTF_8), new OutboundFrame.Callback() {
+        return new OutboundFrame(text.getBytes(StandardCharsets.UTF_8), new OutboundFrame.Callback() {
             @Override
             public void written() {
                 fates.add("written " + text);

@@ -5,7 +5,6 @@ import io.loomchat.server.Outbound;
 import io.loomchat.server.OutboundFrame;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,7 +29,7 @@ final class InProcessLink implements FrameLink {
     private final ExecutorService reader =
             Executors.newSingleThreadExecutor(Thread.ofVirtual().name(peer + "-reader").factory());
     private final ConnectionListener listener;
-    /** Frames the service sent, terminator stripped, oldest first. */
+    /** Frames the service sent (their JSON: framing is the transports'), oldest first. */
     private final LinkedBlockingQueue<byte[]> sent = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** What went wrong on the reader thread: the test fails with it at its next read. */
@@ -92,9 +91,7 @@ final class InProcessLink implements FrameLink {
             if (closed.get()) {
                 return false;
             }
-            byte[] bytes = frame.bytes();
-            boolean terminated = bytes.length > 0 && (bytes[bytes.length - 1] == '\n' || bytes[bytes.length - 1] == 0);
-            sent.add(Arrays.copyOf(bytes, terminated ? bytes.length - 1 : bytes.length));
+            sent.add(frame.bytes().clone());
             frame.callback().written();
             return true;
         }
