@@ -92,10 +92,14 @@ export function encode(frame) {
   return JSON.stringify(frame).replace(MID_FIELDS, '"$1":$2');
 }
 
-/** A RECEIPT for mids held as decimal strings: written by hand so that they stay integers. */
-export function encodeReceipt(mids) {
+/**
+ * A RECEIPT for mids held as decimal strings: written by hand so that they stay integers. The seq,
+ * if given, comes back in a refusal (receipt-resends.js).
+ */
+export function encodeReceipt(mids, seq = null) {
   const digits = mids.filter((mid) => /^\d{1,20}$/.test(mid));
-  return `{"msgid":${MsgId.RECEIPT},"mids":[${digits.join(',')}]}`;
+  const tail = seq === null ? '' : `,"seq":${JSON.stringify(seq)}`;
+  return `{"msgid":${MsgId.RECEIPT},"mids":[${digits.join(',')}]${tail}}`;
 }
 
 export const requests = Object.freeze({

@@ -68,7 +68,11 @@ export function handlePushes(connection, requestsOut, state, receipts, notify, r
     }],
     [MsgId.TYPING, (frame) => state.typingHeard(frame, Date.now())],
     // An ACK that answers no request of ours: the server refused something (a RECEIPT, a garbled frame).
+    // A RECEIPT refused for now goes again by itself: nothing for the user to do.
     [MsgId.ACK, (frame) => {
+      if (receipts.answered(frame)) {
+        return;
+      }
       if ((frame.errno ?? 0) !== 0) {
         notify(`The server refused a request: ${reason({ reply: frame })}.`, 'failed');
       }

@@ -3,6 +3,7 @@ package io.loomchat.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.Json;
 import io.loomchat.protocol.MessageType;
 import java.io.IOException;
@@ -31,13 +32,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *       before it has logged in (the server would refuse them with errno 3), and when the
  *       connection breaks the queue is dropped: the server delivers what it did not confirm
  *       again, and the window drops the repeats.</li>
+ *   <li>A RECEIPT the server refuses with errno 10 ("send the receipt again") is sent again
+ *       after a pause that grows while the refusals go on, until one goes through or the
+ *       session ends ({@link ReceiptResends}, which also says how a refusal is matched).</li>
  *   <li>Once {@link #end()} has confirmed everything shown (LOGINOUT or quit is on its way),
  *       chat frames of that session are neither shown nor confirmed: the server keeps them for
  *       the next login. So whatever this client showed, it confirmed.</li>
  * </ul>
  *
- * <p>Threads: {@link #toShow}, {@link #handled}, {@link #started} and {@link #stopped} run on the
- * connection thread; the flusher on the timer thread; {@link #end()} on the user's thread.
+ * <p>Threads: {@link #toShow}, {@link #handled}, {@link #started}, {@link #stopped} and
+ * {@link #answered} run on the connection thread; the flusher on the timer thread; {@link #end()}
+ * on the user's thread.
  */
 final class DeliveryReceipts implements AutoCloseable {
 
@@ -57,6 +62,8 @@ final class DeliveryReceipts implements AutoCloseable {
     private final SeenMessages seen;
     /** Guarded by {@link #lock}: mids handled and not sent yet, in the order they came. */
     private final LinkedHashSet<Long> unconfirmed = new LinkedHashSet<>();
+    /** Guarded by {@link #lock}: RECEIPTs sent, and the mids of those refused, to send again. */
+    private final ReceiptResends resends = new ReceiptResends();
     /** Guarded by {@link #lock}: the connection of the receipts session, {@code null} when there is none. */
     private ServerLink session;
     /** Guarded by {@link #lock}: {@link #end()} was called for {@link #session}. */
@@ -81,6 +88,7 @@ final class DeliveryReceipts implements AutoCloseable {
             session = link;
             ending = false;
             unconfirmed.clear();
+            resends.clear();
         } finally {
             lock.unlock();
         }
@@ -96,6 +104,7 @@ final class DeliveryReceipts implements AutoCloseable {
             session = null;
             ending = false;
             unconfirmed.clear();
+            resends.clear();
         } finally {
             lock.unlock();
         }
@@ -134,23 +143,30 @@ final class DeliveryReceipts implements AutoCloseable {
         }
     }
 
-    /** Sends what is unconfirmed, if anything; the timer calls this every {@link #FLUSH_INTERVAL}. */
+    /**
+     * Sends what is unconfirmed, and what was refused once its pause is over, if anything; the
+     * timer calls this every {@link #FLUSH_INTERVAL}.
+     */
     void flush() {
         sendLock.lock();
         try {
             ServerLink link;
             List<Long> mids;
+            ReceiptResends.Batch again;
             lock.lock();
             try {
-                if (session == null || unconfirmed.isEmpty()) {
+                if (session == null) {
                     return;
                 }
                 link = session;
                 mids = drain();
+                // Not while the session ends: LOGINOUT is on its way, and a RECEIPT after it would be refused.
+                again = ending ? ReceiptResends.Batch.NONE : resends.due(System.nanoTime());
             } finally {
                 lock.unlock();
             }
-            send(link, mids);
+            send(link, new ReceiptResends.Batch(mids, 0));
+            send(link, again);
         } finally {
             sendLock.unlock();
         }
@@ -166,6 +182,7 @@ final class DeliveryReceipts implements AutoCloseable {
         try {
             ServerLink link;
             List<Long> mids;
+            ReceiptResends.Batch again;
             lock.lock();
             try {
                 if (session == null) {
@@ -174,12 +191,37 @@ final class DeliveryReceipts implements AutoCloseable {
                 ending = true;
                 link = session;
                 mids = drain();
+                again = resends.takeRefused(); // shown too, and the pause would outlast the session
             } finally {
                 lock.unlock();
             }
-            send(link, mids);
+            send(link, new ReceiptResends.Batch(mids, 0));
+            send(link, again);
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /**
+     * A reply whose seq is a RECEIPT's. With errno 10 the RECEIPT goes again after a pause, and
+     * the reply is dealt with (true); any other reply is left to the caller to show (false).
+     */
+    boolean answered(JsonNode reply) {
+        if (!ReceiptResends.answersAReceipt(reply)) {
+            return false;
+        }
+        String seq = reply.get("seq").textValue();
+        lock.lock();
+        try {
+            if (reply.path("errno").asInt(0) != Errno.UNAVAILABLE.code()) {
+                resends.forget(seq);
+                return false;
+            }
+            // An unknown seq (its session ended) needs nothing: the server delivers those again.
+            resends.refused(seq, System.nanoTime());
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -200,11 +242,26 @@ final class DeliveryReceipts implements AutoCloseable {
         return mids;
     }
 
-    private static void send(ServerLink link, List<Long> mids) {
+    /** Sends {@code batch} in RECEIPTs, each remembered by its seq until the server may have refused it. */
+    private void send(ServerLink link, ReceiptResends.Batch batch) {
+        List<Long> mids = batch.mids();
         for (int from = 0; from < mids.size(); from += MAX_MIDS_PER_RECEIPT) {
+            List<Long> chunk = mids.subList(from, Math.min(mids.size(), from + MAX_MIDS_PER_RECEIPT));
+            String seq;
+            lock.lock();
+            try {
+                if (session != link) {
+                    return; // the session ended meanwhile: the server delivers these again
+                }
+                // Before the write: the refusal may be read before send() returns.
+                seq = resends.sending(new ReceiptResends.Batch(List.copyOf(chunk), batch.refusals()));
+            } finally {
+                lock.unlock();
+            }
             ObjectNode receipt = Json.object().put("msgid", MessageType.RECEIPT.code());
             ArrayNode array = receipt.putArray("mids");
-            mids.subList(from, Math.min(mids.size(), from + MAX_MIDS_PER_RECEIPT)).forEach(array::add);
+            chunk.forEach(array::add);
+            receipt.put("seq", seq);
             try {
                 link.send(receipt);
             } catch (IOException e) {

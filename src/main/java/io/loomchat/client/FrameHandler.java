@@ -92,6 +92,9 @@ final class FrameHandler implements Connector.Listener {
     }
 
     private void reply(JsonNode frame) {
+        if (receipts.answered(frame)) {
+            return; // a RECEIPT refused for now: it goes again by itself, nothing for the user to do
+        }
         if (!pending.complete(frame) && frame.path("errno").asInt(0) != 0) {
             console.show(Line.error("The server refused a request: " + EventRenderer.reason(frame) + "."));
         }

@@ -2,6 +2,7 @@ package io.loomchat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +81,9 @@ class DeliveryReceiptsTest {
         deliver(chat(7));
         deliver(chat(8));
 
-        assertEquals("{\"msgid\":15,\"mids\":[7,8]}", wire.next().toString());
+        JsonNode receipt = wire.next();
+        assertEquals(MessageType.RECEIPT.code(), receipt.path("msgid").asInt(), receipt.toString());
+        assertEquals("[7,8]", receipt.path("mids").toString());
         // PROTOCOL.md: at least once a second. The flusher runs twice a second, so this holds
         // with half a second to spare for a busy machine.
         Duration waited = Duration.ofNanos(System.nanoTime() - shownAt);
@@ -142,6 +145,98 @@ class DeliveryReceiptsTest {
         assertTrue(deliver(chat(8)));
         receipts.flush();
         assertEquals("[7,8]", second.next().path("mids").toString());
+    }
+
+    @Test
+    void aReceiptRefusedWithErrno10IsSentAgainAfterAPauseAndTheRefusalIsNotShown() throws IOException {
+        Wire wire = connect();
+        receipts.started(wire.link);
+        deliver(chat(7));
+        deliver(chat(8));
+        receipts.flush();
+        JsonNode first = wire.next();
+        assertTrue(first.path("seq").isTextual(), "a seq to match the refusal with: " + first);
+        long refusedAt = System.nanoTime();
+        assertTrue(receipts.answered(refusal(first, 10)), "dealt with, not shown");
+
+        deliver(chat(9));
+        receipts.flush();
+        assertEquals("[9]", wire.next().path("mids").toString(), "new ones go out at once, alone");
+        receipts.flush();
+        assertNothingSentBefore(wire); // within the pause
+
+        awaitPause(refusedAt, ReceiptResends.FIRST_PAUSE);
+        receipts.flush();
+        JsonNode again = wire.next();
+        assertEquals("[7,8]", again.path("mids").toString());
+        assertNotEquals(first.path("seq"), again.path("seq"), "a seq of its own");
+        receipts.flush();
+        assertNothingSentBefore(wire); // no reply means taken: not sent a third time
+    }
+
+    @Test
+    void aReceiptRefusedOtherwiseIsLeftForTheUserToSeeAndNotSentAgain() throws IOException {
+        Wire wire = connect();
+        receipts.started(wire.link);
+        deliver(chat(7));
+        receipts.flush();
+        long refusedAt = System.nanoTime();
+        assertFalse(receipts.answered(refusal(wire.next(), 8)));
+        assertFalse(receipts.answered(Json.object().put("msgid", 11).put("ack", 7).put("errno", 10).put("seq", 1)),
+                "another request's");
+
+        awaitPause(refusedAt, ReceiptResends.FIRST_PAUSE);
+        receipts.flush();
+        assertNothingSentBefore(wire);
+    }
+
+    @Test
+    void whatWasRefusedGoesWithTheLastReceiptBeforeLoginoutWithoutWaitingForThePause() throws IOException {
+        Wire wire = connect();
+        receipts.started(wire.link);
+        deliver(chat(7));
+        receipts.flush();
+        receipts.answered(refusal(wire.next(), 10));
+        deliver(chat(8));
+        receipts.end();
+
+        assertEquals("[8]", wire.next().path("mids").toString());
+        assertEquals("[7]", wire.next().path("mids").toString());
+    }
+
+    @Test
+    void aRefusalThatComesAfterTheSessionEndedAsksForNothing() throws IOException {
+        Wire first = connect();
+        receipts.started(first.link);
+        deliver(chat(7));
+        receipts.flush();
+        JsonNode receipt = first.next();
+        long refusedAt = System.nanoTime();
+        receipts.stopped();
+        assertTrue(receipts.answered(refusal(receipt, 10)), "ours, so not shown");
+
+        Wire second = connect();
+        receipts.started(second.link);
+        awaitPause(refusedAt, ReceiptResends.FIRST_PAUSE);
+        receipts.flush();
+        assertNothingSentBefore(second); // the server delivers 7 again at the login, and it is confirmed then
+    }
+
+    /** The errno 10 ACK the server sends for a RECEIPT it cannot take yet, echoing its seq. */
+    private static JsonNode refusal(JsonNode receipt, int errno) {
+        return Json.object().put("msgid", MessageType.ACK.code()).put("ack", MessageType.RECEIPT.code())
+                .put("errno", errno).put("errmsg", "send the receipt again").set("seq", receipt.path("seq"));
+    }
+
+    /** Waits until {@code pause} has passed since {@code sinceNanos}, and a little more. */
+    private static void awaitPause(long sinceNanos, Duration pause) {
+        long remaining = sinceNanos + pause.toNanos() - System.nanoTime();
+        try {
+            Thread.sleep(Duration.ofNanos(Math.max(0, remaining)).plusMillis(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Does with one chat frame what the client does; returns whether it was shown. */

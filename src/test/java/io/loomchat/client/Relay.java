@@ -18,17 +18,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
 /**
  * A TCP relay between a client and the server, for the network faults a test needs: it keeps
  * every frame that passes either way, can stop passing on what the client sends (so that its
- * RECEIPTs never arrive), and can cut every connection at once, as a dropped network would.
+ * RECEIPTs never arrive) or pass it on only later (so that they arrive when the test has set the
+ * server up for them), and can cut every connection at once, as a dropped network would.
  * Frames are modern lines; each is passed on whole.
  */
 final class Relay implements AutoCloseable {
 
-    /** One frame the client sent, and whether the relay passed it on to the server. */
+    /** One frame the client sent, and whether the relay passed it on to the server (or will, after a delay). */
     record ClientFrame(JsonNode frame, boolean passed) {
     }
 
@@ -55,6 +57,8 @@ final class Relay implements AutoCloseable {
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final List<JsonNode> fromServer = new CopyOnWriteArrayList<>();
     private final List<ClientFrame> fromClient = new CopyOnWriteArrayList<>();
+    /** Set by {@link #delayClientFrames()}: open when the client's frames go on, closed while they wait. */
+    private volatile CountDownLatch clientFramesGate = new CountDownLatch(0);
 
     private Relay(ServerSocket listener, int serverPort) {
         this.listener = listener;
@@ -78,6 +82,34 @@ final class Relay implements AutoCloseable {
     /** From now on, what the clients send on the current connections stays here. */
     void holdClientFrames() {
         pairs.forEach(pair -> pair.holding = true);
+    }
+
+    /**
+     * From now on, what the clients send is kept back, in order, until {@link #passClientFrames()};
+     * the relay reads on meanwhile, so a test sees the frames waiting.
+     */
+    void delayClientFrames() {
+        clientFramesGate = new CountDownLatch(1);
+    }
+
+    /** Passes on what {@link #delayClientFrames()} kept back, and all that follows. */
+    void passClientFrames() {
+        clientFramesGate.countDown();
+    }
+
+    /** Waits until the server has sent a frame that matches; fails the test after {@code ClientProcess.WAIT}. */
+    JsonNode awaitFromServer(String what, Predicate<JsonNode> test) {
+        long deadline = System.nanoTime() + ClientProcess.WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode frame : fromServer) {
+                if (test.test(frame)) {
+                    return frame;
+                }
+            }
+            pause();
+        }
+        return fail("the server sent no " + what + " within " + ClientProcess.WAIT.toSeconds() + " s; it sent:\n  "
+                + String.join("\n  ", fromServer.stream().map(JsonNode::toString).toList()));
     }
 
     /** Closes every connection both ways; new ones are relayed as usual. */
@@ -152,6 +184,9 @@ final class Relay implements AutoCloseable {
                         fromServer.add(frame);
                     }
                 }
+                if (pass && upstream) {
+                    awaitGate();
+                }
                 if (pass) {
                     out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
@@ -164,6 +199,15 @@ final class Relay implements AutoCloseable {
         } finally {
             pair.close();
             pairs.remove(pair);
+        }
+    }
+
+    private void awaitGate() {
+        try {
+            clientFramesGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delaying a frame", e);
         }
     }
 
@@ -187,6 +231,7 @@ final class Relay implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(listener);
+        passClientFrames(); // a pump waiting at the gate then finds its sockets closed
         cut();
     }
 
