@@ -4,6 +4,7 @@
 // request that waits for them first.
 
 import { MsgId } from './protocol.js';
+import { friendAdded, groupJoined } from './roster-pushes.js';
 import { reason, say } from './words.js';
 
 /** Several READ_NOTICEs the page cannot work out (a burst of them) make one CONVERSATIONS. */
@@ -32,6 +33,15 @@ export function handlePushes(connection, requestsOut, state, receipts, notify, r
     receipts.handled(frame);
   };
 
+  // What a roster push changed is said in its conversation and as a notice.
+  const rosterPush = (apply) => (frame) => {
+    const line = apply(state, frame);
+    if (line !== null) {
+      state.event(line.kind, line.id, line.text);
+      notify(line.text, 'info');
+    }
+  };
+
   const handlers = new Map([
     [MsgId.ONE_CHAT, chat('user')],
     [MsgId.GROUP_CHAT, chat('group')],
@@ -40,20 +50,8 @@ export function handlePushes(connection, requestsOut, state, receipts, notify, r
       state.presence(frame.id, frame.name ?? '?', online);
       notify(say.presence(frame.name ?? '?', frame.id, online), 'info');
     }],
-    [MsgId.FRIEND_ADDED, (frame) => {
-      const friend = state.addFriend(frame.friend);
-      const text = say.addedYou(friend);
-      state.event('user', friend.id, text);
-      notify(text, 'info');
-    }],
-    [MsgId.GROUP_JOINED, (frame) => {
-      const group = state.memberJoined(frame.groupid, frame.user);
-      if (group !== null) {
-        const text = say.memberJoined({ id: frame.user.id, name: frame.user.name ?? '?' }, group);
-        state.event('group', group.id, text);
-        notify(text, 'info');
-      }
-    }],
+    [MsgId.FRIEND_ADDED, rosterPush(friendAdded)],
+    [MsgId.GROUP_JOINED, rosterPush(groupJoined)],
     // 2.3: another device of the user read a conversation (unread counts follow), or the other
     // user read the user's messages (ticks follow).
     [MsgId.READ_NOTICE, (frame) => {

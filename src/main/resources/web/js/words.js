@@ -55,10 +55,14 @@ export function label(name, id) {
 export const say = Object.freeze({
   addedYou: (friend) => `${label(friend.name, friend.id)} added you as a friend; they are ${state(friend.online)}.`,
   friendAdded: (friend) => `${label(friend.name, friend.id)} is now your friend; they are ${state(friend.online)}.`,
+  addedOnAnotherDevice: (friend) => `You (on another device) added ${label(friend.name, friend.id)} as a friend; `
+      + `they are ${state(friend.online)}.`,
   presence: (name, id, online) => `${label(name, id)} is now ${state(online)}.`,
   memberJoined: (member, group) => `${label(member.name, member.id)} joined ${label(group.name, group.id)}.`,
   groupCreated: (group) => `Created ${label(group.name, group.id)}; others join with its id, ${group.id}.`,
   groupJoined: (group) => `You joined ${label(group.name, group.id)}.`,
+  createdOnAnotherDevice: (group) => `You (on another device) created ${label(group.name, group.id)}.`,
+  joinedOnAnotherDevice: (group) => `You (on another device) joined ${label(group.name, group.id)}.`,
   registered: (name) => `Welcome, ${name}! People find you by your name.`,
   loggedIn: (me) => `Logged in as ${me.name}.`,
   awayMessages: (count) => (count === 1 ? '1 message arrived while you were away.'

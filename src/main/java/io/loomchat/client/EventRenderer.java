@@ -226,6 +226,22 @@ final class EventRenderer {
                 + state(friend.online()) + ".");
     }
 
+    /** {@code You (on another device) added bob (2) as a friend; they are online.} (2.3 FRIEND_ADDED by us) */
+    Line addedOnAnotherDevice(Roster.Person friend) {
+        return new Line(Console.Tone.PRESENCE, "You (on another device) added " + friend.name() + " (" + friend.id()
+                + ") as a friend; they are " + state(friend.online()) + ".");
+    }
+
+    /**
+     * {@code You (on another device) joined team (7).}, or {@code created} when our role in it is
+     * the creator's (2.3 GROUP_JOINED about us).
+     */
+    Line joinedOnAnotherDevice(Roster.Group group, String role) {
+        String did = "creator".equals(role) ? "created" : "joined";
+        return new Line(Console.Tone.PRESENCE, "You (on another device) " + did + " " + group.name() + " ("
+                + group.id() + ").");
+    }
+
     /** {@code carol (3) joined team (7).} */
     Line memberJoined(Roster.Member member, int groupId) {
         return new Line(Console.Tone.PRESENCE, member.name() + " (" + member.id() + ") joined "

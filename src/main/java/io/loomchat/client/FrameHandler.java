@@ -47,7 +47,7 @@ final class FrameHandler implements Connector.Listener {
         handlers.put(MessageType.GROUP_CHAT, this::message);
         handlers.put(MessageType.PRESENCE, this::presence);
         handlers.put(MessageType.FRIEND_ADDED, this::friendAdded);
-        handlers.put(MessageType.GROUP_JOINED, this::memberJoined);
+        handlers.put(MessageType.GROUP_JOINED, this::groupJoined);
         handlers.put(MessageType.READ_NOTICE, this::readNotice);
         handlers.put(MessageType.TYPING, this::typing);
         // DELIVERED (22) is a tick for a page's messages; the console shows no ticks.
@@ -118,19 +118,37 @@ final class FrameHandler implements Connector.Listener {
         }
     }
 
-    /** 2.2: someone added us as a friend; our friend list is right without logging in again. */
+    /**
+     * Someone added us as a friend (2.2), or we added {@code friend} on another device (2.3: then
+     * {@code by} is our id); either way our friend list is right without logging in again.
+     */
     private void friendAdded(JsonNode frame) {
         Roster.Person friend = Roster.Person.of(frame.path("friend"));
         roster.addFriend(friend);
-        console.show(renderer.addedYou(friend));
+        boolean onAnotherDevice = isMe(frame.path("by").asInt(0));
+        console.show(onAnotherDevice ? renderer.addedOnAnotherDevice(friend) : renderer.addedYou(friend));
     }
 
-    /** 2.2: someone joined one of our groups. */
-    private void memberJoined(JsonNode frame) {
-        int groupId = frame.path("groupid").asInt();
+    /**
+     * Someone joined one of our groups (2.2), or we joined or created a group on another device
+     * (2.3: {@code user} is us, and {@code group} lists the group as the join ack does).
+     */
+    private void groupJoined(JsonNode frame) {
         Roster.Member member = Roster.Member.of(frame.path("user"));
+        if (isMe(member.id()) && frame.hasNonNull("group")) {
+            Roster.Group group = Roster.Group.of(frame.path("group"));
+            roster.addGroup(group);
+            console.show(renderer.joinedOnAnotherDevice(group, member.role()));
+            return;
+        }
+        int groupId = frame.path("groupid").asInt();
         roster.memberJoined(groupId, member);
         console.show(renderer.memberJoined(member, groupId));
+    }
+
+    private boolean isMe(int userId) {
+        Roster.Person me = roster.me();
+        return me != null && userId == me.id();
     }
 
     private void presence(JsonNode frame) {

@@ -9,9 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the client knows about the logged-in user: who they are, their friends and groups, and
- * who is online. Filled from the login ack, kept current from ACKs, PRESENCE frames and the 2.2
- * roster pushes (FRIEND_ADDED, GROUP_JOINED). The
- * connection thread writes it; the user's thread and the completer read it.
+ * who is online. Filled from the login ack, kept current from ACKs, PRESENCE frames and the
+ * roster pushes (FRIEND_ADDED, GROUP_JOINED: from others in 2.2, from the user's other devices in
+ * 2.3). The connection thread writes it; the user's thread and the completer read it.
  */
 final class Roster {
 

@@ -180,19 +180,42 @@ final class Frames {
         return chat(MessageType.GROUP_CHAT, mid, fromId, fromName, "groupid", groupId, text, nowMillis);
     }
 
-    /** 2.2 roster push: someone added the recipient as a friend. */
-    static ObjectNode friendAdded(Contact friend) {
+    /**
+     * Roster push FRIEND_ADDED: the recipient and {@code friend} are friends now, as user
+     * {@code by} asked. For the user who was added, {@code friend} is the adder and {@code by}
+     * its id (2.2); for the adder's other sessions (2.3 devices), {@code friend} is the one added.
+     */
+    static ObjectNode friendAdded(Contact friend, int by) {
         ObjectNode frame = typed(MessageType.FRIEND_ADDED);
         frame.set("friend", contact(friend));
+        frame.put("by", by);
         return frame;
     }
 
     /** 2.2 roster push: someone joined a group of the recipient's; a joiner's role is always {@code normal}. */
     static ObjectNode groupJoined(int groupId, Contact joiner) {
+        return groupJoined(groupId, joiner, Group.NORMAL);
+    }
+
+    /**
+     * Roster push to the user's own other sessions (2.3 devices): the user joined or created
+     * {@code group} (its role says which), and {@code group} is listed as the join ack lists it,
+     * so that a device can add it without asking.
+     */
+    static ObjectNode ownGroupJoined(Group group, int userId) {
+        Group.Member self = group.members().stream().filter(member -> member.id() == userId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("user " + userId + " is not in group " + group.id()));
+        // Online, whatever the database last said: the user is on another session at this moment.
+        ObjectNode frame = groupJoined(group.id(), new Contact(self.id(), self.name(), true), self.role());
+        frame.set("group", group(group, false));
+        return frame;
+    }
+
+    private static ObjectNode groupJoined(int groupId, Contact joiner, String role) {
         ObjectNode frame = typed(MessageType.GROUP_JOINED);
         frame.put("groupid", groupId);
         ObjectNode user = contact(joiner);
-        user.put("role", "normal");
+        user.put("role", role);
         frame.set("user", user);
         return frame;
     }

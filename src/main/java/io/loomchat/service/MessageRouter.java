@@ -285,7 +285,8 @@ final class MessageRouter {
 
     /**
      * As {@link #notify(MessageType, Supplier, Collection)}, but not to the session of
-     * {@code exceptMailbox} (2.3 READ_NOTICE: the reader's own session knows; 0 for none).
+     * {@code exceptMailbox}, which knows already (2.3 READ_NOTICE: the reader's own session; roster
+     * pushes to the user's other devices: the session that asked; 0 for none).
      */
     void notify(MessageType type, Supplier<ObjectNode> notice, Collection<Integer> userIds, int exceptMailbox) {
         byte[] frame = null;

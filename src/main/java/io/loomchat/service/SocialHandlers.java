@@ -2,7 +2,6 @@ package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Errno;
-import io.loomchat.protocol.MessageType;
 import io.loomchat.store.Contact;
 import io.loomchat.store.DuplicateKeyException;
 import io.loomchat.store.Group;
@@ -41,13 +40,11 @@ final class SocialHandlers {
         } catch (DuplicateKeyException e) {
             throw new ServiceException(Errno.CONFLICT, "you and user " + friendId + " are friends already");
         }
+        Contact added = new Contact(friendId, friend.name(), services.online().isOnline(friendId) || friend.online());
         ObjectNode ack = Frames.ack(request);
-        ack.set("friend", Frames.contact(new Contact(friendId, friend.name(),
-                services.online().isOnline(friendId) || friend.online())));
+        ack.set("friend", Frames.contact(added));
         session.send(ack);
-        // 2.2: the new friend's live session learns it now, not at its next login.
-        Contact adder = new Contact(userId, session.userName(), true);
-        services.router().notify(MessageType.FRIEND_ADDED, () -> Frames.friendAdded(adder), List.of(friendId));
+        RosterPushes.befriended(services.router(), session, added);
     }
 
     static void createGroup(Services services, UserSession session, Request request) {
@@ -67,6 +64,9 @@ final class SocialHandlers {
         ObjectNode ack = Frames.ack(request);
         ack.put("groupid", groupId);
         session.send(ack);
+        // The group as the database now holds it, built rather than read again: its creator alone.
+        Group.Member creator = new Group.Member(session.userId(), session.userName(), true, Group.CREATOR);
+        RosterPushes.joined(services.router(), session, new Group(groupId, name, description, List.of(creator)));
     }
 
     static void joinGroup(Services services, UserSession session, Request request) {
@@ -91,11 +91,7 @@ final class SocialHandlers {
         ObjectNode ack = Frames.ack(request);
         ack.set("group", Frames.group(group, false));
         session.send(ack);
-        // 2.2: the other members online, on any server, see the newcomer at once.
-        int joinerId = session.userId();
-        Contact joiner = new Contact(joinerId, session.userName(), true);
-        List<Integer> others = group.members().stream().map(Group.Member::id).filter(id -> id != joinerId).toList();
-        services.router().notify(MessageType.GROUP_JOINED, () -> Frames.groupJoined(groupId, joiner), others);
+        RosterPushes.joined(services.router(), session, group);
     }
 
     private static void requireRoomForAnotherGroup(Services services, int userId) {

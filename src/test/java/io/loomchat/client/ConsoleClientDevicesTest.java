@@ -129,6 +129,47 @@ class ConsoleClientDevicesTest {
     }
 
     @Test
+    void friendsAndGroupsMadeOnOneDeviceShowOnTheOtherAtOnceAndComeIntoItsLists() {
+        try (RunningServer server = RunningServer.start(Backend.H2);
+             ClientProcess bob = ClientProcess.start("bob", server.port(), "bob-pw", "--register", "bob");
+             ClientProcess phone = ClientProcess.start("carol-phone", server.port(), "carol-pw",
+                     "--register", "carol", "--device", "phone")) {
+            int bobId = registered(bob, "bob");
+            int carolId = registered(phone, "carol");
+            bob.send("creategroup club");
+            int club = Integer.parseInt(bob.await(Pattern.compile("^Created group club \\((\\d+)\\)")).group(1));
+
+            try (ClientProcess laptop = ClientProcess.start("carol-laptop", server.port(), "carol-pw",
+                    "--user", Integer.toString(carolId), "--device", "laptop")) {
+                laptop.await("This is device laptop; ");
+                phone.send("addfriend " + bobId);
+                phone.await("bob (" + bobId + ") is now your friend");
+                laptop.await("You (on another device) added bob (" + bobId + ") as a friend; they are online.");
+                bob.await("carol (" + carolId + ") added you as a friend; they are online.");
+
+                phone.send("creategroup team the C team");
+                int team = Integer.parseInt(phone.await(Pattern.compile("^Created group team \\((\\d+)\\)")).group(1));
+                laptop.await("You (on another device) created team (" + team + ").");
+                phone.send("addgroup " + club);
+                phone.await("Joined group club (" + club + ")");
+                laptop.await("You (on another device) joined club (" + club + ").");
+                bob.await("carol (" + carolId + ") joined club (" + club + ").");
+
+                laptop.send("friends");
+                laptop.await("Friends: bob (" + bobId + ", online)");
+                laptop.send("groups");
+                laptop.await("Group team (" + team + ") \"the C team\": carol (" + carolId + ", creator, online)");
+                laptop.await("Group club (" + club + "): bob (" + bobId + ", creator, online), carol (" + carolId
+                        + ", online)");
+                laptop.send("quit");
+                assertEquals(0, laptop.awaitExit(), laptop.transcript());
+            }
+            assertEquals(List.of(), phone.printed("on another device"), "the device that asked shows its ACK only");
+            assertEquals(List.of(), bob.printed("on another device"), bob.transcript());
+        }
+    }
+
+    @Test
     void aClientWithoutDeviceIsTheUsersOnlySession() {
         try (RunningServer server = RunningServer.start(Backend.H2);
              ClientProcess old = ClientProcess.start("bob-2.2", server.port(), "bob-pw", "--register", "bob",
