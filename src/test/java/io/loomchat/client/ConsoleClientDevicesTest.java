@@ -159,8 +159,11 @@ class ConsoleClientDevicesTest {
                 laptop.await("Friends: bob (" + bobId + ", online)");
                 laptop.send("groups");
                 laptop.await("Group team (" + team + ") \"the C team\": carol (" + carolId + ", creator, online)");
-                laptop.await("Group club (" + club + "): bob (" + bobId + ", creator, online), carol (" + carolId
-                        + ", online)");
+                // Members are listed by user id, as the server keeps them.
+                String bobMember = "bob (" + bobId + ", creator, online)";
+                String carolMember = "carol (" + carolId + ", online)";
+                laptop.await("Group club (" + club + "): "
+                        + (bobId < carolId ? bobMember + ", " + carolMember : carolMember + ", " + bobMember));
                 laptop.send("quit");
                 assertEquals(0, laptop.awaitExit(), laptop.transcript());
             }
