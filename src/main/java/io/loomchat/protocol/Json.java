@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON codec of the project. Frames go out as compact UTF-8 followed by {@code \n}.
+ * The one JSON codec of the project. Frames are compact UTF-8 JSON; their transports delimit them.
  */
 public final class Json {
 
