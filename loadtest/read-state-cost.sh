@@ -18,6 +18,9 @@
 # build (e.g. one made from `git archive <commit>` under loadtest/runs/), started beside this
 # build's server on PORT+1 with the launcher's JVM flags; every round then adds a --read-state
 # run on it ("baseline-N"), so that a change is measured against the build before it in one sitting.
+# CLUSTER=1: instead of one server, two behind nginx on MariaDB and the local Redis (./cluster, a
+# run directory, database and Redis prefix of the script's own: loadtest/lib/script-cluster.sh),
+# the clients on nginx's PORT, the CPU of both servers; not with BASELINE_JAR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -29,7 +32,12 @@ PORT=${PORT:-7740}
 loomchat_find_jdk
 mkdir -p "$OUT"
 SERVER_OPTS="--password-iterations 1000 --max-requests-per-second 0 ${SERVER_EXTRA:-}"
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of the server, or of every server of a cluster (pids comma-separated).
+cpu() {
+    local t=0 pid
+    for pid in ${1//,/ }; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+    echo $t
+}
 count() { grep -F "  $2 " "$1" | sed -E "s|^  $2 +||"; }
 
 # name, loadtest arguments... (RUN_PORT and RUN_SERVER: another server than this build's)
@@ -75,12 +83,36 @@ run() {
 {
     echo "# 2.3 part 2: READ and TYPING on and off, $(date -u +%FT%TZ), git $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
     echo "machine: $(nproc) cores, $(uname -r); ${SECONDS_EACH} s per run, $ROUNDS rounds; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "## one server: ./loomchat server --port $PORT $SERVER_OPTS${SERVER_JAVA_OPTS:+ (LOOMCHAT_JAVA_OPTS=$SERVER_JAVA_OPTS)}"
 } | tee "$OUT/summary.txt"
 
-. loadtest/lib/launcher-server.sh
 # shellcheck disable=SC2086
 export LOOMCHAT_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+if [ "${CLUSTER:-0}" = 1 ]; then
+    [ -z "${BASELINE_JAR:-}" ] || { echo "CLUSTER=1 takes no BASELINE_JAR" >&2; exit 2; }
+    . loadtest/lib/script-cluster.sh
+    trap stop_script_cluster EXIT
+    LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster read-state-cost "$OUT/cluster.log" --servers 2 --port "$PORT" \
+        --web-port $((PORT + 1)) --first-server-port $((PORT - 500)) --server-options "--password-iterations 1000 ${SERVER_EXTRA:-}"
+    echo "## two servers behind nginx: LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 $CLUSTER_COMMAND" | tee -a "$OUT/summary.txt"
+    SERVER=$(script_cluster_pids)
+    run warm-up-with --read-state
+    run warm-up-without
+    for round in $(seq 1 "$ROUNDS"); do
+        if ((round % 2)); then
+            run "with-$round" --read-state
+            run "without-$round"
+        else
+            run "without-$round"
+            run "with-$round" --read-state
+        fi
+    done
+    stop_script_cluster
+    trap - EXIT
+    echo "done; summary in $OUT/summary.txt"
+    exit 0
+fi
+echo "## one server: ./loomchat server --port $PORT $SERVER_OPTS${SERVER_JAVA_OPTS:+ (LOOMCHAT_JAVA_OPTS=$SERVER_JAVA_OPTS)}" | tee -a "$OUT/summary.txt"
+. loadtest/lib/launcher-server.sh
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 BASELINE=
 if [ -n "${BASELINE_JAR:-}" ]; then
