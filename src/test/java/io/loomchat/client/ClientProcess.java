@@ -29,7 +29,13 @@ import java.util.regex.Pattern;
  */
 final class ClientProcess implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * How long an expected line may take. Generous: a client process's first line comes after a
+     * JVM start and, with TLS, a handshake, and the suite runs four test JVMs on two cores (a
+     * registration through nginx over TLS once took 19 s under load). A passing test never waits
+     * it out; only a failing one does.
+     */
+    static final Duration WAIT = Duration.ofSeconds(40);
 
     /**
      * The XDG_CONFIG_HOME of every client a test starts without one of its own: the device file
