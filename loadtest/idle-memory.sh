@@ -9,7 +9,8 @@
 # CLIENTS defaults to 19,900: this box allows a process 20,000 open files, and the server
 # needs a few dozen for itself. Environment: PORT (default 7400), LOOMCHAT_JAVA_OPTS (passed to
 # the launcher, whose defaults it overrides), SERVER_OPTS (default: 1,000 PBKDF2 iterations so
-# that the logins take seconds, not minutes).
+# that the logins take seconds, not minutes), SHRINK_GCS (full collections after the histogram's,
+# default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -45,6 +46,15 @@ while kill -0 $LOAD 2>/dev/null; do
     if [ -n "$HELD_SINCE" ] && [ ! -f "$OUT/histogram.txt" ] && [ $((SECONDS - HELD_SINCE)) -ge $((HOLD - 20)) ]; then
         "$JAVA_HOME/bin/jcmd" "$SERVER" GC.class_histogram >"$OUT/histogram.txt"
         echo "$(date +%T) after the histogram's full GC: RSS $(rss) kB" | tee -a "$OUT/memory.log"
+        # With -XX:NativeMemoryTracking=summary in LOOMCHAT_JAVA_OPTS: where the RSS goes.
+        "$JAVA_HOME/bin/jcmd" "$SERVER" VM.native_memory summary >"$OUT/nmt.txt" 2>&1 || true
+        # Serial shrinks the old generation only a step per full collection (none at the first,
+        # then 10%, 40%, all of the excess): SHRINK_GCS more of them show the RSS the live set
+        # needs once the login storm's peak is given back.
+        for _ in $(seq 1 "${SHRINK_GCS:-0}"); do
+            "$JAVA_HOME/bin/jcmd" "$SERVER" GC.run >/dev/null
+            echo "$(date +%T) after another full GC: RSS $(rss) kB" | tee -a "$OUT/memory.log"
+        done
     fi
 done
 wait $LOAD || echo "load test exited $?" | tee -a "$OUT/memory.log"

@@ -4,7 +4,7 @@
 #
 #   start_launcher_server LOG PORT [server options...]
 #
-# Sets SERVER to the server JVM's pid. Run from the repository root.
+# Sets SERVER to the server JVM's pid. Run from the repository root. LOOMCHAT_JAR runs another build.
 start_launcher_server() {
     local log=$1 port=$2 root=$PWD
     shift 2
@@ -17,5 +17,5 @@ start_launcher_server() {
         sleep 0.1
     done
     grep -q "loomchat server listening on" "$log" || { echo "the server did not start; see $log" >&2; exit 1; }
-    SERVER=$(pgrep -f "loomchat.jar server --port $port" | head -1)
+    SERVER=$(pgrep -f "\.jar server --port $port" | head -1)
 }

@@ -177,6 +177,8 @@ public final class LoomChatServer implements AutoCloseable {
             // One figure for every transport: capacity is per server, whatever the clients speak.
             metrics.gauge("loomchat.connections", tcp,
                     s -> s.connectionCount() + (webPort == null ? 0 : webPort.connectionCount()));
+            // Connections whose client is quiet and whose reader thread has ended until it speaks.
+            metrics.gauge("loomchat.connections.sleeping", tcp, NetworkServer::sleepingReaderCount);
             metrics.gauge("loomchat.redis.up", cluster, c -> c.healthy() ? 1 : 0);
             // Asked at each scrape (a pooled connection's validation, ~1 ms), not on any request path.
             metrics.gauge("loomchat.database.up", database, db -> db.isReachable() ? 1 : 0);
@@ -230,6 +232,11 @@ public final class LoomChatServer implements AutoCloseable {
 
     public int connections() {
         return network.connectionCount() + (web == null ? 0 : web.connectionCount());
+    }
+
+    /** TCP connections whose reader sleeps while their client is quiet. */
+    public int sleepingConnections() {
+        return network.sleepingReaderCount();
     }
 
     /** The operator's port, or -1 without one. */

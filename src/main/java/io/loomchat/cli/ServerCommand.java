@@ -65,6 +65,13 @@ final class ServerCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Option(names = "--reader-sleep-after", defaultValue = "${env:LOOMCHAT_READER_SLEEP_AFTER:-5s}",
+            converter = DurationConverter.class,
+            description = "A plaintext TCP client silent this long before a frame lets its reader thread end "
+                    + "until it sends again, so an idle client costs no thread; 0 keeps every reader parked "
+                    + "(env LOOMCHAT_READER_SLEEP_AFTER, default ${DEFAULT-VALUE}).")
+    Duration readerSleepAfter;
+
     @Option(names = "--password-iterations",
             defaultValue = "${env:LOOMCHAT_PASSWORD_ITERATIONS:-" + ServiceConfig.DEFAULT_PASSWORD_ITERATIONS + "}",
             description = "PBKDF2 iterations for new password hashes (env LOOMCHAT_PASSWORD_ITERATIONS, "
@@ -201,7 +208,7 @@ final class ServerCommand implements Callable<Integer> {
      */
     ServerSettings settings() {
         NetworkConfig network = NetworkConfig.builder().host(host).port(port).maxConnections(maxConnections)
-                .maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout).proxyProtocol(proxyProtocol).build()
+                .maxFrameBytes(maxFrameBytes).idleTimeout(idleTimeout).readerSleepAfter(readerSleepAfter).proxyProtocol(proxyProtocol).build()
                 .withTls(tls.load()); // the files are read only once the other network options are known good
         StoreConfig store = new StoreConfig(dbUrl == null || dbUrl.isBlank() ? StoreConfig.EMBEDDED_URL : dbUrl,
                 dbUser, dbPassword, dbPoolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);

@@ -6,6 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -28,12 +32,30 @@ import org.slf4j.LoggerFactory;
  * holds. No close_notify is sent for the same reason (it is a write that can block); JSSE
  * clients take the end of the stream after the handshake as the close, and a cut frame is
  * visible anyway, since every frame ends with its terminator.
+ *
+ * <p>A plaintext connection that has gone quiet lets its reader thread end between frames and
+ * leaves its channel with {@link DormantReaders}, which starts a reader again when bytes arrive
+ * or a frame is to be written: an idle client then costs no thread, no stack and no read
+ * buffer. "Quiet" is a wait of {@link NetworkConfig#readerSleepAfter} or more before the last bytes
+ * read (or a sleep before them), so a client that chats keeps a parked reader, and one that
+ * only sends a heartbeat now and then sleeps between heartbeats. With TLS the reader always
+ * parks: the TLS layer may hold decrypted bytes that no selector sees.
  */
 final class Connection implements Runnable, Outbound, IdleWatched {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-    /** The TCP socket: addresses, half-close and close. */
+    // The connection's place in DormantReaders, touched only on that class's thread.
+    static final int WATCH_NONE = 0;
+    static final int WATCH_REGISTERED = 1;
+    static final int WATCH_WAKING = 2;
+    static final int WATCH_WAKE_FIRST = 3;
+    int sleepState = WATCH_NONE;
+    SelectionKey sleepKey;
+
+    /** The TCP connection, blocking except while its reader sleeps. */
+    private final SocketChannel channel;
+    /** The TCP socket ({@link #channel}'s): addresses, half-close and close. */
     private final Socket socket;
     /** The TLS layer over {@link #socket}, or {@code null} on a plaintext port. */
     private final SSLSocket tls;
@@ -50,17 +72,38 @@ final class Connection implements Runnable, Outbound, IdleWatched {
     private volatile long waitingSince;
     private volatile boolean idledOut;
 
-    Connection(Socket socket, NetworkConfig config, ConnectionListener.Factory listeners,
-               Consumer<Connection> ended) throws IOException {
-        this.socket = socket;
+    /** Where quiet readers sleep; {@code null} for a TLS connection, whose reader never sleeps. */
+    private final DormantReaders dormant;
+    // Set by the first reader thread, then read by whichever reader thread carries on.
+    private ConnectionListener listener;
+    private FrameReader frames;
+    /** How long the reader waited for the bytes of its last read; reader threads only. */
+    private long lastWaitNanos;
+    /** When the sleep that the next read ends began ({@link System#nanoTime}), else 0; set by whoever sends the channel to sleep, read by the next reader. */
+    private long sleptSince;
+    // guarded by this: true from the reader's decision to sleep until DormantReaders wakes it
+    private boolean asleep;
+    // guarded by this: the writer thread waiting for a wake, if any
+    private Thread wakeWaiter;
+    // guarded by this: the reader fell asleep while the writer ran, which sends the channel to sleep when done
+    private boolean sleepAfterWrite;
+
+    Connection(SocketChannel channel, NetworkConfig config, ConnectionListener.Factory listeners,
+               Consumer<Connection> ended, DormantReaders dormant) throws IOException {
+        this.channel = channel;
+        this.socket = channel.socket();
         this.config = config;
         this.listeners = listeners;
         this.ended = ended;
         this.peerAddress = socket.getRemoteSocketAddress();
         // Only the layer is made here, on the accept thread; its handshake runs on the reader's.
         this.tls = config.tls() == null ? null : config.tls().wrap(socket);
-        this.queue = new OutboundQueue(new StreamFrameWriter((tls != null ? tls : socket).getOutputStream()), this::closeSocket,
-                config.maxQueuedFrames(), config.maxQueuedBytes());
+        this.dormant = tls == null ? dormant : null;
+        StreamFrameWriter writer = new StreamFrameWriter((tls != null ? tls : socket).getOutputStream());
+        this.queue = this.dormant == null
+                ? new OutboundQueue(writer, this::closeSocket, config.maxQueuedFrames(), config.maxQueuedBytes())
+                : new OutboundQueue((batch, bytes) -> writeAwake(writer, batch, bytes), this::closeSocket,
+                        config.maxQueuedFrames(), config.maxQueuedBytes(), this::drained);
     }
 
     /** The connection's first reader thread: sets the connection up, then reads. */
@@ -93,18 +136,27 @@ final class Connection implements Runnable, Outbound, IdleWatched {
             end(null);
             return;
         }
-        readFrames(listener, new FrameReader(input, config.maxFrameBytes()));
+        this.listener = listener;
+        this.frames = new FrameReader(input, config.maxFrameBytes());
+        readFrames();
     }
 
     /**
      * Reads until the connection ends, then ends it; or, when the listener asks for a fresh
-     * thread after a frame, starts one that carries on with the same reader and returns.
+     * thread after a frame, starts one that carries on with the same reader and returns; or,
+     * when the reader falls asleep, returns and leaves the next reader to {@link DormantReaders}.
      */
-    private void readFrames(ConnectionListener listener, FrameReader frames) {
+    private void readFrames() {
+        ConnectionListener listener = this.listener;
         boolean handedOver = false;
         try {
-            if (frames.readAll(listener::onFrame)) {
-                Thread.ofVirtual().start(() -> readFrames(listener, frames));
+            FrameReader.Stop stop = frames.readAll(listener::onFrame, dormant == null ? FrameReader.NEVER : this::fallAsleep);
+            if (stop == FrameReader.Stop.HANDED_OVER) {
+                Thread.ofVirtual().start(this::readFrames);
+                handedOver = true;
+                return;
+            }
+            if (stop == FrameReader.Stop.ASLEEP) {
                 handedOver = true;
                 return;
             }
@@ -149,6 +201,110 @@ final class Connection implements Runnable, Outbound, IdleWatched {
             closeSocket();
             ended.accept(this);
         }
+    }
+
+    /**
+     * Asked by the reader when it has nothing buffered and would block: after a long wait the
+     * connection falls asleep and the reader's thread ends. The channel goes to
+     * {@link DormantReaders} at once, or, while the writer runs (a write needs the channel
+     * blocking; the frame is usually the answer to the one just read), once it has written all.
+     * A writer that starts after this finds the connection asleep and wakes it first.
+     */
+    private boolean fallAsleep() {
+        // Just woken (the sleep not yet ended by a read): read first, there may be bytes.
+        if (sleptSince != 0 || lastWaitNanos < config.readerSleepAfter().toNanos() || !dormant.accepting()) {
+            return false;
+        }
+        synchronized (this) {
+            asleep = true;
+            if (queue.writerRunning()) {
+                sleepAfterWrite = true;
+                return true;
+            }
+        }
+        goToSleep();
+        return true;
+    }
+
+    /** The writer has written everything: if the reader fell asleep meanwhile, the channel sleeps now. */
+    private void drained() {
+        synchronized (this) {
+            if (!sleepAfterWrite) {
+                return;
+            }
+            sleepAfterWrite = false;
+        }
+        goToSleep();
+    }
+
+    /**
+     * Makes the channel non-blocking and hands it to {@link DormantReaders}. A channel closed
+     * meanwhile fails there too, and is woken at once: a reader finds it closed and ends it.
+     */
+    private void goToSleep() {
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.trace("{} sleeps closed: {}", this, e.toString());
+        }
+        long now = System.nanoTime();
+        sleptSince = now;
+        waitingSince = now | 1; // the idle sweeper counts the sleep as waiting
+        dormant.sleep(this);
+    }
+
+    boolean isAsleep() {
+        synchronized (this) {
+            return asleep;
+        }
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /**
+     * On the {@link DormantReaders} thread, once the selector has let go of the channel: makes it
+     * blocking again, lets a waiting writer write, and starts a reader.
+     */
+    void wakeUp() {
+        try {
+            channel.configureBlocking(true);
+        } catch (IOException | RuntimeException e) {
+            // Closed while asleep: the new reader's read fails and ends the connection.
+            LOG.trace("{} woke closed: {}", this, e.toString());
+        }
+        awake();
+        Thread.ofVirtual().start(this::readFrames);
+    }
+
+    private void awake() {
+        Thread waiter;
+        synchronized (this) {
+            asleep = false;
+            waiter = wakeWaiter;
+            wakeWaiter = null;
+        }
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** The writer's way to the socket: wakes a sleeping reader first, and keeps it awake meanwhile. */
+    private void writeAwake(StreamFrameWriter writer, List<OutboundFrame> batch, int batchBytes) throws IOException {
+        while (true) {
+            synchronized (this) {
+                // Asleep but not yet sent to sleep (this writer will do that when done): the
+                // channel is still blocking.
+                if (!asleep || sleepAfterWrite) {
+                    break;
+                }
+                wakeWaiter = Thread.currentThread();
+            }
+            dormant.wake(this);
+            LockSupport.park(this);
+        }
+        writer.write(batch, batchBytes);
     }
 
     /** Called by the {@link IdleSweeper}: the reader stamps when it starts waiting for bytes. */
@@ -221,11 +377,26 @@ final class Connection implements Runnable, Outbound, IdleWatched {
         proxiedClient = ProxyProtocol.read(input);
     }
 
+    /**
+     * A sleeping reader is woken too: a closed channel leaves its selector without a word, and
+     * only a reader can end the connection.
+     */
     private void closeSocket() {
+        try {
+            // A FIN before the close, as a plain Socket sends: closing with unread bytes (the rest
+            // of an oversized frame, say) sends a reset, and the reset can overtake the last
+            // frames written, the client seeing "connection reset" instead of why.
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            LOG.trace("{} shutdownOutput: {}", this, e.toString());
+        }
         try {
             socket.close();
         } catch (IOException e) {
             LOG.debug("{} close failed", this, e);
+        }
+        if (dormant != null && isAsleep()) {
+            dormant.wake(this);
         }
     }
 
@@ -239,11 +410,15 @@ final class Connection implements Runnable, Outbound, IdleWatched {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            waitingSince = System.nanoTime() | 1; // never 0, which means "not waiting"
+            // After a sleep the wait began when the reader fell asleep, not now.
+            long began = sleptSince != 0 ? sleptSince : System.nanoTime();
+            sleptSince = 0;
+            waitingSince = began | 1; // never 0, which means "not waiting"
             try {
                 return in.read(buffer, offset, length);
             } finally {
                 waitingSince = 0;
+                lastWaitNanos = System.nanoTime() - began;
             }
         }
 

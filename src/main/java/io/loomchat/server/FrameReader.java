@@ -28,6 +28,31 @@ final class FrameReader {
         boolean frame(byte[] buffer, int offset, int length, boolean nulTerminated) throws IOException;
     }
 
+    /**
+     * Asked each time the reader has handed out every byte it holds and would block for more:
+     * returning true ends {@link #readAll} there (with {@link Stop#ASLEEP}), the connection
+     * having arranged to call it again, from a new thread, once bytes arrive. That call may
+     * begin before this one has returned: the reader touches nothing after a yes.
+     */
+    interface Sleep {
+        boolean fallAsleep();
+    }
+
+    /** Never falls asleep: the reader blocks for the next bytes. */
+    static final Sleep NEVER = () -> false;
+
+    /** Why {@link #readAll} returned. */
+    enum Stop {
+        /** The peer closed its side. */
+        END_OF_STREAM,
+        /** The sink asked to go on reading on a fresh thread. */
+        HANDED_OVER,
+        /** {@link Sleep#fallAsleep} said yes: nothing is buffered, and the caller's thread may end. */
+        ASLEEP
+    }
+
+    private static final byte[] NO_BUFFER = new byte[0];
+
     /** Thrown when a frame exceeds the limit; the connection is not worth reading any further. */
     static final class FrameTooLargeException extends IOException {
         FrameTooLargeException(int limit) {
@@ -50,13 +75,21 @@ final class FrameReader {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /** {@link #readAll(Sink, Sleep)} with a reader that never falls asleep. */
+    Stop readAll(Sink sink) throws IOException {
+        return readAll(sink, NEVER);
+    }
+
     /**
-     * Reads and hands out frames until the peer closes its side (returns false) or the sink asks
-     * to stop after a frame (returns true; calling again, from any thread, carries on where this
-     * call stopped). A trailing partial frame at end of stream is dropped: the peer never
-     * finished it.
+     * Reads and hands out frames until the peer closes its side, the sink asks to stop after a
+     * frame, or the reader falls asleep between frames; calling again, from any thread, carries
+     * on where this call stopped. A trailing partial frame at end of stream is dropped: the peer
+     * never finished it. Asleep, the reader holds no buffer at all.
      */
-    boolean readAll(Sink sink) throws IOException {
+    Stop readAll(Sink sink, Sleep sleep) throws IOException {
+        if (buffer.length == 0) {
+            buffer = new byte[INITIAL_BUFFER_BYTES];
+        }
         while (true) {
             for (int i = scanned; i < end; i++) {
                 byte b = buffer[i];
@@ -65,7 +98,7 @@ final class FrameReader {
                     start = i + 1;
                     if (stop) {
                         scanned = start;
-                        return true;
+                        return Stop.HANDED_OVER;
                     }
                 }
             }
@@ -75,6 +108,15 @@ final class FrameReader {
                 if (buffer.length > INITIAL_BUFFER_BYTES) {
                     buffer = new byte[INITIAL_BUFFER_BYTES];
                 }
+                scanned = 0;
+                // Let go of the buffer before asking: once asleep, the next reader may start on
+                // another thread at any moment, and this one must not touch anything after that.
+                byte[] kept = buffer;
+                buffer = NO_BUFFER;
+                if (sleep.fallAsleep()) {
+                    return Stop.ASLEEP;
+                }
+                buffer = kept;
             }
             // A frame of exactly the limit may still be waiting for the \n after its \r.
             if (end - start > maxFrameBytes + 1) {
@@ -84,7 +126,7 @@ final class FrameReader {
             scanned = end;
             int n = in.read(buffer, end, buffer.length - end);
             if (n < 0) {
-                return false;
+                return Stop.END_OF_STREAM;
             }
             end += n;
         }

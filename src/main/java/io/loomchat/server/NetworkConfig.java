@@ -20,10 +20,14 @@ import java.time.Duration;
  * @param tls                  every connection speaks TLS with this certificate (after the PROXY
  *                             header, which a balancer passing TLS through sends in the clear);
  *                             {@code null} for plaintext
+ * @param readerSleepAfter     a plaintext connection whose client was silent this long before its
+ *                             last frame lets its reader thread end until bytes arrive again
+ *                             (see {@code DormantReaders}); zero: readers never sleep
  */
 public record NetworkConfig(String host, int port, int maxConnections, int maxFrameBytes,
                             Duration idleTimeout, int maxQueuedFrames, int maxQueuedBytes,
-                            Duration flushTimeout, boolean proxyProtocol, ServerTls tls) {
+                            Duration flushTimeout, boolean proxyProtocol, ServerTls tls,
+                            Duration readerSleepAfter) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 6000;
@@ -35,6 +39,11 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
     /** Large enough for a login ack carrying a long offline backlog. */
     public static final int DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
     public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Long next to a chatting client's pauses (each sleep and wake costs a selector round and a
+     * thread start), short next to a heartbeat's 30 s.
+     */
+    public static final Duration DEFAULT_READER_SLEEP_AFTER = Duration.ofSeconds(5);
 
     public NetworkConfig {
         require(host != null && !host.isBlank(), "--host must not be empty");
@@ -46,6 +55,12 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
         require(maxQueuedFrames > 0, "the outbound queue must hold at least one frame");
         require(maxQueuedBytes > 0, "the outbound queue must hold at least one byte");
         require(flushTimeout != null && !flushTimeout.isNegative(), "the flush timeout must not be negative");
+        require(readerSleepAfter != null && !readerSleepAfter.isNegative(), "--reader-sleep-after must not be negative");
+    }
+
+    /** Whether quiet plaintext readers sleep (a TLS connection's reader never does). */
+    public boolean readersSleep() {
+        return !readerSleepAfter.isZero() && tls == null;
     }
 
     /** Every default, listening on {@link #DEFAULT_HOST}:{@link #DEFAULT_PORT} in plaintext. */
@@ -62,7 +77,7 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
     public Builder toBuilder() {
         return new Builder().host(host).port(port).maxConnections(maxConnections).maxFrameBytes(maxFrameBytes)
                 .idleTimeout(idleTimeout).maxQueuedFrames(maxQueuedFrames).maxQueuedBytes(maxQueuedBytes)
-                .flushTimeout(flushTimeout).proxyProtocol(proxyProtocol).tls(tls);
+                .flushTimeout(flushTimeout).proxyProtocol(proxyProtocol).tls(tls).readerSleepAfter(readerSleepAfter);
     }
 
     public NetworkConfig withPort(int newPort) {
@@ -93,6 +108,7 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
         private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
         private boolean proxyProtocol;
         private ServerTls tls;
+        private Duration readerSleepAfter = DEFAULT_READER_SLEEP_AFTER;
 
         private Builder() {
         }
@@ -148,10 +164,16 @@ public record NetworkConfig(String host, int port, int maxConnections, int maxFr
             return this;
         }
 
+        /** Zero: readers never sleep. */
+        public Builder readerSleepAfter(Duration value) {
+            readerSleepAfter = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException a setting is out of range; the message names its option */
         public NetworkConfig build() {
             return new NetworkConfig(host, port, maxConnections, maxFrameBytes, idleTimeout, maxQueuedFrames,
-                    maxQueuedBytes, flushTimeout, proxyProtocol, tls);
+                    maxQueuedBytes, flushTimeout, proxyProtocol, tls, readerSleepAfter);
         }
     }
 

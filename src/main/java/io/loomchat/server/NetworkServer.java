@@ -2,8 +2,10 @@ package io.loomchat.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -37,9 +39,10 @@ public final class NetworkServer implements AutoCloseable {
     /** Every open connection, for the idle sweeper and shutdown. */
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private ServerSocket serverSocket;
+    private ServerSocketChannel serverSocket;
     private Thread acceptThread;
     private IdleSweeper idleSweeper;
+    private DormantReaders dormantReaders;
 
     public NetworkServer(NetworkConfig config, ConnectionListener.Factory listeners) {
         this.config = config;
@@ -49,9 +52,11 @@ public final class NetworkServer implements AutoCloseable {
 
     /** Binds the port and starts accepting. */
     public void start() throws IOException {
-        serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
+        serverSocket = ServerSocketChannel.open();
+        serverSocket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         serverSocket.bind(new InetSocketAddress(config.host(), config.port()), ACCEPT_BACKLOG);
+        // Channels, not plain sockets, so that a quiet reader can sleep on a selector.
+        dormantReaders = config.readersSleep() ? DormantReaders.start("loomchat-sleeping-" + port()) : null;
         acceptThread = Thread.ofPlatform().name("loomchat-accept-" + port()).start(this::acceptLoop);
         idleSweeper = IdleSweeper.start(config.idleTimeout(), connections, "loomchat-idle-" + port());
         LOG.info("listening on {}:{}{}", config.host(), port(),
@@ -60,11 +65,16 @@ public final class NetworkServer implements AutoCloseable {
 
     /** The bound port: the configured one, or the one the OS picked for port 0. */
     public int port() {
-        return serverSocket.getLocalPort();
+        return serverSocket.socket().getLocalPort();
     }
 
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Connections whose reader sleeps while they are quiet (see {@link DormantReaders}). */
+    public int sleepingReaderCount() {
+        return dormantReaders == null ? 0 : dormantReaders.asleep();
     }
 
     /**
@@ -74,7 +84,7 @@ public final class NetworkServer implements AutoCloseable {
      */
     private void acceptLoop() {
         while (!stopping) {
-            Socket socket;
+            SocketChannel socket;
             try {
                 socket = serverSocket.accept();
             } catch (IOException e) {
@@ -94,13 +104,14 @@ public final class NetworkServer implements AutoCloseable {
     }
 
     /** On a virtual thread of its own, so that a client slow to take the frame never holds up accepting. */
-    private void refuse(Socket socket) {
+    private void refuse(SocketChannel channel) {
+        Socket socket = channel.socket();
         if (refusals.getAndIncrement() % REFUSAL_LOG_EVERY == 0) {
             LOG.warn("{} connections open, the most allowed: refusing {} (logged once per {} refusals)",
                     config.maxConnections(), socket.getRemoteSocketAddress(), REFUSAL_LOG_EVERY);
         }
         Thread.ofVirtual().name("loomchat-refuse").start(() -> {
-            try (socket) {
+            try (channel) {
                 socket.setSoTimeout((int) REFUSAL_WRITE_TIMEOUT.toMillis());
                 // A TLS client reads the refusal only inside TLS: the handshake comes first.
                 Socket stream = config.tls() == null ? socket : config.tls().wrap(socket);
@@ -113,14 +124,14 @@ public final class NetworkServer implements AutoCloseable {
         });
     }
 
-    private void handOff(Socket socket) {
+    private void handOff(SocketChannel socket) {
         Connection connection = null;
         try {
-            connection = new Connection(socket, config, listeners, this::ended);
+            connection = new Connection(socket, config, listeners, this::ended, dormantReaders);
             connections.add(connection);
             Thread.ofVirtual().start(connection);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            LOG.warn("could not start a connection for {}: {}", socket.getRemoteSocketAddress(), e.toString());
+            LOG.warn("could not start a connection for {}: {}", socket.socket().getRemoteSocketAddress(), e.toString());
             if (connection != null) {
                 connections.remove(connection);
             }
@@ -168,6 +179,9 @@ public final class NetworkServer implements AutoCloseable {
         }
         if (!connections.isEmpty()) {
             LOG.warn("{} connections still open after {}", connections.size(), grace);
+        }
+        if (dormantReaders != null) {
+            dormantReaders.stop();
         }
     }
 

@@ -30,6 +30,7 @@ final class OutboundQueue {
     private final Runnable closeSocket;
     private final int maxFrames;
     private final int maxBytes;
+    private final Runnable drained;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the writer thread ends. */
@@ -46,10 +47,26 @@ final class OutboundQueue {
     private String overflow;
 
     OutboundQueue(FrameWriter out, Runnable closeSocket, int maxFrames, int maxBytes) {
+        this(out, closeSocket, maxFrames, maxBytes, () -> { });
+    }
+
+    /** @param drained run by the writer thread each time it ends: everything written, or the connection failed */
+    OutboundQueue(FrameWriter out, Runnable closeSocket, int maxFrames, int maxBytes, Runnable drained) {
         this.out = out;
         this.closeSocket = closeSocket;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
+        this.drained = drained;
+    }
+
+    /** Whether a writer thread runs: frames are queued or being written. */
+    boolean writerRunning() {
+        lock.lock();
+        try {
+            return writing;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** See {@link Outbound#send}. */
@@ -114,7 +131,7 @@ final class OutboundQueue {
                 if (state == State.CLOSED || frames.isEmpty()) {
                     writing = false;
                     writerDone.signalAll();
-                    return;
+                    break;
                 }
                 while (!frames.isEmpty() && (batch.isEmpty()
                         || batchBytes + frames.peekFirst().bytes().length <= MAX_BATCH_BYTES)) {
@@ -130,13 +147,14 @@ final class OutboundQueue {
                 out.write(batch, batchBytes);
             } catch (IOException e) {
                 failBatch(batch, batchBytes);
-                return;
+                break;
             }
             for (OutboundFrame frame : batch) {
                 frame.callback().written();
             }
             batch.clear();
         }
+        drained.run();
     }
 
     /**

@@ -51,11 +51,14 @@ class FrameReaderTest {
         InputStream in = new ChunkedInput(input.getBytes(StandardCharsets.UTF_8), chunk);
         FrameReader reader = new FrameReader(in, limit);
         // Every third frame asks the reader to stop, as a connection does when it moves to a
-        // fresh thread: calling again must carry on with the bytes already buffered.
+        // fresh thread, and every other wait for bytes falls asleep, as an idle connection
+        // does: calling again must carry on with the bytes already buffered.
+        int[] waits = {0};
+        FrameReader.Sleep everyOtherWait = () -> waits[0]++ % 2 == 1;
         while (reader.readAll((buffer, offset, length, nul) -> {
             frames.add(new Frame(new String(buffer, offset, length, StandardCharsets.UTF_8), nul));
             return frames.size() % 3 == 0;
-        })) {
+        }, everyOtherWait) != FrameReader.Stop.END_OF_STREAM) {
             // read on
         }
         return frames;
