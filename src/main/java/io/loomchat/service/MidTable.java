@@ -18,6 +18,14 @@ final class MidTable {
     /** Mid 0 is never handed out (mids start from the milliseconds since 2024), so it marks a free slot. */
     private static final long FREE = 0;
     private static final int MIN_CAPACITY = 16;
+    /**
+     * An empty table shares these one-slot arrays, never written (the first add allocates), so
+     * that a session that has nothing unconfirmed holds no 16-slot arrays: 370 bytes a session,
+     * 7 MB at 20,000 idle clients.
+     */
+    private static final long[] NO_MIDS = new long[1];
+    private static final byte[][] NO_FRAMES = new byte[1][];
+    private static final long[] NO_ROW_IDS = new long[1];
 
     private long[] mids;
     private byte[][] frames;
@@ -25,7 +33,7 @@ final class MidTable {
     private int size;
 
     MidTable() {
-        allocate(MIN_CAPACITY);
+        release();
     }
 
     int size() {
@@ -37,7 +45,9 @@ final class MidTable {
         if (mid == FREE) {
             throw new IllegalArgumentException("mid 0");
         }
-        if ((size + 1) * 4 > mids.length * 3) {
+        if (mids == NO_MIDS) {
+            allocate(MIN_CAPACITY);
+        } else if ((size + 1) * 4 > mids.length * 3) {
             resize(mids.length * 2);
         }
         int slot = slotOf(mid);
@@ -110,7 +120,7 @@ final class MidTable {
             }
         }
         all.sort((a, b) -> Long.compare(a.mid(), b.mid()));
-        allocate(MIN_CAPACITY);
+        release();
         return all;
     }
 
@@ -152,6 +162,13 @@ final class MidTable {
                 size++;
             }
         }
+    }
+
+    private void release() {
+        mids = NO_MIDS;
+        frames = NO_FRAMES;
+        rowIds = NO_ROW_IDS;
+        size = 0;
     }
 
     private void allocate(int capacity) {
