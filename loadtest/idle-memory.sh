@@ -25,6 +25,8 @@ mkdir -p "$OUT"
 . loadtest/lib/launcher-server.sh
 start_launcher_server "$OUT/server.log" "$PORT" $SERVER_OPTS
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
+# The embedded database's files (the server runs in $LAUNCHER_WORK, deleted on exit), in kB.
+db_kb() { du -sk "$LAUNCHER_WORK/data" 2>/dev/null | cut -f1; }
 echo "server pid $SERVER, JVM: $(tr '\0' ' ' <"/proc/$SERVER/cmdline")" | tee "$OUT/memory.log"
 echo "start: RSS $(rss) kB, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"
 
@@ -39,7 +41,7 @@ HELD_SINCE=
 while kill -0 $LOAD 2>/dev/null; do
     sleep 10
     CONNECTED=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
-    echo "$(date +%T) connections $CONNECTED RSS $(rss) kB load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"
+    echo "$(date +%T) connections $CONNECTED RSS $(rss) kB db $(db_kb) kB load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/memory.log"
     if [ "$CONNECTED" -ge "$CLIENTS" ] && [ -z "$HELD_SINCE" ]; then
         HELD_SINCE=$SECONDS
     fi
@@ -58,6 +60,8 @@ while kill -0 $LOAD 2>/dev/null; do
     fi
 done
 wait $LOAD || echo "load test exited $?" | tee -a "$OUT/memory.log"
+echo "database files at the end:" >>"$OUT/memory.log"
+ls -l "$LAUNCHER_WORK"/data/*.mv.db >>"$OUT/memory.log" 2>/dev/null || true
 echo "top of the live heap:" >>"$OUT/memory.log"
 head -20 "$OUT/histogram.txt" >>"$OUT/memory.log" 2>/dev/null || true
 tail -30 "$OUT/loadtest.log"
