@@ -25,7 +25,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(value = Backend.class, names = "H2")
 class SleepingReadersEndToEndTest extends EndToEndTest {
 
-    private static final Duration SLEEP_AFTER = Duration.ofMillis(300);
+    /**
+     * Short, so that the tests are quick, but long against a request's round trip on a busy box:
+     * the talking client below must never pause this long between two frames.
+     */
+    private static final Duration SLEEP_AFTER = Duration.ofSeconds(1);
     /** Long enough for twenty clients to be set up and served on a busy two-core box. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(8);
 
