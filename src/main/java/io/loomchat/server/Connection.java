@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * leaves its channel with {@link DormantReaders}, which starts a reader again when bytes arrive
  * or a frame is to be written: an idle client then costs no thread, no stack and no read
  * buffer. "Quiet" is a wait of {@link NetworkConfig#readerSleepAfter} or more before the last bytes
- * read (or a sleep before them), so a client that chats keeps a parked reader, and one that
+ * read, as the idle sweeper saw it (or a sleep before them), so a client that chats keeps a parked reader, and one that
  * only sends a heartbeat now and then sleeps between heartbeats. With TLS the reader always
  * parks: the TLS layer may hold decrypted bytes that no selector sees.
  */
@@ -77,12 +77,13 @@ final class Connection implements Runnable, Outbound, IdleWatched {
     // Set by the first reader thread, then read by whichever reader thread carries on.
     private ConnectionListener listener;
     private FrameReader frames;
-    /** How long the reader waited for the bytes of its last read; reader threads only. */
-    private long lastWaitNanos;
+    /** Set by the idle sweeper when it saw the reader wait past readerSleepAfter; cleared by the reader. */
+    private volatile boolean quiet;
     /** When the sleep that the next read ends began ({@link System#nanoTime}), else 0; set by whoever sends the channel to sleep, read by the next reader. */
     private long sleptSince;
-    // guarded by this: true from the reader's decision to sleep until DormantReaders wakes it
-    private boolean asleep;
+    // written under this: true from the reader's decision to sleep until DormantReaders wakes it;
+    // volatile so that a writer can see it false without taking the lock
+    private volatile boolean asleep;
     // guarded by this: the writer thread waiting for a wake, if any
     private Thread wakeWaiter;
     // guarded by this: the reader fell asleep while the writer ran, which sends the channel to sleep when done
@@ -212,7 +213,11 @@ final class Connection implements Runnable, Outbound, IdleWatched {
      */
     private boolean fallAsleep() {
         // Just woken (the sleep not yet ended by a read): read first, there may be bytes.
-        if (sleptSince != 0 || lastWaitNanos < config.readerSleepAfter().toNanos() || !dormant.accepting()) {
+        if (sleptSince != 0 || !quiet) {
+            return false;
+        }
+        quiet = false;
+        if (!dormant.accepting()) {
             return false;
         }
         synchronized (this) {
@@ -292,6 +297,12 @@ final class Connection implements Runnable, Outbound, IdleWatched {
 
     /** The writer's way to the socket: wakes a sleeping reader first, and keeps it awake meanwhile. */
     private void writeAwake(StreamFrameWriter writer, List<OutboundFrame> batch, int batchBytes) throws IOException {
+        // Awake: the channel stays blocking while this writer runs, since a reader that falls
+        // asleep meanwhile leaves the channel to this writer's drain (see fallAsleep).
+        if (!asleep) {
+            writer.write(batch, batchBytes);
+            return;
+        }
         while (true) {
             synchronized (this) {
                 // Asleep but not yet sent to sleep (this writer will do that when done): the
@@ -307,11 +318,21 @@ final class Connection implements Runnable, Outbound, IdleWatched {
         writer.write(batch, batchBytes);
     }
 
-    /** Called by the {@link IdleSweeper}: the reader stamps when it starts waiting for bytes. */
+    /**
+     * Called by the {@link IdleSweeper}: the reader stamps when it starts waiting for bytes. A
+     * wait past {@link NetworkConfig#readerSleepAfter} is noted here, so that the reader, once
+     * its bytes come, falls asleep at its next wait; the reader itself reads no clock for that.
+     */
     @Override
-    public void closeIfWaitingSince(long deadline) {
+    public void sweep(long now) {
         long since = waitingSince;
-        if (since != 0 && since - deadline < 0 && !idledOut) {
+        if (since == 0) {
+            return;
+        }
+        if (dormant != null && now - since >= config.readerSleepAfter().toNanos()) {
+            quiet = true;
+        }
+        if (now - since > config.idleTimeout().toNanos() && !idledOut) {
             idledOut = true;
             close();
         }
@@ -418,7 +439,6 @@ final class Connection implements Runnable, Outbound, IdleWatched {
                 return in.read(buffer, offset, length);
             } finally {
                 waitingSince = 0;
-                lastWaitNanos = System.nanoTime() - began;
             }
         }
 

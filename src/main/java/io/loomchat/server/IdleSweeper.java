@@ -20,15 +20,13 @@ final class IdleSweeper implements Runnable {
     private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final long timeoutNanos;
     private final long period;
     private final Collection<? extends IdleWatched> connections;
     private final Thread thread;
     private volatile boolean stopped;
 
     private IdleSweeper(Duration timeout, Collection<? extends IdleWatched> connections, String threadName) {
-        this.timeoutNanos = timeout.toNanos();
-        this.period = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, timeoutNanos / SWEEPS_PER_TIMEOUT));
+        this.period = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, timeout.toNanos() / SWEEPS_PER_TIMEOUT));
         this.connections = connections;
         this.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(this);
     }
@@ -44,9 +42,9 @@ final class IdleSweeper implements Runnable {
     public void run() {
         while (!stopped) {
             LockSupport.parkNanos(this, period);
-            long deadline = System.nanoTime() - timeoutNanos;
+            long now = System.nanoTime();
             for (IdleWatched connection : connections) {
-                connection.closeIfWaitingSince(deadline);
+                connection.sweep(now);
             }
         }
     }

@@ -4,8 +4,9 @@ package io.loomchat.server;
 interface IdleWatched {
 
     /**
-     * Closes the connection if it has been waiting for its peer since before {@code deadline}
-     * ({@link System#nanoTime} scale); does nothing otherwise.
+     * Looked at by the sweeper at {@code now} ({@link System#nanoTime} scale): closes the
+     * connection if it has waited for its peer longer than its idle timeout; does nothing
+     * otherwise (a TCP connection also notes a wait long enough for its reader to sleep).
      */
-    void closeIfWaitingSince(long deadline);
+    void sweep(long now);
 }

@@ -223,7 +223,8 @@ final class WebSocketConnection implements WsListener, Outbound, IdleWatched {
     }
 
     @Override
-    public void closeIfWaitingSince(long deadline) {
+    public void sweep(long now) {
+        long deadline = now - config.idleTimeout().toNanos();
         Thread reading = reader;
         if (reading != null && !reading.isAlive()) {
             // The socket is gone (see the class comment): nothing more will arrive.

@@ -64,7 +64,7 @@ class SleepingReadersEndToEndTest extends EndToEndTest {
         for (int i = 0; i < 20; i++) {
             sleepers.add(newUser("sleeper"));
         }
-        Await.pause(SLEEP_AFTER.multipliedBy(2));
+        Await.pause(SLEEP_AFTER.multipliedBy(3));
         sleepers.forEach(sleeper -> assertEquals(13, sleeper.client().call("{\"msgid\":12}").path("msgid").asInt()));
         Await.until(Duration.ofSeconds(5), "twenty readers sleeping", () -> server.server().sleepingConnections() >= 20);
         for (TestUser sleeper : sleepers) {
@@ -107,9 +107,9 @@ class SleepingReadersEndToEndTest extends EndToEndTest {
         }
     }
 
-    /** A pause past the threshold, then a heartbeat: the reader sleeps at its next wait. */
+    /** A pause well past the threshold (the idle sweeper, which notes it, looks once a second), then a heartbeat: the reader sleeps at its next wait. */
     private static void fallAsleep(ChatClient client) {
-        Await.pause(SLEEP_AFTER.multipliedBy(2));
+        Await.pause(SLEEP_AFTER.multipliedBy(3));
         assertEquals(13, client.call("{\"msgid\":12}").path("msgid").asInt());
     }
 }
