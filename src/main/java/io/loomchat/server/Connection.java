@@ -72,7 +72,7 @@ final class Connection implements Runnable, Outbound, IdleWatched {
     private volatile long waitingSince;
     private volatile boolean idledOut;
 
-    /** Where quiet readers sleep; {@code null} for a TLS connection, whose reader never sleeps. */
+    /** Where quiet readers sleep; {@code null} when readers never sleep (TLS, or turned off). */
     private final DormantReaders dormant;
     // Set by the first reader thread, then read by whichever reader thread carries on.
     private ConnectionListener listener;
@@ -99,7 +99,7 @@ final class Connection implements Runnable, Outbound, IdleWatched {
         this.peerAddress = socket.getRemoteSocketAddress();
         // Only the layer is made here, on the accept thread; its handshake runs on the reader's.
         this.tls = config.tls() == null ? null : config.tls().wrap(socket);
-        this.dormant = tls == null ? dormant : null;
+        this.dormant = dormant; // null with TLS: the server makes none then (NetworkConfig#readersSleep)
         StreamFrameWriter writer = new StreamFrameWriter((tls != null ? tls : socket).getOutputStream());
         this.queue = this.dormant == null
                 ? new OutboundQueue(writer, this::closeSocket, config.maxQueuedFrames(), config.maxQueuedBytes())
@@ -259,9 +259,7 @@ final class Connection implements Runnable, Outbound, IdleWatched {
     }
 
     boolean isAsleep() {
-        synchronized (this) {
-            return asleep;
-        }
+        return asleep;
     }
 
     SocketChannel channel() {

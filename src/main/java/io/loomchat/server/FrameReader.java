@@ -75,11 +75,6 @@ final class FrameReader {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** {@link #readAll(Sink, Sleep)} with a reader that never falls asleep. */
-    Stop readAll(Sink sink) throws IOException {
-        return readAll(sink, NEVER);
-    }
-
     /**
      * Reads and hands out frames until the peer closes its side, the sink asks to stop after a
      * frame, or the reader falls asleep between frames; calling again, from any thread, carries
