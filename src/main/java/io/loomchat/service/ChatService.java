@@ -1,7 +1,6 @@
 package io.loomchat.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.cluster.Cluster;
 import io.loomchat.cluster.ClusterUnavailableException;
@@ -99,11 +98,10 @@ public final class ChatService implements ConnectionListener.Factory, AutoClosea
     boolean dispatch(UserSession session, byte[] buffer, int offset, int length) {
         Request request;
         try {
-            JsonNode root = Json.parse(buffer, offset, length);
-            if (root == null || root.isMissingNode()) {
+            request = Request.parse(buffer, offset, length);
+            if (request == null) {
                 return false; // a line of blanks
             }
-            request = Request.of(root);
         } catch (JsonProcessingException e) {
             refuse(session, Frames.error(0, null, Errno.BAD_REQUEST, "not a valid JSON object: " + reason(e)), Errno.BAD_REQUEST);
             return false;

@@ -1,6 +1,5 @@
 package io.loomchat.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomchat.protocol.Json;
@@ -68,20 +67,24 @@ final class DeliveredNotices {
     }
 
     /** Adds a one-to-one message to {@code recipient} from someone else to its sender's list. */
-    private static void received(JsonNode frame, int recipient, Map<Integer, List<Long>> bySender) {
-        if (frame == null || frame.path("msgid").asInt() != MessageType.ONE_CHAT.code()
-                || frame.path("toid").asInt() != recipient) {
+    private static void received(RequestFields frame, int recipient, Map<Integer, List<Long>> bySender) {
+        if (frame == null || number(frame, "msgid") != MessageType.ONE_CHAT.code() || number(frame, "toid") != recipient) {
             return;
         }
-        int sender = frame.path("id").asInt();
-        if (sender != recipient && sender > 0) {
-            bySender.computeIfAbsent(sender, id -> new ArrayList<>()).add(frame.path("mid").asLong());
+        long sender = number(frame, "id");
+        if (sender != recipient && sender > 0 && sender <= Integer.MAX_VALUE) {
+            bySender.computeIfAbsent((int) sender, id -> new ArrayList<>()).add(number(frame, "mid"));
         }
     }
 
-    private static JsonNode parse(byte[] frame) {
+    private static long number(RequestFields frame, String field) {
+        return frame.get(field) instanceof Long value ? value : 0;
+    }
+
+    /** The frame's top-level fields: read as a request is, without a tree (one per confirmed message). */
+    private static RequestFields parse(byte[] frame) {
         try {
-            return Json.parse(frame, 0, frame.length);
+            return RequestFields.read(frame, 0, frame.length);
         } catch (IOException e) {
             return null; // the server built it; it cannot be malformed, and a notice is not worth a failure
         }

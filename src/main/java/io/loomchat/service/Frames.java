@@ -77,7 +77,7 @@ final class Frames {
                 if (seq.isTextual()) {
                     fields.writeString(seq.textValue());
                 } else {
-                    fields.writeNumber(seq.longValue()); // Request.of admits no other seq
+                    fields.writeNumber(seq.longValue()); // Request.parse admits no other seq
                 }
             }
             fields.writeNumberField("mid", mid);

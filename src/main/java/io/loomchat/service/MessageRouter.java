@@ -306,7 +306,10 @@ final class MessageRouter {
                 }
                 reached.add(seat.mailbox());
             }
-            if (reached.isEmpty() || !allReached(devices.mailboxesOf(userId), exceptMailbox, reached)) {
+            // As for chat (deliver): only a mailbox known and not reached here sends it through
+            // Redis. A user whose one session here is the excepted one (a roster push from a
+            // user's only device) costs no round trip.
+            if (!allReached(devices.mailboxesOf(userId), exceptMailbox, reached)) {
                 elsewhere.add(userId);
             }
         }

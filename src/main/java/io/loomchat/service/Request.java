@@ -1,8 +1,11 @@
 package io.loomchat.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.loomchat.protocol.Errno;
 import io.loomchat.protocol.MessageType;
+import java.io.IOException;
 
 /**
  * One parsed request frame with typed, validated access to its fields. A missing or mistyped
@@ -14,36 +17,47 @@ final class Request {
     static final int MAX_SEQ_CHARS = 64;
 
     private final MessageType type;
-    private final JsonNode body;
+    private final int msgid;
+    private final RequestFields body;
     private final JsonNode seq;
 
-    private Request(MessageType type, JsonNode body, JsonNode seq) {
+    private Request(MessageType type, int msgid, RequestFields body, JsonNode seq) {
         this.type = type;
+        this.msgid = msgid;
         this.body = body;
         this.seq = seq;
     }
 
     /**
-     * Checks the envelope: a JSON object with an integer {@code msgid} and, if present, a valid
-     * {@code seq}. The type may be {@code null} (unknown msgid) for the dispatcher to refuse.
+     * Reads one frame and checks its envelope: a JSON object with an integer {@code msgid} and,
+     * if present, a valid {@code seq}. The type may be {@code null} (unknown msgid) for the
+     * dispatcher to refuse. Returns {@code null} for a line of blanks.
      *
-     * @throws Refusal when the envelope itself is bad
+     * @throws IOException when the frame is not one valid JSON value in UTF-8
+     * @throws Refusal     when it is, but not a request's envelope
      */
-    static Request of(JsonNode root) throws Refusal {
-        if (!root.isObject()) {
-            throw new Refusal(0, null, "a frame must be a JSON object, not " + root.getNodeType().name().toLowerCase());
+    static Request parse(byte[] buffer, int offset, int length) throws IOException, Refusal {
+        RequestFields body = RequestFields.read(buffer, offset, length);
+        if (body == null) {
+            return null;
         }
-        JsonNode msgid = root.get("msgid");
-        if (msgid == null || !msgid.isIntegralNumber() || !msgid.canConvertToInt()) {
+        if (body.notAnObject() != null) {
+            throw new Refusal(0, null, "a frame must be a JSON object, not " + body.notAnObject());
+        }
+        if (!(body.get("msgid") instanceof Long msgid) || msgid != msgid.intValue()) {
             throw new Refusal(0, null, "msgid must be an integer message type");
         }
-        JsonNode seq = root.get("seq");
-        if (seq != null && !(seq.isIntegralNumber() && seq.canConvertToLong())
-                && !(seq.isTextual() && seq.textValue().length() <= MAX_SEQ_CHARS)) {
+        Object seqValue = body.get("seq");
+        JsonNode seq = null;
+        if (seqValue instanceof Long number) {
+            seq = LongNode.valueOf(number);
+        } else if (seqValue instanceof String text && text.length() <= MAX_SEQ_CHARS) {
+            seq = TextNode.valueOf(text);
+        } else if (seqValue != null) {
             throw new Refusal(msgid.intValue(), null,
                     "seq must be an integer or a string of at most " + MAX_SEQ_CHARS + " characters");
         }
-        return new Request(MessageType.fromCode(msgid.intValue()), root, seq);
+        return new Request(MessageType.fromCode(msgid.intValue()), msgid.intValue(), body, seq);
     }
 
     /** A bad envelope: answered with {@code ack} set to {@code msgid} (0 when unknown). */
@@ -63,7 +77,7 @@ final class Request {
     }
 
     int msgid() {
-        return body.get("msgid").intValue();
+        return msgid;
     }
 
     /** The client's correlation value, echoed in the reply; {@code null} when absent. */
@@ -72,19 +86,18 @@ final class Request {
     }
 
     boolean has(String field) {
-        JsonNode node = body.get(field);
-        return node != null && !node.isNull();
+        return body.get(field) != null;
     }
 
     int requiredInt(String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+        Object value = body.get(field);
+        if (value == null) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " is required");
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        if (!(value instanceof Long number) || number != number.intValue()) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must be an integer");
         }
-        return node.intValue();
+        return number.intValue();
     }
 
     /** An integer field, or {@code fallback} when absent. */
@@ -94,14 +107,14 @@ final class Request {
 
     /** A 64-bit integer field (a mid), or {@code fallback} when absent. */
     long optionalLong(String field, long fallback) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+        Object value = body.get(field);
+        if (value == null) {
             return fallback;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+        if (!(value instanceof Long number)) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must be an integer");
         }
-        return node.longValue();
+        return number;
     }
 
     /** The first of several accepted names for one field (an alias like {@code to} for {@code toid}). */
@@ -111,62 +124,61 @@ final class Request {
 
     /** A boolean field, {@code false} when absent. */
     boolean optionalFlag(String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+        Object value = body.get(field);
+        if (value == null) {
             return false;
         }
-        if (!node.isBoolean()) {
+        if (!(value instanceof Boolean flag)) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must be true or false");
         }
-        return node.booleanValue();
+        return flag;
     }
 
     /**
      * An array of 1 to {@code maxItems} integers that fit in 64 bits.
      */
     long[] requiredLongs(String field, int maxItems) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+        Object value = body.get(field);
+        if (value == null) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " is required");
         }
-        if (!node.isArray()) {
+        int size;
+        if (value instanceof long[] items) {
+            size = items.length;
+        } else if (value instanceof RequestFields.OtherArray other) {
+            size = other.size();
+        } else {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must be an array of integers");
         }
-        if (node.isEmpty() || node.size() > maxItems) {
+        if (size == 0 || size > maxItems) {
             throw new ServiceException(Errno.BAD_REQUEST,
-                    field + " must hold 1 to " + maxItems + " integers, not " + node.size());
+                    field + " must hold 1 to " + maxItems + " integers, not " + size);
         }
-        long[] values = new long[node.size()];
-        for (int i = 0; i < values.length; i++) {
-            JsonNode item = node.get(i);
-            if (!item.isIntegralNumber() || !item.canConvertToLong()) {
-                throw new ServiceException(Errno.BAD_REQUEST, field + " must be an array of integers");
-            }
-            values[i] = item.longValue();
+        if (!(value instanceof long[] items)) {
+            throw new ServiceException(Errno.BAD_REQUEST, field + " must be an array of integers");
         }
-        return values;
+        return items.clone(); // the caller may keep or change it; the request stays as read
     }
 
     /** A string of 1 to {@code maxChars} characters (code points). */
     String requiredText(String field, int maxChars) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+        Object value = body.get(field);
+        if (value == null) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " is required");
         }
-        return text(field, node, 1, maxChars);
+        return text(field, value, 1, maxChars);
     }
 
     /** A string of 0 to {@code maxChars} characters, or {@code fallback} when absent. */
     String optionalText(String field, int maxChars, String fallback) {
-        JsonNode node = body.get(field);
-        return node == null || node.isNull() ? fallback : text(field, node, 0, maxChars);
+        Object value = body.get(field);
+        return value == null ? fallback : text(field, value, 0, maxChars);
     }
 
-    private static String text(String field, JsonNode node, int minChars, int maxChars) {
-        if (!node.isTextual()) {
+    private static String text(String field, Object node, int minChars, int maxChars) {
+        if (!(node instanceof String value)) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must be a string");
         }
-        String value = node.textValue();
         int chars = value.codePointCount(0, value.length());
         if (chars < minChars) {
             throw new ServiceException(Errno.BAD_REQUEST, field + " must not be empty");
