@@ -45,6 +45,8 @@ final class LeaseKeeper {
     private Thread thread;
     private Jedis jedis;
     private HostAndPort connectedTo;
+    /** When {@link #jedis} was opened (System.nanoTime). */
+    private long connectedAtNanos;
 
     LeaseKeeper(ClusterConfig config, RedisMaster master, RedisKeys keys, String incarnation, Runnable lapsed,
                 Outage outage) {
@@ -67,14 +69,7 @@ final class LeaseKeeper {
 
     private void run() {
         while (!stopping) {
-            try {
-                renew(true);
-                outage.succeeded();
-            } catch (JedisException e) {
-                LOG.debug("lease not renewed: {}", e.getMessage());
-                outage.failed(e);
-                closeConnection();
-            }
+            renewReportingOutcome();
             try {
                 TimeUnit.MILLISECONDS.sleep(config.heartbeat().toMillis());
             } catch (InterruptedException e) {
@@ -82,6 +77,29 @@ final class LeaseKeeper {
             }
         }
         closeConnection();
+    }
+
+    /**
+     * One renewal, told to {@link #outage}. A connection that Redis's restart broke fails once;
+     * the renewal is then tried again at once on a new one, since the lease must not wait a
+     * heartbeat longer (renewing twice is the same as once).
+     */
+    private void renewReportingOutcome() {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                renew(true);
+                outage.succeeded();
+                return;
+            } catch (JedisException e) {
+                LOG.debug("lease not renewed: {}", e.getMessage());
+                // connectedAtNanos: of the connection that failed (renew opens one when there is none)
+                boolean outageNow = outage.failed(e, connectedAtNanos);
+                closeConnection();
+                if (outageNow) {
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -101,6 +119,7 @@ final class LeaseKeeper {
             closeConnection(); // a failover moved the master: renew on the new one
         }
         if (jedis == null) {
+            connectedAtNanos = System.nanoTime();
             jedis = new Jedis(current, config.clientConfig("loomchat-lease-" + config.nodeName()));
             connectedTo = current;
         }

@@ -99,9 +99,9 @@ public final class RedisCluster implements Cluster {
         // A lapsed lease means Redis restarted or we were taken for dead: claim our users again.
         this.leaseKeeper = new LeaseKeeper(config, master, keys, incarnation, housekeeper::rebuildSoon, outage);
         this.loginFailures = new RedisFailureCounts(config.channelPrefix(), this::redis);
-        this.pipeline = new ScriptPipeline(config, master, "pipeline", null, outage::succeeded, this::failed);
+        this.pipeline = new ScriptPipeline(config, master, "pipeline", null, outage::succeeded, this::pipelineFailed);
         ReplicaAcks replicaAcks = new ReplicaAcks();
-        this.confirmations = new ScriptPipeline(config, master, "confirmations", replicaAcks, outage::succeeded, this::failed);
+        this.confirmations = new ScriptPipeline(config, master, "confirmations", replicaAcks, outage::succeeded, this::pipelineFailed);
         this.inbox = new RedisInbox(keys, pipeline, confirmations, replicaAcks, this::redis);
         membership.inbox(inbox);
     }
@@ -431,6 +431,16 @@ public final class RedisCluster implements Cluster {
      */
     private void failed(JedisException e) {
         outage.failed(e);
+        clearPoolIfBroken(e);
+    }
+
+    /** A script pipeline's batch failed on a connection opened at {@code connectedAtNanos}. */
+    private void pipelineFailed(JedisException e, long connectedAtNanos) {
+        outage.failed(e, connectedAtNanos);
+        clearPoolIfBroken(e);
+    }
+
+    private void clearPoolIfBroken(JedisException e) {
         if (e instanceof JedisConnectionException) {
             pool.clear();
         }

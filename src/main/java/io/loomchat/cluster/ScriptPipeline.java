@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -49,7 +48,7 @@ final class ScriptPipeline {
     private final String name;
     /** When set, a batch counts as done only once a replica has it; null: done when the master answered. */
     private final ReplicaAcks replicaAcks;
-    private final Consumer<JedisException> onFailure;
+    private final Failure onFailure;
     private final Runnable onSuccess;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
@@ -58,9 +57,17 @@ final class ScriptPipeline {
     private Jedis jedis;
     /** Where {@link #jedis} is connected; used by the pipeline thread only. */
     private HostAndPort connectedTo;
+    /** When {@link #jedis} was opened (System.nanoTime); used by the pipeline thread only. */
+    private long connectedAtNanos;
+
+    /** Told when a batch failed to reach Redis, with when the connection it failed on was opened. */
+    @FunctionalInterface
+    interface Failure {
+        void failed(JedisException cause, long connectedAtNanos);
+    }
 
     ScriptPipeline(ClusterConfig config, RedisMaster master, String name, ReplicaAcks replicaAcks,
-                   Runnable onSuccess, Consumer<JedisException> onFailure) {
+                   Runnable onSuccess, Failure onFailure) {
         this.config = config;
         this.master = master;
         this.name = name;
@@ -119,6 +126,7 @@ final class ScriptPipeline {
             }
             boolean newConnection = jedis == null;
             if (newConnection) {
+                connectedAtNanos = System.nanoTime();
                 jedis = new Jedis(current, config.clientConfig("loomchat-" + name + "-" + config.nodeName()));
                 connectedTo = current;
                 SCRIPTS.forEach(script -> script.load(jedis));
@@ -160,7 +168,7 @@ final class ScriptPipeline {
             // Not known to have run: forwards are then stored offline by their callers. (A batch
             // that Redis ran but whose replies were lost would then arrive twice: at least once.)
             closeConnection();
-            onFailure.accept(e);
+            onFailure.failed(e, connectedAtNanos);
             failAll(batch, e);
         } catch (RuntimeException e) {
             closeConnection();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A redis-server of the test's own, on a free port of 127.0.0.1, for tests that kill Redis
@@ -88,13 +89,22 @@ public final class PrivateRedis implements AutoCloseable {
             try (Jedis jedis = connect()) {
                 jedis.ping();
                 return;
-            } catch (JedisConnectionException notYet) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start on port " + port + ", see " + log(),
-                            notYet);
+            } catch (JedisDataException refused) {
+                // A Redis reading its append-only file answers "LOADING" until it is done: not up yet.
+                if (!String.valueOf(refused.getMessage()).startsWith("LOADING")) {
+                    throw refused;
                 }
+                giveUpAfter(deadline, refused);
+            } catch (JedisConnectionException notYet) {
+                giveUpAfter(deadline, notYet);
             }
             sleep(50);
+        }
+    }
+
+    private void giveUpAfter(long deadline, RuntimeException notYet) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+            throw new IllegalStateException("redis-server did not start on port " + port + ", see " + log(), notYet);
         }
     }
 
