@@ -25,6 +25,9 @@ import java.util.concurrent.Future;
  * java -cp target/loomchat.jar loadtest/HistoryBench.java [rows] [queries]
  * </pre>
  * Environment: HISTBENCH_MYSQL_URL (default jdbc:mysql://127.0.0.1:3306/), user root, no password.
+ * HISTBENCH_EMBEDDED=1 measures the single server's store instead (embedded H2 and the history
+ * store beside it, in a temporary directory deleted at the end); bytes per message are then the
+ * store file's size over the messages in it, after the store is closed.
  */
 public class HistoryBench {
 
@@ -40,9 +43,15 @@ public class HistoryBench {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         String server = System.getenv().getOrDefault("HISTBENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
-        execute(server, "DROP DATABASE IF EXISTS " + SCHEMA);
-        execute(server, "CREATE DATABASE " + SCHEMA + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        try (Database database = Database.open(new StoreConfig(server + SCHEMA, "root", "", 4, Duration.ofSeconds(30)))) {
+        java.nio.file.Path embedded = System.getenv("HISTBENCH_EMBEDDED") == null ? null
+                : java.nio.file.Files.createTempDirectory("histbench-");
+        StoreConfig config = embedded != null ? new StoreConfig(StoreConfig.embeddedUrl(embedded.resolve("loomchat")), "", "")
+                : new StoreConfig(server + SCHEMA, "root", "", 4, Duration.ofSeconds(30));
+        if (embedded == null) {
+            execute(server, "DROP DATABASE IF EXISTS " + SCHEMA);
+            execute(server, "CREATE DATABASE " + SCHEMA + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+        try (Database database = Database.open(config)) {
             HistoryDao history = database.history();
             // 30 days of messages, 5,000,000 of them about one every 0.5 s: mids in time order,
             // as the servers make them, each in one of 200 conversations (user pairs and groups).
@@ -58,10 +67,12 @@ public class HistoryBench {
             System.out.printf("filled %,d rows in %.1f s: %,.0f rows/s (%d writers, %,d-row transactions)%n",
                     rows, fillSeconds, rows / fillSeconds, WRITERS, BATCH_ROWS);
 
-            execute(server + SCHEMA, "ANALYZE TABLE History");
-            long[] size = sizes(server + SCHEMA);
-            System.out.printf("rows %,d, data %,d B, index %,d B: %.0f bytes per message%n",
-                    size[0], size[1], size[2], (size[1] + size[2]) / (double) size[0]);
+            if (embedded == null) {
+                execute(server + SCHEMA, "ANALYZE TABLE History");
+                long[] size = sizes(server + SCHEMA);
+                System.out.printf("rows %,d, data %,d B, index %,d B: %.0f bytes per message%n",
+                        size[0], size[1], size[2], (size[1] + size[2]) / (double) size[0]);
+            }
 
             long lastMid = midAt(firstMillis + (rows - 1) * stepMillis);
             long firstMid = midAt(firstMillis);
@@ -84,7 +95,16 @@ public class HistoryBench {
                     queries, PAGE, rowsRead, nanos[queries / 2] / 1e6, nanos[queries * 99 / 100] / 1e6,
                     nanos[queries - 1] / 1e6);
         } finally {
-            execute(server, "DROP DATABASE IF EXISTS " + SCHEMA);
+            if (embedded == null) {
+                execute(server, "DROP DATABASE IF EXISTS " + SCHEMA);
+            }
+        }
+        if (embedded != null) {
+            long bytes = java.nio.file.Files.size(config.historyStoreFile());
+            System.out.printf("history store file %,d B after closing: %.0f bytes per message%n", bytes, bytes / (double) rows);
+            try (var files = java.nio.file.Files.walk(embedded)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 

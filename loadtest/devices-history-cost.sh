@@ -17,8 +17,9 @@
 # Environment: PORT (default 7700; the history-off server gets PORT+1), CLUSTER_PORT (default
 # 8200; its web side on CLUSTER_PORT+1; the history-off cluster's on CLUSTER_PORT+10 and +11),
 # FIRST_SERVER_PORT (default 6221: the servers on it and the next; the history-off cluster's
-# 10 further), BASELINE_JAR (a third cluster running that build, history on, ports 20 further),
-# SKIP_DEVICES (no three-device runs), PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
+# 10 further), BASELINE_JAR (a third server or cluster running that build, history on: the
+# single server on PORT+2, the cluster's ports 20 further), SKIP_DEVICES (no three-device runs),
+# PARTS (default "single cluster"), CLUSTER_OPTIONS (more ./cluster start options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . loadtest/lib/out-dir.sh
@@ -73,25 +74,38 @@ if [[ " $PARTS " == *" single "* ]]; then
     echo "## one server each: ./loomchat server --port $PORT $SERVER_OPTS (history on); --port $((PORT + 1)) ... --history-retention 0 (off)" \
         | tee -a "$OUT/summary.txt"
     . loadtest/lib/launcher-server.sh
-    start_launcher_server "$OUT/server-on.log" "$PORT" $SERVER_OPTS
+    # The servers run a copy of this build, so that a rebuild during the sitting changes nothing.
+    cp target/loomchat.jar "$OUT/this-build.jar"
+    LOOMCHAT_JAR="$OUT/this-build.jar" start_launcher_server "$OUT/server-on.log" "$PORT" $SERVER_OPTS
     ON=$SERVER ON_LAUNCHER=$LAUNCHER ON_WORK=$LAUNCHER_WORK
-    start_launcher_server "$OUT/server-off.log" "$((PORT + 1))" $SERVER_OPTS --history-retention 0
-    OFF=$SERVER
-    trap 'kill $LAUNCHER $ON_LAUNCHER 2>/dev/null; wait 2>/dev/null || true; rm -rf "$LAUNCHER_WORK" "$ON_WORK"' EXIT
+    LOOMCHAT_JAR="$OUT/this-build.jar" start_launcher_server "$OUT/server-off.log" "$((PORT + 1))" $SERVER_OPTS --history-retention 0
+    OFF=$SERVER OFF_LAUNCHER=$LAUNCHER OFF_WORK=$LAUNCHER_WORK
+    BASE_LAUNCHER=
+    if [ -n "${BASELINE_JAR:-}" ]; then
+        # A third server, history on, running another build; every round adds a run on it.
+        echo "## baseline: the same, history on, LOOMCHAT_JAR=$BASELINE_JAR, --port $((PORT + 2))" | tee -a "$OUT/summary.txt"
+        LOOMCHAT_JAR="$BASELINE_JAR" start_launcher_server "$OUT/server-base.log" "$((PORT + 2))" $SERVER_OPTS
+        BASE=$SERVER BASE_LAUNCHER=$LAUNCHER BASE_WORK=$LAUNCHER_WORK
+    fi
+    trap 'kill $OFF_LAUNCHER $ON_LAUNCHER $BASE_LAUNCHER 2>/dev/null; wait 2>/dev/null || true; rm -rf "$OFF_WORK" "$ON_WORK" ${BASE_WORK:-}' EXIT
     run warm-up-on "$ON" chat --pairs 100 --port "$PORT"
     run warm-up-off "$OFF" chat --pairs 100 --port "$((PORT + 1))"
-    run warm-up-devices "$ON" chat --pairs 100 --devices 3 --port "$PORT"
+    [ -z "$BASE_LAUNCHER" ] || run warm-up-baseline "$BASE" chat --pairs 100 --port "$((PORT + 2))"
+    [ -n "${SKIP_DEVICES:-}" ] || run warm-up-devices "$ON" chat --pairs 100 --devices 3 --port "$PORT"
     for round in $(seq 1 "$ROUNDS"); do
         if ((round % 2)); then
             run "history-on-$round" "$ON" chat --pairs 100 --port "$PORT"
             run "history-off-$round" "$OFF" chat --pairs 100 --port "$((PORT + 1))"
+            [ -z "$BASE_LAUNCHER" ] || run "baseline-on-$round" "$BASE" chat --pairs 100 --port "$((PORT + 2))"
         else
+            [ -z "$BASE_LAUNCHER" ] || run "baseline-on-$round" "$BASE" chat --pairs 100 --port "$((PORT + 2))"
             run "history-off-$round" "$OFF" chat --pairs 100 --port "$((PORT + 1))"
             run "history-on-$round" "$ON" chat --pairs 100 --port "$PORT"
         fi
-        run "devices3-$round" "$ON" chat --pairs 100 --devices 3 --port "$PORT"
+        [ -n "${SKIP_DEVICES:-}" ] || run "devices3-$round" "$ON" chat --pairs 100 --devices 3 --port "$PORT"
     done
-    kill "$LAUNCHER" "$ON_LAUNCHER" 2>/dev/null; wait "$LAUNCHER" "$ON_LAUNCHER" 2>/dev/null || true
+    kill $OFF_LAUNCHER $ON_LAUNCHER $BASE_LAUNCHER 2>/dev/null; wait $OFF_LAUNCHER $ON_LAUNCHER $BASE_LAUNCHER 2>/dev/null || true
+    rm -rf "$OFF_WORK" "$ON_WORK" ${BASE_WORK:-}
     trap - EXIT
 fi
 

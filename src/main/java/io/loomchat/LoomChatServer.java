@@ -212,6 +212,11 @@ public final class LoomChatServer implements AutoCloseable {
         return reasons;
     }
 
+    /** The server's database, for tools and tests in the same process (the history's size, say). */
+    public Database database() {
+        return database;
+    }
+
     /** This server's name in the cluster ("single" without one). */
     public String nodeName() {
         return cluster.nodeName();

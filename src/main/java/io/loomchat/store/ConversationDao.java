@@ -9,16 +9,18 @@ import java.util.Map;
 
 /**
  * Conversations and read marks (protocol 2.3): the {@code UserConversation} table, and the reads
- * of {@code History} that CONVERSATIONS needs. Every query is a range or point lookup of a
- * primary key; the plans on MariaDB are written beside each. With the embedded H2 both tables
- * are in the history file, so this DAO works on the history's connections.
+ * of the history that CONVERSATIONS needs ({@link HistoryRows}). Every query is a range or point
+ * lookup of a primary key; the plans on MariaDB are written beside each. With the embedded H2,
+ * UserConversation is in the history file, so this DAO works on the history's connections.
  */
 public final class ConversationDao {
 
     private final Sql sql;
+    private final HistoryRows history;
 
-    ConversationDao(Sql sql) {
+    ConversationDao(Sql sql, HistoryRows history) {
         this.sql = sql;
+        this.history = history;
     }
 
     /** A conversation's newest message. */
@@ -43,89 +45,23 @@ public final class ConversationDao {
         return marks;
     }
 
-    /**
-     * The newest mid of each conversation that has any: one statement of one part per
-     * conversation, {@code (SELECT MAX(conv), MAX(mid) FROM History WHERE conv = ?)}, joined by
-     * UNION ALL (a conversation without rows gives NULLs, skipped). Plan of each part on MariaDB:
-     * "Select tables optimized away", the optimizer reads the end of the conversation's range of
-     * the primary key once, whatever its length.
-     *
-     * <p>Not {@code SELECT conv, MAX(mid) ... WHERE conv IN (...) GROUP BY conv}: its "index for
-     * group-by" plan (one dive per conversation) is the optimizer's choice, taken only when the
-     * statistics say conversations are long. On 5 million rows in 200 conversations InnoDB's
-     * sampled statistics counted 161,846 distinct conversations (about 31 rows each, not 25,000),
-     * and MariaDB 10.11 read every row of the 200 conversations instead: 14 s for one
-     * CONVERSATIONS (loadtest/results/2026-12-06-read-state.md).
-     */
+    /** The newest mid of each conversation that has any (one backward step into each). */
     public List<Newest> newest(List<Long> convs) {
-        List<Newest> result = new ArrayList<>(convs.size());
-        Sql.chunked(convs, chunk -> sql.list("cannot read the newest of " + chunk.size() + " conversations",
-                String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(),
-                        "(SELECT MAX(conv), MAX(mid) FROM History WHERE conv = ?)")),
-                statement -> {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        statement.setLong(i + 1, chunk.get(i));
-                    }
-                },
-                row -> {
-                    long conv = row.getLong(1); // 0 for NULL: a conversation without rows (no conv is 0)
-                    if (conv != 0) {
-                        result.add(new Newest(conv, row.getLong(2)));
-                    }
-                    return null;
-                }));
-        return result;
+        return history.newest(convs);
     }
 
-    /** The stored frames of the given messages, by conv. Plan: {@code range} of point lookups on the primary key. */
+    /** The stored frames of the given messages, by conv (point lookups). */
     public Map<Long, String> messages(List<Newest> messages) {
-        Map<Long, String> frames = new HashMap<>();
-        if (messages.isEmpty()) {
-            return frames;
-        }
-        String where = String.join(" OR ", java.util.Collections.nCopies(messages.size(), "(conv = ? AND mid = ?)"));
-        sql.list("cannot read " + messages.size() + " messages of the history",
-                "SELECT conv, message FROM History WHERE " + where,
-                statement -> {
-                    int parameter = 1;
-                    for (Newest message : messages) {
-                        statement.setLong(parameter++, message.conv());
-                        statement.setLong(parameter++, message.mid());
-                    }
-                },
-                row -> frames.put(row.getLong(1), row.getString(2)));
-        return frames;
+        return history.messages(messages);
     }
 
     /**
      * For each conversation, how many messages of others follow {@code afterMid}, counting at most
-     * {@code cap}: one statement, {@code SELECT conv, COUNT(*) FROM ((SELECT conv FROM History WHERE
-     * conv = ? AND mid > ? AND sender <> ? LIMIT ?) UNION ALL ...) GROUP BY conv}, whose every part
-     * is one range of History's primary key that stops after {@code cap} matching rows, so a
-     * conversation with a long unread tail costs no more than one with {@code cap} unread. One
-     * statement rather than one per conversation: 50 round trips cost more than the counting.
+     * {@code cap}: a conversation with a long unread tail costs no more than one with {@code cap}
+     * unread.
      */
     public Map<Long, Integer> unread(Map<Long, Long> afterMid, int userId, int cap) {
-        Map<Long, Integer> counts = new HashMap<>();
-        if (afterMid.isEmpty()) {
-            return counts;
-        }
-        List<Map.Entry<Long, Long>> convs = new ArrayList<>(afterMid.entrySet());
-        Sql.chunked(convs, chunk -> sql.list("cannot count the unread messages of user " + userId,
-                "SELECT conv, COUNT(*) FROM (" + String.join(" UNION ALL ", java.util.Collections.nCopies(chunk.size(),
-                        "(SELECT conv FROM History WHERE conv = ? AND mid > ? AND sender <> ? LIMIT ?)"))
-                        + ") unread GROUP BY conv",
-                statement -> {
-                    int parameter = 1;
-                    for (Map.Entry<Long, Long> conv : chunk) {
-                        statement.setLong(parameter++, conv.getKey());
-                        statement.setLong(parameter++, conv.getValue());
-                        statement.setInt(parameter++, userId);
-                        statement.setInt(parameter++, cap);
-                    }
-                },
-                row -> counts.put(row.getLong(1), row.getInt(2))));
-        return counts;
+        return history.unread(afterMid, userId, cap);
     }
 
     /** The read marks of the given users in the given conversations (0 when none). Plan: point lookups on the primary key. */

@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String SCHEMA_RESOURCE = "/sql/schema.sql";
-    /** The embedded history file's only table, laid out for H2 (the file says why). */
+    /** The embedded history file's table (UserConversation; the messages are in the history store). */
     private static final String EMBEDDED_HISTORY_SCHEMA_RESOURCE = "/sql/history-embedded.sql";
 
     private final HikariDataSource pool;
@@ -35,10 +35,11 @@ public final class Database implements AutoCloseable {
     private final OfflineMessageDao offlineMessages;
     private final TokenDao tokens;
     private final DeviceDao devices;
+    private final HistoryRows historyRows;
     private final HistoryDao history;
     private final ConversationDao conversations;
 
-    private Database(HikariDataSource pool, HikariDataSource historyPool) {
+    private Database(HikariDataSource pool, HikariDataSource historyPool, HistoryRows historyRows) {
         this.pool = pool;
         this.historyPool = historyPool;
         Sql sql = new Sql(pool);
@@ -49,8 +50,9 @@ public final class Database implements AutoCloseable {
         this.tokens = new TokenDao(sql);
         this.devices = new DeviceDao(sql);
         Sql historySql = historyPool == null ? sql : new Sql(historyPool);
-        this.history = new HistoryDao(historySql, historyPool == null);
-        this.conversations = new ConversationDao(historySql);
+        this.historyRows = historyRows;
+        this.history = new HistoryDao(historyRows);
+        this.conversations = new ConversationDao(historySql, historyRows);
     }
 
     /** Connects, creates missing tables, and returns the ready database. */
@@ -62,12 +64,17 @@ public final class Database implements AutoCloseable {
     public static Database open(StoreConfig config, MeterRegistry metrics) {
         HikariDataSource pool = openPool(config, "loomchat-db", config.url(), config.poolSize(), metrics, SCHEMA_RESOURCE);
         if (config.historyUrl().equals(config.url())) {
-            return new Database(pool, null);
+            return new Database(pool, null, new SqlHistoryRows(new Sql(pool)));
         }
+        HikariDataSource historyPool = null;
         try {
-            return new Database(pool, openPool(config, "loomchat-history", config.historyUrl(), HISTORY_POOL_SIZE, null,
-                    EMBEDDED_HISTORY_SCHEMA_RESOURCE));
+            historyPool = openPool(config, "loomchat-history", config.historyUrl(), HISTORY_POOL_SIZE, null,
+                    EMBEDDED_HISTORY_SCHEMA_RESOURCE);
+            return new Database(pool, historyPool, StoredHistoryRows.open(config.historyStoreFile(), new Sql(historyPool)));
         } catch (RuntimeException e) {
+            if (historyPool != null) {
+                historyPool.close();
+            }
             pool.close();
             throw e;
         }
@@ -221,9 +228,13 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (historyPool != null) {
-            historyPool.close();
+        try {
+            historyRows.close();
+        } finally {
+            if (historyPool != null) {
+                historyPool.close();
+            }
+            pool.close();
         }
-        pool.close();
     }
 }

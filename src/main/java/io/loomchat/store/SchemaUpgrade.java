@@ -97,7 +97,7 @@ final class SchemaUpgrade {
     }
 
     /** Whether the table is here; names compared without case, as in {@link #exists}. */
-    private static boolean tableExists(Connection connection, String name) throws SQLException {
+    static boolean tableExists(Connection connection, String name) throws SQLException {
         DatabaseMetaData metadata = connection.getMetaData();
         for (String table : List.of(name, name.toLowerCase(), name.toUpperCase())) {
             try (ResultSet tables = metadata.getTables(connection.getCatalog(), null, table, null)) {

@@ -37,6 +37,11 @@ public record StoreConfig(String url, String user, String password, int poolSize
         if (connectionTimeout == null || connectionTimeout.toMillis() < 250) {
             throw new IllegalArgumentException("the database connection timeout must be at least 250 ms");
         }
+        if (url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:")) {
+            throw new IllegalArgumentException("an embedded H2 database must be a local file (jdbc:h2:file:...) or in"
+                    + " memory (jdbc:h2:mem:...), not a server (" + url + "): the history's store is a file beside it;"
+                    + " a shared database is MySQL/MariaDB (jdbc:mysql://...)");
+        }
     }
 
     public StoreConfig(String url, String user, String password) {
@@ -71,6 +76,29 @@ public record StoreConfig(String url, String user, String password, int poolSize
         String base = cut < 0 ? url : url.substring(0, cut);
         String options = cut < 0 ? "" : url.substring(cut).replaceAll("(?i);WRITE_DELAY=[0-9]+", "");
         return base + "-history" + options + ";WRITE_DELAY=" + HISTORY_WRITE_DELAY_MILLIS;
+    }
+
+    /**
+     * The embedded server's message history: a file of its own beside the database
+     * ({@code <base>-messages.mvstore}, see StoredHistoryRows); null for an in-memory database,
+     * whose history is in memory too. Only for an embedded URL.
+     */
+    public Path historyStoreFile() {
+        if (!embedded()) {
+            throw new IllegalStateException("only the embedded database keeps its history in a store of its own");
+        }
+        int cut = url.indexOf(';');
+        String location = (cut < 0 ? url : url.substring(0, cut)).substring("jdbc:h2:".length());
+        if (location.startsWith("mem:")) {
+            return null;
+        }
+        if (location.startsWith("file:")) {
+            location = location.substring("file:".length());
+        }
+        if (location.startsWith("~")) {
+            location = System.getProperty("user.home") + location.substring(1);
+        }
+        return Path.of(location + "-messages.mvstore").toAbsolutePath();
     }
 
     /** How long the embedded history file may hold commits before they go to disk. */

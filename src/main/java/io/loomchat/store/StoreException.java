@@ -12,6 +12,11 @@ public class StoreException extends RuntimeException {
         super(message + ": " + firstLine(cause.getMessage()), cause);
     }
 
+    /** A failure of the embedded history store (its file), which speaks no SQL. */
+    public StoreException(String message, RuntimeException cause) {
+        super(message + ": " + firstLine(cause.getMessage()), cause);
+    }
+
     /** Driver messages run over several lines; a log line or an errmsg wants the first. */
     private static String firstLine(String text) {
         if (text == null) {

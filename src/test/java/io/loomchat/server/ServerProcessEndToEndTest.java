@@ -88,6 +88,53 @@ class ServerProcessEndToEndTest {
         }
     }
 
+    /**
+     * PROTOCOL.md 2.3: a message is in the history within 1 second, and stays. A single server
+     * writes its history store every 200 ms; what it acknowledged a second before a kill -9 is
+     * there after the restart, in order, each message once.
+     */
+    @Test
+    void afterKill9ARestartedServerShowsTheHistoryAcknowledgedASecondBefore() {
+        ServerProcess server = startServer();
+        List<String> sent = new ArrayList<>();
+        int bob;
+        int alice;
+        try (ChatClient aliceClient = ChatClient.connect("127.0.0.1", port);
+             ChatClient bobClient = ChatClient.connect("127.0.0.1", port)) {
+            alice = aliceClient.register("alice", PASSWORD);
+            bob = bobClient.register("bob", PASSWORD);
+            aliceClient.login(alice, PASSWORD);
+            for (int i = 1; i <= 120; i++) {
+                String text = "before the crash " + i;
+                var ack = aliceClient.call("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"" + text + "\"}");
+                assertEquals(0, ack.path("errno").asInt(), ack::toString);
+                sent.add(text);
+            }
+            io.loomchat.testing.Await.pause(Duration.ofSeconds(1));
+            server.kill9();
+        }
+        ServerProcess restarted = startServer();
+        try (ChatClient client = ChatClient.connect("127.0.0.1", port)) {
+            client.login(bob, PASSWORD);
+            List<String> shown = new ArrayList<>();
+            String before = ""; // the newest page first, then each page before the last one's first mid
+            while (true) {
+                var page = client.call("{\"msgid\":18,\"with\":" + alice + before + "}");
+                assertEquals(0, page.path("errno").asInt(), page::toString);
+                List<String> texts = new ArrayList<>();
+                page.path("messages").forEach(message -> texts.add(message.path("msg").asText()));
+                shown.addAll(0, texts);
+                if (!page.path("more").asBoolean() || page.path("messages").isEmpty()) {
+                    break;
+                }
+                before = ",\"before\":" + page.path("messages").get(0).path("mid").asLong();
+            }
+            assertEquals(sent, shown, "every message acknowledged a second before the crash, in order, once");
+        } finally {
+            restarted.terminate();
+        }
+    }
+
     private ServerProcess startServer() {
         var config = database.config();
         ServerProcess server = ServerProcess.start("server " + port, port, List.of(

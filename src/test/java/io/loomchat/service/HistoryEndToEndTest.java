@@ -164,8 +164,7 @@ class HistoryEndToEndTest extends EndToEndTest {
             assertEquals(0, page.path("errno").asInt(), page::toString);
             assertEquals(0, page.path("messages").size());
             assertFalse(page.path("more").asBoolean(true));
-            assertEquals(0L, (long) noHistory.database().queryHistory("SELECT COUNT(*) FROM History",
-                    rows -> rows.next() ? rows.getLong(1) : -1L));
+            assertEquals(0L, noHistory.server().database().history().size());
         }
     }
 
@@ -176,8 +175,8 @@ class HistoryEndToEndTest extends EndToEndTest {
                 RunningServer.defaultNetwork(), RunningServer.defaultService().withHistory(
                         HistoryPolicy.defaults().withRetention(Duration.ofDays(30)).withSweepInterval(Duration.ofMillis(100))),
                 null);
-             ChatClient alice = sweeping.connect(); ChatClient bob = sweeping.connect();
-             Database direct = Database.open(sweeping.database().config())) {
+             ChatClient alice = sweeping.connect(); ChatClient bob = sweeping.connect()) {
+            Database direct = sweeping.server().database();
             int aliceId = alice.register("alice", PASSWORD);
             int bobId = bob.register("bob", PASSWORD);
             alice.login(aliceId, PASSWORD);
@@ -233,7 +232,7 @@ class HistoryEndToEndTest extends EndToEndTest {
     }
 
     private long historyRows() {
-        return server.database().queryHistory("SELECT COUNT(*) FROM History", rows -> rows.next() ? rows.getLong(1) : -1L);
+        return server.server().database().history().size();
     }
 
     private static List<Long> mids(JsonNode messages) {

@@ -74,6 +74,15 @@ class SchemaUpgradeTest {
             }
             try (Database again = Database.open(config)) {
                 assertEquals(3, again.users().withNamePrefix("o", 50, 20).size(), "a second start changes nothing");
+                long conv = Conversation.between(1, 2);
+                assertEquals(List.of(11L, 10L), again.history().newestBefore(conv, 0, Long.MAX_VALUE, 50).stream()
+                        .map(HistoryDao.Entry::mid).toList(), "the older version's message and the new one, kept");
+            }
+            if (backend == Backend.H2) {
+                // The single server's messages moved into its history store; the table is gone.
+                try (Connection connection = DriverManager.getConnection(config.historyUrl(), config.user(), config.password())) {
+                    assertEquals(false, SchemaUpgrade.tableExists(connection, "History"));
+                }
             }
         }
     }

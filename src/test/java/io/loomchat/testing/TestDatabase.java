@@ -90,11 +90,6 @@ public final class TestDatabase implements AutoCloseable {
         return query(config.url(), sql, reader);
     }
 
-    /** As {@link #query}, on the database that holds the history (a file of its own when embedded). */
-    public <T> T queryHistory(String sql, SqlFunction<T> reader) {
-        return query(config.historyUrl(), sql, reader);
-    }
-
     private <T> T query(String url, String sql, SqlFunction<T> reader) {
         String user = backend == Backend.MYSQL ? MYSQL_USER : "";
         String password = backend == Backend.MYSQL ? MYSQL_PASSWORD : "";
