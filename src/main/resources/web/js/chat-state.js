@@ -61,7 +61,7 @@ export class ChatState extends EventTarget {
       this.conversations.clear();
       this.strangers.clear();
     }
-    this.me = { id: ack.id, name: ack.name ?? '?' };
+    this.me = { id: ack.id, name: ack.name ?? '?', device: typeof ack.device === 'string' ? ack.device : null };
     this.friends = new Map((ack.friends ?? []).map((node) => [node.id, person(node)]));
     this.groups = new Map((ack.groups ?? []).map((node) => [node.id, group(node)]));
     this.#changed('roster');
@@ -357,7 +357,7 @@ export class ChatState extends EventTarget {
    * server's history has their messages, but nothing that lists who they were).
    */
   restore(me, strangers) {
-    this.me = { id: me.id, name: me.name ?? '?' };
+    this.me = { id: me.id, name: me.name ?? '?', device: null }; // known again at the login that follows
     this.strangers = new Map(strangers.filter(([id]) => Number.isInteger(id)));
     this.#changed('roster');
   }

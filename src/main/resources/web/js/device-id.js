@@ -80,10 +80,24 @@ export async function claimDeviceId() {
   return base;
 }
 
-/** Takes the named lock and keeps it until the page goes away; false when another holds it. */
-function holdForever(name) {
+/**
+ * Takes the named lock and keeps it until the page goes away; false when another holds it. A free
+ * lock is taken without any time limit, so that a slow machine (the grant is asynchronous) never
+ * gives a tab the next id while its own is free; only a held one is waited for, and for
+ * LOCK_WAIT_MS at most, in case it is a reload's old document letting go.
+ */
+async function holdForever(name) {
+  return await hold(name, { ifAvailable: true }) || await hold(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) });
+}
+
+/** One lock request: true once granted (then held for the document's life), false if not. */
+function hold(name, options) {
   return new Promise((resolve) => {
-    navigator.locks.request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+    navigator.locks.request(name, options, (lock) => {
+      if (lock === null) {
+        resolve(false); // ifAvailable, and another document holds it
+        return undefined;
+      }
       resolve(true);
       return new Promise(() => {}); // never settles: the lock is released with the document
     }).catch(() => resolve(false));

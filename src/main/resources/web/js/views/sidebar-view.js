@@ -76,6 +76,8 @@ export class SidebarView {
     }
     byId('me-name').textContent = me.name;
     byId('me-id').textContent = `id ${me.id}`;
+    // Which device this tab is to the server: the id its other sessions and support see.
+    byId('me-id').title = me.device === null ? '' : `This device: ${me.device}`;
     paintAvatar(byId('me-avatar'), me.name, me.id);
 
     const entries = [];

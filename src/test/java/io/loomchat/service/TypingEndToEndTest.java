@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.testing.Await;
 import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
@@ -42,7 +43,7 @@ class TypingEndToEndTest extends EndToEndTest {
     }
 
     @Test
-    void moreThanOneTypingEvery3SecondsPerConversationIsDroppedSilently() throws InterruptedException {
+    void moreThanOneTypingEvery3SecondsPerConversationIsDroppedSilently() {
         TestUser alice = offlineUser("alice");
         TestUser bob = offlineUser("bob");
         TestUser carol = offlineUser("carol");
@@ -56,14 +57,36 @@ class TypingEndToEndTest extends EndToEndTest {
         alicePhone.next(23);
         carolPhone.next(23);
         expectNone(alicePhone, QUIET, 23);
-        // Up to the end of the 3 s, less the time one round of this loop may take.
-        while (System.nanoTime() - firstSent < Duration.ofMillis(TypingPace.INTERVAL_MILLIS - 500).toNanos()) {
+        // Up to the pace less its slack for late arrivals, less the time one round of this loop may take.
+        long dropped = TypingPace.INTERVAL_MILLIS - TypingPace.SLACK_MILLIS - 500;
+        while (System.nanoTime() - firstSent < Duration.ofMillis(dropped).toNanos()) {
             typing(bobPhone, "\"to\":" + alice.id()); // a client that ignores the pace
             expectNone(alicePhone, Duration.ofMillis(300), 23);
         }
-        Thread.sleep(500);
+        sleepUntil(firstSent, TypingPace.INTERVAL_MILLIS);
         typing(bobPhone, "\"to\":" + alice.id());
         assertEquals(bob.id(), alicePhone.next(23).path("id").asInt(), "3 s after the last one that went out");
+    }
+
+    @Test
+    void aTypingOnPaceWhoseFormerOneArrivedLateStillGoesOut() {
+        TestUser alice = offlineUser("alice");
+        TestUser bob = offlineUser("bob");
+        ChatClient alicePhone = device(alice, "phone");
+        ChatClient bobPhone = device(bob, "phone");
+        typing(bobPhone, "\"to\":" + alice.id());
+        long firstArrived = System.nanoTime();
+        alicePhone.next(23);
+        // bob's client sent its first TYPING 600 ms before it arrived (a stalled network) and the
+        // next one 3 s after that: to the server they are 2.4 s apart.
+        sleepUntil(firstArrived, TypingPace.INTERVAL_MILLIS - 600);
+        typing(bobPhone, "\"to\":" + alice.id());
+        assertEquals(bob.id(), alicePhone.next(23).path("id").asInt(), "a client keeping the pace is not dropped");
+    }
+
+    /** Waits until {@code millisLater} after {@code fromNanos}; at once if that has passed (a negative pause does not sleep). */
+    private static void sleepUntil(long fromNanos, long millisLater) {
+        Await.pause(Duration.ofNanos(fromNanos + Duration.ofMillis(millisLater).toNanos() - System.nanoTime()));
     }
 
     @Test

@@ -68,6 +68,7 @@ class BrowserDevicesEndToEndTest {
         int aliceId = laptop.register("alice", PASSWORD);
         String laptopDevice = laptop.deviceId();
         assertTrue(laptopDevice.matches("web-[a-z0-9]{16}"), laptopDevice);
+        assertEquals(laptop.profileDeviceId(), laptopDevice, "the only tab of a profile logs in as the profile's device");
         int laptopServer = serverOf(cluster, aliceId, laptopDevice);
         // nginx balances by open connections: the phone, opened once the laptop's WebSocket is up,
         // lands on the other server.
@@ -208,6 +209,7 @@ class BrowserDevicesEndToEndTest {
         newBrowser.driver().switchTo().newWindow(WindowType.TAB);
         ChatPage secondTab = new ChatPage(newBrowser).open(pageOf(cluster));
         secondTab.logIn("alice", PASSWORD);
+        assertEquals(freshDevice + ".2", secondTab.deviceId());
         serverOf(cluster, aliceId, freshDevice + ".2");
         secondTab.openConversation(bobKey);
         secondTab.awaitMessage("Welcome to your new browser");

@@ -25,6 +25,8 @@ final class ChatPage {
 
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final Pattern USER_ID = Pattern.compile("id (\\d+)");
+    /** How sidebar-view.js words the device in the tooltip of the user's id. */
+    private static final String DEVICE_TITLE = "This device: ";
 
     private final Browser browser;
     private final WebDriver driver;
@@ -367,8 +369,19 @@ final class ChatPage {
         });
     }
 
-    /** This tab's device id, as the page logs in with it (PROTOCOL.md 2.3). */
+    /**
+     * The device this tab logged in as, from the tooltip on the user's id: the profile's id, or
+     * "&lt;id&gt;.2" and so on for a tab opened beside one that holds it.
+     */
     String deviceId() {
+        return await("the device id on the logged-in user's id", d -> {
+            String title = d.findElement(By.id("me-id")).getDomAttribute("title");
+            return title != null && title.startsWith(DEVICE_TITLE) ? title.substring(DEVICE_TITLE.length()) : null;
+        });
+    }
+
+    /** The profile's device id, as local storage keeps it for every tab. */
+    String profileDeviceId() {
         return (String) script("return localStorage.getItem('loomchat.device')");
     }
 

@@ -3,7 +3,6 @@ package io.loomchat.web;
 import io.loomchat.testing.ProcessCluster;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
 /** What the browser tests do with their cluster: start it beside the browsers, find who is where. */
 final class WebCluster {
@@ -27,7 +26,7 @@ final class WebCluster {
     static int serverOf(ProcessCluster cluster, int userId, String device) {
         String login = "login of user " + userId + " from ";
         String ofDevice = device == null ? "" : ", device " + device + ")";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + ChatPage.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             int found = -1;
             String latest = "";
