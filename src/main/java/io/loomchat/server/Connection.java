@@ -327,7 +327,9 @@ final class Connection implements Runnable, Outbound, IdleWatched {
         if (since == 0) {
             return;
         }
-        if (dormant != null && now - since >= config.readerSleepAfter().toNanos()) {
+        // Written once per wait, not at every sweep: a sweep over every sleeping connection would
+        // otherwise write to each of them.
+        if (dormant != null && !quiet && now - since >= config.readerSleepAfter().toNanos()) {
             quiet = true;
         }
         if (now - since > config.idleTimeout().toNanos() && !idledOut) {

@@ -139,17 +139,22 @@ class ConsoleClientTest {
 
     @Test
     void heartbeatKeepsAnIdleSessionAliveWhileASilentOneIsClosedByTheIdleTimeout() {
-        NetworkConfig impatient = RunningServer.defaultNetwork().toBuilder().idleTimeout(Duration.ofSeconds(2)).build();
+        // 5 s, not 2: a console client is a JVM of its own, and on a loaded box (four test JVMs and
+        // Chromium on two cores) one took over 2 s from connecting to sending its REGISTER, so the
+        // server rightly closed it as silent before it could register (2 of 3 full runs failed so).
+        NetworkConfig impatient = RunningServer.defaultNetwork().toBuilder().idleTimeout(Duration.ofSeconds(5)).build();
         try (RunningServer server = RunningServer.start(Backend.H2, impatient);
              ClientProcess beating = ClientProcess.start("beating", server.port(), "pw",
-                     "--heartbeat", "250ms", "--register", "dora");
+                     "--heartbeat", "1s", "--register", "dora");
              ClientProcess silent = ClientProcess.start("silent", server.port(), "pw",
                      "--heartbeat", "1m", "--register", "erin")) {
             registered(beating, "dora");
             registered(silent, "erin");
-            // The silent client is closed after two seconds of silence, twice, so the beating one
+            // The silent client is closed after five seconds of silence, twice, so the beating one
             // has by then been idle (as far as chat goes) for well over the idle timeout. Its
-            // heartbeat is an eighth of the timeout: a loaded box may stall it for a second.
+            // heartbeat is a fifth of the timeout, so a stall of a second or two is survived; not
+            // less, since the client itself gives up after three heartbeats without an answer, and
+            // on CI's loaded box a fresh client went 750 ms without its first PONG (250 ms beats).
             String lost = "Lost the connection to 127.0.0.1:" + server.port() + " (the server closed the connection)";
             silent.await(lost);
             silent.await("logged in again as erin");
