@@ -286,16 +286,11 @@ final class CommandRunner {
         } else {
             receipts.stopped();
         }
-        JsonNode offline = ack.path("offlinemsg");
-        List<JsonNode> unseen = new ArrayList<>();
-        offline.forEach(message -> {
-            if (receipts.toShow(message)) {
-                unseen.add(message);
-            }
-        });
-        console.show(again ? renderer.reloginSummary(options.address(), ack, unseen)
-                : renderer.loginSummary(ack, unseen, device));
-        offline.forEach(receipts::handled);
+        List<JsonNode> offline = new ArrayList<>();
+        ack.path("offlinemsg").forEach(offline::add);
+        receipts.handle(offline, unseen -> console.show(again
+                ? renderer.reloginSummary(options.address(), ack, unseen)
+                : renderer.loginSummary(ack, unseen, device)));
     }
 
     private void loginRefused(JsonNode refusal, Credentials attempt, boolean again) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Delivery receipts (PROTOCOL.md, "Version 2.2 additions: delivery receipts"): which chat frames
@@ -40,8 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       the next login. So whatever this client showed, it confirmed.</li>
  * </ul>
  *
- * <p>Threads: {@link #toShow}, {@link #handled}, {@link #started}, {@link #stopped} and
- * {@link #answered} run on the connection thread; the flusher on the timer thread; {@link #end()}
+ * <p>Threads: {@link #handle}, {@link #started}, {@link #stopped} and {@link #answered} run on
+ * the connection thread; the flusher on the timer thread; {@link #end()}
  * on the user's thread.
  */
 final class DeliveryReceipts implements AutoCloseable {
@@ -52,6 +53,13 @@ final class DeliveryReceipts implements AutoCloseable {
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
 
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held from the choice of what to show until the mids are queued ({@link #handle}), and by
+     * {@link #end()}: a frame printed just before quit is queued before {@link #end()} drains the
+     * queue, not after (a script that reads the line and types quit at once would otherwise leave
+     * it unconfirmed, and get it again at the next login).
+     */
+    private final ReentrantLock handling = new ReentrantLock();
     /**
      * Held by whoever sends RECEIPTs, for as long as it sends, so that {@link #end()} returns only
      * after a flush the timer had begun is on the wire (else LOGINOUT could overtake it). The
@@ -111,10 +119,34 @@ final class DeliveryReceipts implements AutoCloseable {
     }
 
     /**
+     * Hands {@code show} the chat frames to show, the first sight of each, and then queues every
+     * frame's mid for the next RECEIPT, shown or not, and also when {@code show} throws (the
+     * caller then shows the raw frames instead).
+     */
+    void handle(List<JsonNode> chats, Consumer<List<JsonNode>> show) {
+        handling.lock();
+        try {
+            List<JsonNode> unseen = new ArrayList<>(chats.size());
+            for (JsonNode chat : chats) {
+                if (toShow(chat)) {
+                    unseen.add(chat);
+                }
+            }
+            try {
+                show.accept(unseen);
+            } finally {
+                chats.forEach(this::handled);
+            }
+        } finally {
+            handling.unlock();
+        }
+    }
+
+    /**
      * Whether to show a chat frame: false for a repeat, and for the frames of a session that is
      * ending. Frames without a mid (from an older server) are always shown.
      */
-    boolean toShow(JsonNode chat) {
+    private boolean toShow(JsonNode chat) {
         JsonNode mid = chat.get("mid");
         lock.lock();
         try {
@@ -128,7 +160,7 @@ final class DeliveryReceipts implements AutoCloseable {
     }
 
     /** A chat frame was shown or dropped as a repeat: its mid goes out with the next RECEIPT. */
-    void handled(JsonNode chat) {
+    private void handled(JsonNode chat) {
         JsonNode mid = chat.get("mid");
         if (mid == null || !mid.canConvertToLong()) {
             return;
@@ -178,6 +210,7 @@ final class DeliveryReceipts implements AutoCloseable {
      * outside a receipts session: an older server hands every message over only once.
      */
     void end() {
+        handling.lock();
         sendLock.lock();
         try {
             ServerLink link;
@@ -199,6 +232,7 @@ final class DeliveryReceipts implements AutoCloseable {
             send(link, again);
         } finally {
             sendLock.unlock();
+            handling.unlock();
         }
     }
 

@@ -9,6 +9,7 @@ import io.loomchat.tls.ServerNotTrustedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -101,21 +102,17 @@ final class FrameHandler implements Connector.Listener {
     }
 
     private void message(JsonNode frame) {
-        try {
-            if (receipts.toShow(frame)) {
-                Roster.Person me = roster.me();
-                int senderId = frame.path("id").asInt();
-                // From the user's own id: a 2.3 carbon, sent from another device; shown, and
-                // confirmed below, like any other message.
-                if (me == null || senderId != me.id()) {
-                    roster.sender(senderId, frame.path("name").asText("?"));
-                }
-                console.show(renderer.message(frame));
+        // If it cannot be rendered, received() shows the raw frame instead; it is confirmed either way.
+        receipts.handle(List.of(frame), unseen -> unseen.forEach(chat -> {
+            Roster.Person me = roster.me();
+            int senderId = chat.path("id").asInt();
+            // From the user's own id: a 2.3 carbon, sent from another device; shown and confirmed
+            // like any other message.
+            if (me == null || senderId != me.id()) {
+                roster.sender(senderId, chat.path("name").asText("?"));
             }
-        } finally {
-            // Also when it could not be rendered: received() then shows the raw frame instead.
-            receipts.handled(frame);
-        }
+            console.show(renderer.message(chat));
+        }));
     }
 
     /**

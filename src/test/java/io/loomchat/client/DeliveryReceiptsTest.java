@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
@@ -127,6 +128,36 @@ class DeliveryReceiptsTest {
         assertFalse(deliver(chat(8)), "the server keeps it for the next login");
         receipts.flush();
         assertNothingSentBefore(wire);
+    }
+
+    @Test
+    void aMessageBeingPrintedWhenTheUserQuitsIsConfirmedBeforeTheEnd() throws Exception {
+        Wire wire = connect();
+        receipts.started(wire.link);
+        CountDownLatch printing = new CountDownLatch(1);
+        CountDownLatch printed = new CountDownLatch(1);
+        // The connection thread prints the message; a script reads the line and types quit before
+        // the printing call has returned.
+        Thread connection = Thread.ofPlatform().start(() -> receipts.handle(List.of(chat(7)), unseen -> {
+            printing.countDown();
+            awaitQuietly(printed);
+        }));
+        printing.await();
+        Thread user = Thread.ofPlatform().start(receipts::end);
+        Thread.sleep(200); // end() would drain the queue now if nothing held it back
+        printed.countDown();
+        user.join(FLUSH_WAIT.toMillis());
+        connection.join(FLUSH_WAIT.toMillis());
+
+        assertEquals("[7]", wire.next().path("mids").toString(), "confirmed by the end of the session");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -241,9 +272,9 @@ class DeliveryReceiptsTest {
 
     /** Does with one chat frame what the client does; returns whether it was shown. */
     private boolean deliver(JsonNode chat) {
-        boolean shown = receipts.toShow(chat);
-        receipts.handled(chat);
-        return shown;
+        boolean[] shown = new boolean[1];
+        receipts.handle(List.of(chat), unseen -> shown[0] = !unseen.isEmpty());
+        return shown[0];
     }
 
     private static JsonNode chat(long mid) {
