@@ -9,7 +9,13 @@ import io.loomchat.testing.Backend;
 import io.loomchat.testing.ChatClient;
 import io.loomchat.testing.EndToEndTest;
 import io.loomchat.testing.RunningServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -83,6 +89,45 @@ class ConnectionLifecycleEndToEndTest extends EndToEndTest {
         }
         assertEquals(before, server.server().connections(), "its connection and permit are released");
         assertEquals(13, alice.client().call("{\"msgid\":12}").path("msgid").asInt());
+    }
+
+    @Test
+    void aClientThatSendsRequestsButNeverReadsTheRepliesIsClosedWhileOthersAreServed() throws Exception {
+        TestUser alice = newUser("alice");
+        long before = server.server().connections();
+        // Bob sends PINGs as fast as he can and never reads a PONG. Once his receive buffer and
+        // the server's send buffer are full, the server cannot write his replies; it must not
+        // keep the connection for ever, nor slow anyone else. (Today his queue fills and he is
+        // cut off; a server that wrote replies on the reader's thread would have to close him
+        // by the idle timeout instead: branch hot/reader-replies.)
+        Socket bob = new Socket();
+        bob.setReceiveBufferSize(4096);
+        bob.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        CompletableFuture<Throwable> flooding = CompletableFuture.supplyAsync(() -> {
+            byte[] ping = "{\"msgid\":12}\n".repeat(1_000).getBytes(StandardCharsets.UTF_8);
+            try {
+                while (true) {
+                    bob.getOutputStream().write(ping);
+                }
+            } catch (IOException e) {
+                return e; // the server closed the connection
+            }
+        }, Executors.newVirtualThreadPerTaskExecutor());
+
+        long until = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(3).toNanos();
+        while (!flooding.isDone() && System.nanoTime() < until) {
+            // Alice pings as a live client does, and is served meanwhile.
+            assertEquals(13, alice.client().call("{\"msgid\":12}").path("msgid").asInt(), "others are served meanwhile");
+            Thread.sleep(IDLE_TIMEOUT.toMillis() / 4);
+        }
+        Throwable ended = flooding.getNow(null);
+        assertTrue(ended instanceof IOException, "not closed within three idle timeouts: " + ended);
+        bob.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.server().connections() > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, server.server().connections(), "its connection and permit are released");
     }
 
     /** Connects, retrying while a closed client's permit is still being released. */
