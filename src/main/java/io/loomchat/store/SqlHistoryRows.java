@@ -180,6 +180,7 @@ final class SqlHistoryRows implements HistoryRows {
                     statement.setInt(2, maxRows);
                 });
     }
+
     /**
      * The newest mid of each conversation that has any: one statement of one part per
      * conversation, {@code (SELECT MAX(conv), MAX(mid) FROM History WHERE conv = ?)}, joined by
