@@ -62,6 +62,7 @@ public final class RedisCluster implements Cluster {
     /** Keys per script call: Lua's unpack() stops at a few thousand values. */
     static final int CHUNK = 1_000;
     static final int MESSAGE_NODE_NUMBERS = 1_024;
+    private static final byte[] NONE = new byte[0];
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClusterConfig config;
@@ -82,6 +83,10 @@ public final class RedisCluster implements Cluster {
     /** The erasures of RECEIPTs, each batch waiting for a replica (see {@link ReplicaAcks}). */
     private final ScriptPipeline confirmations;
     private final RedisInbox inbox;
+    /** The arguments every {@link RedisScripts#FORWARD} of this server shares, encoded once. */
+    private final byte[] channelPrefix;
+    private final byte[] me;
+    private final byte[] keyPrefix;
     private volatile boolean subscribed;
     private volatile boolean everSubscribed;
 
@@ -89,6 +94,9 @@ public final class RedisCluster implements Cluster {
                          String incarnation) {
         this.config = config;
         this.keys = new RedisKeys(config.channelPrefix(), config.nodeName());
+        this.channelPrefix = bytes(keys.channelPrefix());
+        this.me = bytes(keys.me());
+        this.keyPrefix = bytes(keys.prefix());
         this.pool = pool;
         this.outage = new Outage(config.redisAddress(), this::outageEnded);
         this.messageNodeNumber = messageNodeNumber;
@@ -282,14 +290,15 @@ public final class RedisCluster implements Cluster {
     private Reached forwardChunk(Delivery delivery, List<Integer> ids, int exceptMailbox) {
         int n = ids.size();
         List<byte[]> userKeys = new ArrayList<>(n * 2);
-        List<byte[]> args = new ArrayList<>(n + 7);
-        args.add(bytes(keys.channelPrefix()));
+        List<byte[]> args = new ArrayList<>(n + 8);
+        args.add(channelPrefix);
+        args.add(me);
+        args.add(keyPrefix);
         args.add(Envelope.header(delivery));
         args.add(delivery.frame());
-        args.add(delivery.kind() == Delivery.Kind.CHAT ? bytes(Long.toString(delivery.mid())) : new byte[0]);
-        args.add(bytes(keys.me()));
-        args.add(exceptMailbox == 0 ? new byte[0] : bytes(Integer.toString(exceptMailbox)));
-        args.add(bytes(keys.prefix()));
+        args.add(delivery.kind() == Delivery.Kind.CHAT ? bytes(Long.toString(delivery.mid())) : NONE);
+        args.add(exceptMailbox == 0 ? NONE : bytes(Integer.toString(exceptMailbox)));
+        args.add(bytes(Integer.toString(n)));
         for (int id : ids) {
             userKeys.add(bytes(keys.user(id)));
             args.add(bytes(Integer.toString(id)));

@@ -94,7 +94,8 @@ final class RedisInbox implements Inbox {
         }
         List<?> kept;
         try {
-            kept = (List<?>) pipeline.run(RedisScripts.KEEP, userKeys, List.of(me, bytes(Long.toString(mid)), frame));
+            kept = (List<?>) pipeline.run(RedisScripts.KEEP, userKeys,
+                    List.of(me, bytes(Long.toString(mid)), frame, bytes(Integer.toString(userIds.size()))));
         } catch (JedisException e) {
             LOG.debug("message {} could not be kept in Redis ({}); it goes through the offline store", mid, e.getMessage());
             return userIds;

@@ -86,72 +86,107 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: per recipient user:{id}, then per recipient devices:{id}. ARGV: channel prefix,
-     * header, frame, mid ("" when nothing is to be kept: not chat), me, the mailbox to leave out
-     * (the sender's own session, for carbons), the key prefix, then the recipients' ids. Finds
-     * every session of each recipient, groups them by the server holding them (this server's own
-     * are left to the caller) and publishes one message per server, with its sessions' tokens
-     * ({@link Mailbox}) appended to the header. A session that is a receipts session of the server holding it gets
+     * Forwards messages to the other servers' sessions of their recipients; a section per message
+     * (see {@link Script#sectioned}), so that a pipeline's batch of forwards is one run.
+     *
+     * <p>KEYS: per message, its recipients' user:{id} keys, then their devices:{id} keys. ARGV:
+     * the channel prefix, me, the key prefix, then per message: header, frame, mid ("" when
+     * nothing is to be kept: not chat), the mailbox to leave out ("": none; the sender's own
+     * session, for carbons), the number of recipients, their ids. Finds every session of each
+     * recipient, groups them by the server holding them (this server's own are left to the
+     * caller) and publishes one message per server, with its sessions' tokens ({@link Mailbox})
+     * appended to the header. A session that is a receipts session of the server holding it gets
      * a copy in its inbox (protocol 2.2), in the same step: no extra round trip, and no instant at
      * which the message has been acknowledged but exists only in the memory of one server (those
      * keys are built here from the prefix: the script runs on one Redis, never a Redis Cluster).
-     * Returns, per recipient, the mailboxes a live subscriber received it for; a server that died
-     * is not among them (its subscription ended with its connection).
+     * Returns, per message and per recipient, the mailboxes a live subscriber received it for; a
+     * server that died is not among them (its subscription ended with its connection).
+     *
+     * <p>Written for Redis's sake, which runs it for every message of the cluster: no closure and
+     * few tables a message (Lua itself, its interpreter, strings and collector, took 44% of
+     * Redis's CPU samples: loadtest/results/2026-12-07-redis-receipts.md, third sitting).
      */
-    static final Script FORWARD = new Script("""
-            local n = #KEYS / 2
-            local me, except, prefix = ARGV[5], ARGV[6], ARGV[7]
-            local holders = redis.call('MGET', unpack(KEYS, 1, n))
-            local byNode, order, owner, mailboxOf = {}, {}, {}, {}
-            local function add(node, mailbox, token, i)
-              if node == me or mailbox == except then return end
-              if not byNode[node] then byNode[node] = {}; order[#order + 1] = node end
-              local list = byNode[node]
-              list[#list + 1] = token
-              owner[token] = i
-              mailboxOf[token] = mailbox
-              if ARGV[4] ~= '' and redis.call('GET', prefix .. 'receipts:' .. mailbox) == node then
-                redis.call('HSET', prefix .. 'inbox:' .. mailbox, ARGV[4], ARGV[3])
-              end
-            end
-            for i = 1, n do
-              local id = ARGV[i + 7]
-              if holders[i] then add(holders[i], id, id, i) end
-              local devices = redis.call('HGETALL', KEYS[n + i])
-              for j = 1, #devices, 2 do add(devices[j + 1], devices[j], id .. '/' .. devices[j], i) end
-            end
-            local result = {}
-            for i = 1, n do result[i] = {} end
-            for _, node in ipairs(order) do
-              local tokens = byNode[node]
-              local message = ARGV[2] .. table.concat(tokens, ',') .. '\\n' .. ARGV[3]
-              if redis.call('PUBLISH', ARGV[1] .. node, message) > 0 then
-                for _, token in ipairs(tokens) do
-                  local reached = result[owner[token]]
-                  reached[#reached + 1] = tonumber(mailboxOf[token])
+    static final Script FORWARD = Script.sectioned(3, """
+            local channel, me, prefix = ARGV[1], ARGV[2], ARGV[3]
+            local results, a, k = {}, 4, 1
+            while a <= #ARGV do
+              local header, frame, mid, except = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+              local n, ids = tonumber(ARGV[a + 4]), a + 4
+              local holders = redis.call('MGET', unpack(KEYS, k, k + n - 1))
+              -- The sessions to reach, four entries each: server, token, recipient, mailbox.
+              local hits, h = {}, 0
+              for i = 1, n do
+                local id, node = ARGV[ids + i], holders[i]
+                if node and node ~= me and id ~= except then
+                  hits[h + 1], hits[h + 2], hits[h + 3], hits[h + 4] = node, id, i, id
+                  h = h + 4
+                end
+                local devices = redis.call('HGETALL', KEYS[k + n + i - 1])
+                for j = 1, #devices, 2 do
+                  local mailbox = devices[j]
+                  node = devices[j + 1]
+                  if node ~= me and mailbox ~= except then
+                    hits[h + 1], hits[h + 2], hits[h + 3], hits[h + 4] = node, id .. '/' .. mailbox, i, mailbox
+                    h = h + 4
+                  end
                 end
               end
+              local reached, published = {}, {}
+              for i = 1, n do reached[i] = {} end
+              for x = 1, h, 4 do
+                local node = hits[x]
+                if not published[node] then
+                  published[node] = true
+                  local tokens = {}
+                  for y = x, h, 4 do
+                    if hits[y] == node then
+                      tokens[#tokens + 1] = hits[y + 1]
+                      if mid ~= '' and redis.call('GET', prefix .. 'receipts:' .. hits[y + 3]) == node then
+                        redis.call('HSET', prefix .. 'inbox:' .. hits[y + 3], mid, frame)
+                      end
+                    end
+                  end
+                  if redis.call('PUBLISH', channel .. node, header .. table.concat(tokens, ',') .. '\\n' .. frame) > 0 then
+                    for y = x, h, 4 do
+                      if hits[y] == node then
+                        local list = reached[hits[y + 2]]
+                        list[#list + 1] = tonumber(hits[y + 3])
+                      end
+                    end
+                  end
+                end
+              end
+              results[#results + 1] = reached
+              a, k = ids + n + 1, k + 2 * n
             end
-            return result
+            return results
             """);
 
     /**
-     * KEYS: per user receipts:{id}, then per user inbox:{id}. ARGV: me, mid, frame. Keeps a
-     * copy of a message this server delivers to its own receipts sessions. Returns per user 1
-     * when kept, 0 when the user's session here is no longer a receipts session of ours (it is
-     * ending: the caller stores the message instead).
+     * Keeps copies of messages this server delivers to its own receipts sessions; a section per
+     * message. KEYS: per message, its users' receipts:{id} keys, then their inbox:{id} keys.
+     * ARGV: me, then per message: mid, frame, the number of users. Returns per message and per
+     * user 1 when kept, 0 when the user's session here is no longer a receipts session of ours (it
+     * is ending: the caller stores the message instead).
      */
-    static final Script KEEP = new Script("""
-            local n = #KEYS / 2
-            local result = {}
-            for i = 1, n do
-              if redis.call('GET', KEYS[i]) == ARGV[1] then
-                redis.call('HSET', KEYS[n + i], ARGV[2], ARGV[3]); result[i] = 1
-              else
-                result[i] = 0
+    static final Script KEEP = Script.sectioned(1, """
+            local me = ARGV[1]
+            local results, a, k = {}, 2, 1
+            while a <= #ARGV do
+              local mid, frame, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+              local kept = {}
+              for i = 1, n do
+                if redis.call('GET', KEYS[k + i - 1]) == me then
+                  redis.call('HSET', KEYS[k + n + i - 1], mid, frame)
+                  kept[i] = 1
+                else
+                  kept[i] = 0
+                end
               end
+              results[#results + 1] = kept
+              a, k = a + 3, k + 2 * n
             end
-            return result
+            return results
             """);
 
     /** KEYS: inbox:{id}. ARGV: the confirmed mids. The copies are no longer needed. */
@@ -244,10 +279,38 @@ final class RedisScripts {
     /** A script run by its SHA1, loaded again when Redis has forgotten it (after a restart). */
     static final class Script {
         private final byte[] source;
+        /** -1: one call, one reply; else see {@link #sectioned}. */
+        private final int sharedArgs;
         private volatile byte[] sha;
 
         Script(String source) {
+            this(source, -1);
+        }
+
+        private Script(String source, int sharedArgs) {
             this.source = source.getBytes(StandardCharsets.UTF_8);
+            this.sharedArgs = sharedArgs;
+        }
+
+        /**
+         * A script that serves several calls in one run, so that a pipeline can fold a run of
+         * them into one EVALSHA ({@link ScriptCall}): its first {@code sharedArgs} ARGV are the
+         * same for every call of this server; after them come the calls' own ARGV, one section
+         * after another, and its KEYS are theirs in the same order. It returns a list with one
+         * reply per section. Why: Redis pays for an EVALSHA (the script's tables, its call, the
+         * reply, the append-only file's MULTI and EXEC) once, however many sections it carries.
+         */
+        static Script sectioned(int sharedArgs, String source) {
+            return new Script(source, sharedArgs);
+        }
+
+        boolean isSectioned() {
+            return sharedArgs >= 0;
+        }
+
+        /** How many leading ARGV every call of a {@linkplain #sectioned sectioned} script shares. */
+        int sharedArgs() {
+            return sharedArgs;
         }
 
         /** Loads the script into this Redis (after a connect: Redis may have restarted empty). */

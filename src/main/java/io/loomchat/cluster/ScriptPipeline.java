@@ -20,8 +20,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <p>Why: with a pool, 100 senders per server contended for 32 connections, each forward a
  * synchronous round trip of its own, and cross-server throughput fell as senders were added
  * (23,000 msgs/s with 10 pairs, 12,900 with 100: loadtest/results/2026-11-27-cross-server.md).
- * A batch costs Redis one read and one write however many scripts it holds. One connection also
- * keeps the scripts of one server in the order they were queued.
+ * A batch costs Redis one read and one write however many scripts it holds, and consecutive
+ * calls of a sectioned script (forwards, kept copies) go as one call ({@link ScriptCall}). One
+ * connection also keeps the scripts of one server in the order they were queued.
  *
  * <p>A server runs two: one for forwards and kept copies, one for the erasures of RECEIPTs. The
  * second ends each batch with {@code WAIT} for a replica ({@link ReplicaAcks}), which blocks its
@@ -37,11 +38,6 @@ final class ScriptPipeline {
     private static final List<RedisScripts.Script> SCRIPTS =
             List.of(RedisScripts.FORWARD, RedisScripts.KEEP, RedisScripts.CONFIRM);
 
-    /** One script run, and the caller waiting for its reply. */
-    private record Job(RedisScripts.Script script, List<byte[]> keys, List<byte[]> args,
-                       CompletableFuture<Object> reply) {
-    }
-
     private final ClusterConfig config;
     private final RedisMaster master;
     /** Names the thread and the connection (CLIENT LIST shows it). */
@@ -50,7 +46,7 @@ final class ScriptPipeline {
     private final ReplicaAcks replicaAcks;
     private final Failure onFailure;
     private final Runnable onSuccess;
-    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<ScriptCall.Job> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private Thread thread;
     /** Used by the pipeline thread only; null until connected, and after a failure. */
@@ -88,7 +84,7 @@ final class ScriptPipeline {
      */
     Object run(RedisScripts.Script script, List<byte[]> keys, List<byte[]> args) {
         CompletableFuture<Object> reply = new CompletableFuture<>();
-        queue.add(new Job(script, keys, args, reply));
+        queue.add(new ScriptCall.Job(script, keys, args, reply));
         if (stopping) {
             failAll(drain(), new JedisException("the Redis pipeline is stopped"));
         }
@@ -103,7 +99,7 @@ final class ScriptPipeline {
     }
 
     private void run() {
-        List<Job> batch = new ArrayList<>(MAX_BATCH);
+        List<ScriptCall.Job> batch = new ArrayList<>(MAX_BATCH);
         while (!stopping) {
             try {
                 batch.add(queue.take());
@@ -118,7 +114,7 @@ final class ScriptPipeline {
         closeConnection();
     }
 
-    private void send(List<Job> batch) {
+    private void send(List<ScriptCall.Job> batch) {
         try {
             HostAndPort current = master.current();
             if (jedis != null && !current.equals(connectedTo)) {
@@ -134,10 +130,11 @@ final class ScriptPipeline {
             if (replicaAcks != null) {
                 replicaAcks.recount(jedis, newConnection); // a new connection may be to a new master
             }
-            List<Response<Object>> replies = new ArrayList<>(batch.size());
+            List<ScriptCall> calls = ScriptCall.fold(batch);
+            List<Response<Object>> replies = new ArrayList<>(calls.size());
             Pipeline pipeline = jedis.pipelined();
-            for (Job job : batch) {
-                replies.add(pipeline.evalsha(job.script().sha(), job.keys(), job.args()));
+            for (ScriptCall call : calls) {
+                replies.add(pipeline.evalsha(call.script().sha(), call.keys(), call.args()));
             }
             Response<Long> replicated = replicaAcks == null ? null : replicaAcks.awaitAfter(pipeline);
             pipeline.sync();
@@ -151,14 +148,14 @@ final class ScriptPipeline {
                 return;
             }
             boolean scriptsForgotten = false;
-            for (int i = 0; i < batch.size(); i++) {
+            for (int i = 0; i < calls.size(); i++) {
                 try {
-                    batch.get(i).reply().complete(replies.get(i).get());
+                    calls.get(i).complete(replies.get(i).get());
                 } catch (JedisNoScriptException e) { // SCRIPT FLUSH: load them again on a fresh connection
                     scriptsForgotten = true;
-                    batch.get(i).reply().completeExceptionally(e);
-                } catch (JedisException e) { // this script failed: the others stand
-                    batch.get(i).reply().completeExceptionally(e);
+                    calls.get(i).fail(e);
+                } catch (JedisException e) { // this call failed: the others stand
+                    calls.get(i).fail(e);
                 }
             }
             if (scriptsForgotten) {
@@ -177,14 +174,14 @@ final class ScriptPipeline {
         }
     }
 
-    private List<Job> drain() {
-        List<Job> left = new ArrayList<>();
+    private List<ScriptCall.Job> drain() {
+        List<ScriptCall.Job> left = new ArrayList<>();
         queue.drainTo(left);
         return left;
     }
 
-    private static void failAll(List<Job> jobs, JedisException cause) {
-        for (Job job : jobs) {
+    private static void failAll(List<ScriptCall.Job> jobs, JedisException cause) {
+        for (ScriptCall.Job job : jobs) {
             job.reply().completeExceptionally(cause);
         }
     }
