@@ -289,7 +289,7 @@ public final class RedisCluster implements Cluster {
     /** One {@link RedisScripts#FORWARD} for at most {@link #CHUNK} users. */
     private Reached forwardChunk(Delivery delivery, List<Integer> ids, int exceptMailbox) {
         int n = ids.size();
-        List<byte[]> userKeys = new ArrayList<>(n * 3);
+        List<byte[]> userKeys = new ArrayList<>(n * 2);
         List<byte[]> args = new ArrayList<>(n + 8);
         args.add(channelPrefix);
         args.add(me);
@@ -302,9 +302,6 @@ public final class RedisCluster implements Cluster {
         for (int id : ids) {
             userKeys.add(bytes(keys.user(id)));
             args.add(bytes(Integer.toString(id)));
-        }
-        for (int id : ids) {
-            userKeys.add(bytes(keys.receipts(id)));
         }
         for (int id : ids) {
             userKeys.add(bytes(keys.devices(id)));

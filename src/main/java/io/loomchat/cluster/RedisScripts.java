@@ -89,8 +89,7 @@ final class RedisScripts {
      * Forwards messages to the other servers' sessions of their recipients; a section per message
      * (see {@link Script#sectioned}), so that a pipeline's batch of forwards is one run.
      *
-     * <p>KEYS: per message, its recipients' user:{id} keys, then their receipts:{id} keys (of the
-     * session without a device id), then their devices:{id} keys. ARGV:
+     * <p>KEYS: per message, its recipients' user:{id} keys, then their devices:{id} keys. ARGV:
      * the channel prefix, me, the key prefix, then per message: header, frame, mid ("" when
      * nothing is to be kept: not chat), the mailbox to leave out ("": none; the sender's own
      * session, for carbons), the number of recipients, their ids. Finds every session of each
@@ -113,42 +112,42 @@ final class RedisScripts {
             while a <= #ARGV do
               local header, frame, mid, except = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
               local n, ids = tonumber(ARGV[a + 4]), a + 4
-              -- The directory, and with chat whose session keeps copies: one read for both.
-              local found = redis.call('MGET', unpack(KEYS, k, k + (mid == '' and n or 2 * n) - 1))
-              -- The sessions to reach, five entries each: server, token, recipient, mailbox, keep a copy.
+              local holders = redis.call('MGET', unpack(KEYS, k, k + n - 1))
+              -- The sessions to reach, four entries each: server, token, recipient, mailbox.
               local hits, h = {}, 0
               for i = 1, n do
-                local id, node = ARGV[ids + i], found[i]
+                local id, node = ARGV[ids + i], holders[i]
                 if node and node ~= me and id ~= except then
-                  hits[h + 1], hits[h + 2], hits[h + 3], hits[h + 4], hits[h + 5] = node, id, i, id, found[n + i] == node
-                  h = h + 5
+                  hits[h + 1], hits[h + 2], hits[h + 3], hits[h + 4] = node, id, i, id
+                  h = h + 4
                 end
-                local devices = redis.call('HGETALL', KEYS[k + 2 * n + i - 1])
+                local devices = redis.call('HGETALL', KEYS[k + n + i - 1])
                 for j = 1, #devices, 2 do
                   local mailbox = devices[j]
                   node = devices[j + 1]
                   if node ~= me and mailbox ~= except then
                     hits[h + 1], hits[h + 2], hits[h + 3], hits[h + 4] = node, id .. '/' .. mailbox, i, mailbox
-                    hits[h + 5] = mid ~= '' and redis.call('GET', prefix .. 'receipts:' .. mailbox) == node
-                    h = h + 5
+                    h = h + 4
                   end
                 end
               end
               local reached, published = {}, {}
               for i = 1, n do reached[i] = {} end
-              for x = 1, h, 5 do
+              for x = 1, h, 4 do
                 local node = hits[x]
                 if not published[node] then
                   published[node] = true
                   local tokens = {}
-                  for y = x, h, 5 do
+                  for y = x, h, 4 do
                     if hits[y] == node then
                       tokens[#tokens + 1] = hits[y + 1]
-                      if hits[y + 4] then redis.call('HSET', prefix .. 'inbox:' .. hits[y + 3], mid, frame) end
+                      if mid ~= '' and redis.call('GET', prefix .. 'receipts:' .. hits[y + 3]) == node then
+                        redis.call('HSET', prefix .. 'inbox:' .. hits[y + 3], mid, frame)
+                      end
                     end
                   end
                   if redis.call('PUBLISH', channel .. node, header .. table.concat(tokens, ',') .. '\\n' .. frame) > 0 then
-                    for y = x, h, 5 do
+                    for y = x, h, 4 do
                       if hits[y] == node then
                         local list = reached[hits[y + 2]]
                         list[#list + 1] = tonumber(hits[y + 3])
@@ -158,7 +157,7 @@ final class RedisScripts {
                 end
               end
               results[#results + 1] = reached
-              a, k = ids + n + 1, k + 3 * n
+              a, k = ids + n + 1, k + 2 * n
             end
             return results
             """);

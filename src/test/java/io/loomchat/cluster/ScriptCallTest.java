@@ -21,7 +21,7 @@ class ScriptCallTest {
         List<ScriptCall> calls = ScriptCall.fold(List.of(first, second));
 
         assertEquals(1, calls.size());
-        assertEquals(List.of("user:1", "receipts:1", "devices:1", "user:2", "receipts:2", "devices:2"), text(calls.get(0).keys()));
+        assertEquals(List.of("user:1", "devices:1", "user:2", "devices:2"), text(calls.get(0).keys()));
         assertEquals(List.of("chan:", "me", "prefix:", "C 6 1 ", "a", "1", "", "1", "1", "C 6 1 ", "b", "1", "", "1", "2"),
                 text(calls.get(0).args()));
     }
@@ -62,7 +62,7 @@ class ScriptCallTest {
 
     @Test
     void forwardsOfDifferentServersAreNeverFolded() {
-        ScriptCall.Job other = new ScriptCall.Job(RedisScripts.FORWARD, keys("user:2", "receipts:2", "devices:2"),
+        ScriptCall.Job other = new ScriptCall.Job(RedisScripts.FORWARD, keys("user:2", "devices:2"),
                 keys("chan:", "someone-else", "prefix:", "C 6 1 ", "b", "1", "", "1", "2"), new CompletableFuture<>());
 
         assertEquals(2, ScriptCall.fold(List.of(forward("a", 1), other)).size());
@@ -88,7 +88,6 @@ class ScriptCallTest {
         List<byte[]> keys = new ArrayList<>();
         List<byte[]> args = new ArrayList<>(keys("chan:", "me", "prefix:", "C 6 1 ", frame, "1", "", Integer.toString(to.size())));
         to.forEach(id -> keys.add(bytes("user:" + id)));
-        to.forEach(id -> keys.add(bytes("receipts:" + id)));
         to.forEach(id -> keys.add(bytes("devices:" + id)));
         to.forEach(id -> args.add(bytes(Integer.toString(id))));
         return new ScriptCall.Job(RedisScripts.FORWARD, keys, args, new CompletableFuture<>());
