@@ -10,7 +10,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * One EVALSHA of a {@link ScriptPipeline}'s batch: one job, or a run of consecutive jobs of one
  * {@linkplain RedisScripts.Script#sectioned sectioned} script folded into one call, each job a
  * section of it. Only consecutive jobs are folded, so the scripts of a batch still run in the
- * order they were queued.
+ * order they were queued. A call that fails fails every job in it: a forward's caller then
+ * stores its message offline, as for any forward not known to be delivered (a section that ran
+ * before the failure may so arrive twice, as a script that failed halfway always could).
  */
 final class ScriptCall {
 
