@@ -23,6 +23,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ServerProcess implements AutoCloseable {
 
+    private static final int FIRST_PORT = 20_000;
+    private static final int LAST_PORT = 32_000;
+    /** Slices of the range, one per fork of the suite (its forkCount in pom.xml). */
+    private static final int FORKS_SLICED = 4;
+    private static final int PORT_SLICE = (LAST_PORT - FIRST_PORT) / FORKS_SLICED;
+    /** Surefire's number of this forked JVM (1, 2, ...), or 0 outside the suite's forks. */
+    private static final int FORK = Integer.getInteger("loomchat.test.fork", 0);
+    /** Every port {@link #freePort} handed out in this JVM. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
@@ -69,20 +79,33 @@ public final class ServerProcess implements AutoCloseable {
      * A port that was free a moment ago, for a server that must come back on the same one. It is
      * taken below Linux's ephemeral range (32768-60999), where outgoing connections of a busy box
      * (load tests, nginx) would otherwise grab it between this check and the server's bind.
+     *
+     * <p>The check is over before the server binds, and a server process takes a second or two to
+     * start, so two callers must not be handed one port in that time: this JVM never hands out a
+     * port twice, and each of the suite's forked JVMs takes its ports from a slice of the range of
+     * its own (surefire's fork number, {@code loomchat.test.fork}). Without that, two servers
+     * were once given the same port and the second died with "Address already in use".
      */
     public static int freePort() {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int candidate = random.nextInt(20_000, 32_000);
+        int from = FORK > 0 ? FIRST_PORT + PORT_SLICE * ((FORK - 1) % FORKS_SLICED) : FIRST_PORT;
+        int to = FORK > 0 ? from + PORT_SLICE : LAST_PORT;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = random.nextInt(from, to);
+            if (HANDED_OUT.contains(candidate)) {
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
                 probe.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
-                return candidate;
             } catch (IOException taken) {
-                // try another
+                continue; // try another
+            }
+            if (HANDED_OUT.add(candidate)) {
+                return candidate;
             }
         }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+        throw new IllegalStateException("no free port between " + from + " and " + to);
     }
 
     /** Whether {@code port} of 127.0.0.1 can be bound right now. */
