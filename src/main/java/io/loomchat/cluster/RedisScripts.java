@@ -104,7 +104,7 @@ final class RedisScripts {
      *
      * <p>Written for Redis's sake, which runs it for every message of the cluster: no closure and
      * few tables a message (Lua itself, its interpreter, strings and collector, took 44% of
-     * Redis's CPU samples: loadtest/results/2026-12-07-redis-receipts.md, third sitting).
+     * Redis's CPU samples: loadtest/results/2026-12-07-redis-receipts.md, fifth sitting).
      */
     static final Script FORWARD = Script.sectioned(3, """
             local channel, me, prefix = ARGV[1], ARGV[2], ARGV[3]

@@ -30,7 +30,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final int PORT_SLICE = (LAST_PORT - FIRST_PORT) / FORKS_SLICED;
     /** Surefire's number of this forked JVM (1, 2, ...), or 0 outside the suite's forks. */
     private static final int FORK = Integer.getInteger("loomchat.test.fork", 0);
-    /** Every port {@link #freePort} handed out in this JVM. */
+    /** Every port {@link #freePort} handed out (or found taken) in this JVM. */
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static final long START_TIMEOUT_SECONDS = 60;
@@ -92,17 +92,15 @@ public final class ServerProcess implements AutoCloseable {
         int to = FORK > 0 ? from + PORT_SLICE : LAST_PORT;
         for (int attempt = 0; attempt < 200; attempt++) {
             int candidate = random.nextInt(from, to);
-            if (HANDED_OUT.contains(candidate)) {
-                continue;
+            if (!HANDED_OUT.add(candidate)) {
+                continue; // handed out before: its server may not have bound it yet
             }
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
                 probe.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
-            } catch (IOException taken) {
-                continue; // try another
-            }
-            if (HANDED_OUT.add(candidate)) {
                 return candidate;
+            } catch (IOException taken) {
+                // taken by something else: stays in the set, and another is tried
             }
         }
         throw new IllegalStateException("no free port between " + from + " and " + to);
