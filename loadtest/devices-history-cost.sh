@@ -130,7 +130,7 @@ trap stop_both EXIT
 if [ -n "${BASELINE_JAR:-}" ]; then
     . scripts/jvm-defaults.sh
     cp target/loomchat.jar "$OUT/this-build.jar"
-    export LOOMCHAT_JAVA_OPTS="$(loomchat_gc_defaults "" "-Xmn64m -Xms96m") $(loomchat_header_defaults "$JAVA_HOME") -XX:TrimNativeHeapInterval=10000"
+    export LOOMCHAT_JAVA_OPTS="$(loomchat_gc_defaults "" "$LOOMCHAT_HEAP_SIZING") $(loomchat_header_defaults "$JAVA_HOME") -XX:TrimNativeHeapInterval=10000"
     cluster_on+=(--jar "$OUT/this-build.jar") cluster_off+=(--jar "$OUT/this-build.jar")
     LOOMCHAT_MAX_REQUESTS_PER_SECOND=0 start_script_cluster devices-history-base "$OUT/cluster.log" "${cluster_base[@]}" --jar "$BASELINE_JAR"
     BASE_CLUSTER=$CLUSTER BASE_NODES=$(script_cluster_pids)

@@ -13,7 +13,7 @@ start_baseline_server() {
     BASELINE_WORK=$(mktemp -d)
     . scripts/jvm-defaults.sh
     # shellcheck disable=SC2046,SC2086
-    (cd "$BASELINE_WORK" && exec env MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $(loomchat_gc_defaults "" "-Xmn64m -Xms96m") \
+    (cd "$BASELINE_WORK" && exec env MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $(loomchat_gc_defaults "" "$LOOMCHAT_HEAP_SIZING") \
         $(loomchat_header_defaults "$JAVA_HOME") -XX:TrimNativeHeapInterval=10000 -jar "$jar" server --port "$port" "$@" >"$log" 2>&1) &
     BASELINE=$!
     for _ in $(seq 1 300); do
