@@ -28,7 +28,15 @@ test('a keystroke held back by the pace sends TYPING when the pace allows, if th
   assert.equal(pacer.due('user:2', 6000), false, 'nobody types any more');
   assert.equal(pacer.typed('user:2', 9000), 0);
   assert.equal(pacer.typed('user:2', 9100), 2900);
-  assert.equal(pacer.due('user:2', 13_000), false, 'the last keystroke is too long ago to say "typing"');
+  assert.equal(pacer.due('user:2', 15_100), false, 'the last keystroke is too long ago to say "typing"');
+});
+
+test('a held-back keystroke still sends TYPING when the timer that asks runs late', () => {
+  const pacer = new TypingPacer();
+  assert.equal(pacer.typed('user:2', 0), 0);
+  assert.equal(pacer.typed('user:2', 200), 2800, 'held back: ask again at 3 s');
+  // A busy page runs that timer 2 s late, 4.8 s after the keystroke: the user was still typing.
+  assert.equal(pacer.due('user:2', 5000), true);
 });
 
 test('each conversation has its own pace, and a new session starts afresh', () => {

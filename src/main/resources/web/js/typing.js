@@ -18,11 +18,20 @@ export const TYPING_SHOWN_MS = 6_000;
 
 export class TypingPacer {
   #everyMs;
+  #heldMs;
   /** conversation key -> { sent: when the last TYPING went out, typed: the last keystroke since, or null } */
   #pace = new Map();
 
-  constructor(everyMs = TYPING_EVERY_MS) {
+  /**
+   * @param heldMs how long a held-back keystroke still says "typing": as long as the other side
+   *     shows one TYPING. Measured from the keystroke, not from when the pace allowed the TYPING,
+   *     so that a timer that runs late (a busy phone, a loaded box) still sends it; with the
+   *     pace's own 3 s a timer late by more than the keystroke's lead over the last TYPING lost
+   *     it, and the other user never saw "typing" (BrowserReadStateEndToEndTest, in CI).
+   */
+  constructor(everyMs = TYPING_EVERY_MS, heldMs = TYPING_SHOWN_MS) {
     this.#everyMs = everyMs;
+    this.#heldMs = heldMs;
   }
 
   /**
@@ -41,12 +50,12 @@ export class TypingPacer {
 
   /**
    * Asked when a keystroke was held back: true (and counted as sent) when the pace allows a
-   * TYPING and the user typed since the last one, within the last interval.
+   * TYPING and the user typed since the last one, recently enough to still be typing.
    */
   due(key, now) {
     const pace = this.#pace.get(key);
     if (pace === undefined || pace.typed === null || now - pace.sent < this.#everyMs
-        || now - pace.typed >= this.#everyMs) {
+        || now - pace.typed >= this.#heldMs) {
       return false;
     }
     this.#pace.set(key, { sent: now, typed: null });
